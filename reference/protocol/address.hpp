@@ -1,0 +1,77 @@
+// Layer: protocol (sans-I/O). Mailboxes and paths after the ABNF of RFC 5321 §4.1.2, the
+// address literals of §4.1.3, the size limits of §4.5.3.1.1-3, and Postmaster (§4.5.1).
+// UTF-8 addresses (RFC 6531) are refused here; the SMTPUTF8 extension will widen this.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ehlo::protocol {
+
+/// Why an address did not parse; each maps to one reply of the server's table.
+enum class AddressError {
+    none,
+    syntax,               ///< not a Path / Mailbox of RFC 5321 §4.1.2
+    local_part_too_long,  ///< over 64 octets \rfc{5321,4.5.3.1.1}
+    domain_too_long,      ///< over 255 octets \rfc{5321,4.5.3.1.2}
+    path_too_long,        ///< over 256 octets, "<" and ">" included \rfc{5321,4.5.3.1.3}
+    bad_address_literal,  ///< "[...]" that is no valid IPv4, IPv6 or general literal §4.1.3
+    non_ascii,            ///< 8-bit octets without SMTPUTF8 (RFC 6531 §3.2)
+};
+
+/// A mailbox: Local-part "@" ( Domain / address-literal ) \rfc{5321,4.1.2}.
+struct Mailbox {
+    /// The local part exactly as sent: a Dot-string, or a Quoted-string with its quotes and
+    /// backslashes kept intact (RFC 5321 §2.4: only the destination host interprets it).
+    std::string local_part;
+    /// A domain name, or an address literal with its brackets ("[192.0.2.1]", "[IPv6:::1]").
+    /// Empty only for the special "<Postmaster>" path.
+    std::string domain;
+
+    bool is_address_literal() const { return !domain.empty() && domain.front() == '['; }
+    /// "local@domain", or "Postmaster" for the domainless form.
+    std::string to_string() const;
+    friend bool operator==(const Mailbox&, const Mailbox&) = default;
+};
+
+/// Reverse-path of MAIL: a mailbox, or the null path "<>" \rfc{5321,4.5.5}.
+struct ReversePath {
+    std::optional<Mailbox> mailbox;  ///< empty for "<>"
+    bool is_null() const { return !mailbox.has_value(); }
+    std::string to_string() const;   ///< with angle brackets: "<a@b>" or "<>"
+};
+
+/// Forward-path of RCPT: a mailbox, or "<Postmaster>" with no domain \rfc{5321,4.1.1.3}.
+struct ForwardPath {
+    Mailbox mailbox;
+    bool is_bare_postmaster() const { return mailbox.domain.empty(); }
+};
+
+template <typename T>
+struct Parsed {
+    std::optional<T> value;
+    AddressError error = AddressError::none;
+};
+
+/// Parses a Reverse-path ("<>" or a Path). A source route ("<@a,@b:u@d>") is accepted and
+/// dropped \rfc{5321,4.1.1.3}. Limits are enforced.
+Parsed<ReversePath> parse_reverse_path(std::string_view text);
+
+/// Parses a Forward-path: a Path or "<Postmaster>" (case-insensitive, no domain).
+Parsed<ForwardPath> parse_forward_path(std::string_view text);
+
+/// Validates a Domain of §4.1.2 (sub-domains of letters, digits and inner hyphens).
+bool is_domain(std::string_view text);
+
+/// Validates an address literal of §4.1.3, brackets included: IPv4, "IPv6:" forms, or a
+/// General-address-literal with a standardized-tag.
+bool is_address_literal(std::string_view text);
+
+/// Domain / address-literal as sent with EHLO or HELO \rfc{5321,4.1.1.1}.
+bool is_domain_or_address_literal(std::string_view text);
+
+/// Case-insensitive ASCII comparison of domains (RFC 5321 §2.4: domains are case-insensitive).
+bool domain_equal(std::string_view a, std::string_view b);
+
+}  // namespace ehlo::protocol

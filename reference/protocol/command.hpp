@@ -1,0 +1,63 @@
+// Layer: protocol (sans-I/O). Typed SMTP commands from one command line, after the command
+// syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4). It says what a line
+// means, never whether it is allowed now: that is the server's transition table.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "protocol/address.hpp"
+
+namespace ehlo::protocol {
+
+/// The verbs the reference server knows, plus `unknown` for anything else.
+enum class Verb { ehlo, helo, mail, rcpt, data, rset, noop, quit, vrfy, expn, help, unknown };
+inline constexpr int verb_count = 12;
+
+/// The verb's name as sent ("EHLO"), or "?" for unknown.
+std::string_view verb_name(Verb verb);
+
+/// An esmtp-param of MAIL or RCPT: esmtp-keyword ["=" esmtp-value] \rfc{5321,4.1.2}.
+struct Parameter {
+    std::string keyword;  ///< as sent; compare case-insensitively
+    std::string value;
+    bool has_value = false;
+};
+
+struct Ehlo { std::string domain; };  ///< domain or address literal
+struct Helo { std::string domain; };
+struct Mail { ReversePath reverse_path; std::vector<Parameter> parameters; };
+struct Rcpt { ForwardPath forward_path; std::vector<Parameter> parameters; };
+struct Data {};
+struct Rset {};
+struct Noop { std::string argument; };  ///< any String is allowed and ignored \rfc{5321,4.1.1.9}
+struct Quit {};
+struct Vrfy { std::string argument; };
+struct Expn { std::string argument; };
+struct Help { std::string argument; };
+
+using Command = std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help>;
+
+/// Why a line with a known verb did not parse.
+enum class SyntaxError {
+    none,
+    bad_arguments,  ///< arguments malformed or missing / unexpected \rfc{5321,4.2.2} (501)
+    bad_address,    ///< the path is malformed; `address_error` says how
+    bad_parameter,  ///< an esmtp-param is malformed (501)
+};
+
+/// The result of parsing one command line.
+struct ParsedCommand {
+    Verb verb = Verb::unknown;
+    Command command;  ///< meaningful only when `error == none` and `verb != unknown`
+    SyntaxError error = SyntaxError::none;
+    AddressError address_error = AddressError::none;
+    bool ok() const { return verb != Verb::unknown && error == SyntaxError::none; }
+};
+
+/// Parses one command line (without its CRLF).
+ParsedCommand parse_command(std::string_view line);
+
+}  // namespace ehlo::protocol

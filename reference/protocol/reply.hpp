@@ -1,0 +1,98 @@
+// Layer: protocol (sans-I/O). Every reply the reference server can send, in one table:
+// RFC 5321 §4.2 (reply codes), §4.2.2-4.2.3 (their meaning), §4.3.2 (which command may get
+// which reply) and the enhanced status codes of RFC 3463 / RFC 2034.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wire/reply_codec.hpp"
+
+namespace ehlo::protocol {
+
+/// One name for each reply the server can give. The table in reply.cpp holds, for each, its
+/// code, enhanced code, default text and the RFC section that makes it the right reply.
+enum class ReplyId {
+    // 2xx, 3xx: positive completion and intermediate replies
+    help,                  // 214
+    greeting,              // 220
+    closing,               // 221
+    ehlo_ok,               // 250 (multi-line)
+    helo_ok,               // 250
+    ok,                    // 250 (NOOP)
+    reset_ok,              // 250 (RSET)
+    sender_ok,             // 250 (MAIL)
+    recipient_ok,          // 250 (RCPT)
+    recipient_forwarded,   // 251
+    message_accepted,      // 250 (end of data)
+    cannot_verify,         // 252 (VRFY)
+    start_mail_input,      // 354
+    // 4xx: transient
+    shutting_down,         // 421
+    too_many_connections,  // 421
+    timed_out,             // 421
+    local_error,           // 451
+    too_many_recipients,   // 452
+    // 5xx: permanent
+    unknown_command,       // 500
+    line_too_long,         // 500
+    bare_cr,               // 500
+    bare_lf,               // 500
+    nul_octet,             // 500
+    bad_arguments,         // 501
+    bad_domain,            // 501 (EHLO/HELO)
+    bad_sender_syntax,     // 501
+    bad_recipient_syntax,  // 501
+    bad_address_literal,   // 501
+    local_part_too_long,   // 501
+    domain_too_long,       // 501
+    path_too_long,         // 501
+    not_implemented,       // 502 (EXPN)
+    need_greeting,         // 503
+    need_mail,             // 503
+    nested_mail,           // 503
+    need_recipient,        // 503
+    help_topic_unknown,    // 504
+    relay_denied,          // 550
+    non_ascii_address,     // 553
+    user_not_local,        // 551
+    message_too_big,       // 552
+    no_valid_recipients,   // 554
+    data_bare_line_end,    // 554
+    data_line_too_long,    // 554
+    parameter_unknown,     // 555
+};
+
+/// A reply as a value: code, enhanced code (RFC 3463) and lines, plus the section that
+/// governs it (for --trace and the docs). Never a string that is parsed again.
+struct Reply {
+    ReplyId id;
+    int code;
+    std::string enhanced;            ///< "2.1.0", or empty where RFC 3463 gives none
+    std::vector<std::string> lines;  ///< at least one
+    std::string_view section;        ///< e.g. "5321#4.1.1.2"
+
+    /// The wire form; `with_enhanced` prefixes each line with the enhanced code (RFC 2034 §3).
+    wire::WireReply to_wire(bool with_enhanced) const;
+    std::string format(bool with_enhanced) const;
+};
+
+/// One row of the reply table.
+struct ReplySpec {
+    ReplyId id;
+    int code;
+    std::string_view enhanced;
+    std::string_view text;
+    std::string_view section;  ///< where the RFC makes this the right reply
+};
+
+/// The whole table, in the order of ReplyId.
+const std::vector<ReplySpec>& reply_table();
+
+/// The reply `id` with its default text.
+Reply make_reply(ReplyId id);
+/// The reply `id` with its own text lines (greeting, EHLO, 251/551 with a path, ...).
+Reply make_reply(ReplyId id, std::vector<std::string> lines);
+
+}  // namespace ehlo::protocol

@@ -1,0 +1,66 @@
+// Layer: server (sans-I/O). One SMTP connection as bytes in, bytes and actions out: it
+// frames input with wire::LineReader / wire::DataReader, parses commands, runs step() and
+// formats replies. The driver (server/driver.hpp) only moves bytes and carries out actions,
+// so the whole server can be tested by feeding bytes and reading replies.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/step.hpp"
+
+namespace ehlo::server {
+
+/// One line of the annotated dialogue that `--trace` prints.
+struct TraceLine {
+    char direction;         ///< 'C' client to server, 'S' server to client
+    std::string text;       ///< the line, without CRLF (message data is summarised)
+    std::string_view section;  ///< the governing RFC section, e.g. "5321#4.1.1.2"
+};
+
+/// What the connection wants written and done after an input.
+struct Output {
+    std::string replies;              ///< reply text to write, in order
+    std::vector<Action> actions;      ///< store work, in order
+    std::vector<TraceLine> trace;     ///< filled only when tracing is on
+    bool close = false;               ///< close after writing `replies`
+};
+
+class Connection {
+public:
+    Connection(const Policy& policy, Peer peer, bool trace = false);
+
+    /// The greeting \rfc{5321,3.1}.
+    Output start(Clock::time_point now);
+    /// Consumes `input` until it is empty, the connection closes, or a message waits for
+    /// its commit result (then call stored() and feed the rest of `input` again).
+    Output receive(std::string_view& input, Clock::time_point now);
+    /// The store's result for the message whose commit_message action was last given.
+    Output stored(std::optional<protocol::Reply> failure);
+    /// The client was silent too long \rfc{5321,4.5.3.2.7}.
+    Output timed_out();
+    /// The server is stopping: answer 421 and close \rfc{5321,3.8}.
+    Output shutting_down();
+    /// Over the connection limit: 421 instead of the greeting \rfc{5321,3.1}.
+    Output refuse();
+
+    State state() const { return session_.state; }
+    bool awaiting_commit() const { return awaiting_commit_; }
+    /// True while no command or message is partly received (safe point to stop).
+    bool idle() const;
+    const Session& session() const { return session_; }
+
+private:
+    void apply(const Event& event, Output& out);
+    void trace_client(std::string_view line, Output& out) const;
+
+    const Policy& policy_;
+    Session session_;
+    wire::LineReader lines_;
+    wire::DataReader data_;
+    bool trace_;
+    bool awaiting_commit_ = false;
+};
+
+}  // namespace ehlo::server

@@ -1,0 +1,49 @@
+// Layer: server (sans-I/O). What one server instance accepts: its name and domains, the
+// size limits of RFC 5321 §4.5.3.1 and the timeouts of §4.5.3.2. Filled in from the
+// command line by apps/ehlo-server.cpp; read-only while the server runs.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ehlo::server {
+
+/// Size limits; the defaults are the minimums RFC 5321 §4.5.3.1 requires a server to accept.
+struct Limits {
+    std::size_t command_line = 512;    ///< octets incl. CRLF \rfc{5321,4.5.3.1.4}
+    std::size_t text_line = 1000;      ///< octets incl. CRLF \rfc{5321,4.5.3.1.6}
+    std::size_t local_part = 64;       ///< \rfc{5321,4.5.3.1.1}
+    std::size_t domain = 255;          ///< \rfc{5321,4.5.3.1.2}
+    std::size_t path = 256;            ///< \rfc{5321,4.5.3.1.3}
+    std::size_t max_recipients = 100;  ///< at least 100 \rfc{5321,4.5.3.1.8}
+    std::size_t max_message_size = 10 * 1024 * 1024;  ///< octets of message data
+};
+
+/// Server-side timeouts \rfc{5321,4.5.3.2}. The RFC names client timeouts for each step
+/// and asks the server to wait at least 5 minutes for the next command (§4.5.3.2.7).
+struct Timeouts {
+    /// Time a client has to send a complete command line, from the previous reply
+    /// \rfc{5321,4.5.3.2.7}. Measured per line, not per byte, so a trickle cannot hold it.
+    std::chrono::seconds command{300};
+    /// Longest pause between two reads of message data; mirrors the client's 3-minute
+    /// data block timeout \rfc{5321,4.5.3.2.5}.
+    std::chrono::seconds data_block{180};
+    /// Time the server gives the store to make a message durable before answering 451.
+    std::chrono::seconds data_termination{600};  ///< \rfc{5321,4.5.3.2.6}
+};
+
+/// Everything a session needs to decide its replies.
+struct Policy {
+    std::string hostname = "localhost";  ///< our name in the greeting and Received:
+    std::vector<std::string> domains;    ///< mail is accepted only for these (no relaying)
+    /// Addresses that moved (RFC 5321 §3.4): old mailbox -> new mailbox. A new mailbox in
+    /// one of `domains` gets 251 and delivery there; any other gets 551.
+    std::map<std::string, std::string> aliases;
+    Limits limits;
+    Timeouts timeouts;
+};
+
+}  // namespace ehlo::server

@@ -1,0 +1,41 @@
+// Layer: server (sans-I/O). The data of one connection (Session) and of one mail
+// transaction (Envelope), RFC 5321 §3.3: a transaction is MAIL, one or more RCPT, DATA;
+// RSET, EHLO/HELO and the end of DATA clear it (§4.1.1.5, §4.1.4).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/address.hpp"
+#include "server/state.hpp"
+
+namespace ehlo::server {
+
+/// One mail transaction: the reverse-path, the accepted forward-paths and the data so far.
+struct Envelope {
+    protocol::ReversePath reverse_path;
+    /// Accepted recipients, after alias rewriting (§3.4), each in one of the server's domains.
+    std::vector<protocol::Mailbox> recipients;
+    std::size_t data_size = 0;   ///< octets of message data received so far
+    bool too_big = false;        ///< data passed the size limit: keep reading, then 552
+};
+
+/// Who is on the other end; filled in by the driver when the connection is accepted.
+struct Peer {
+    std::string address = "127.0.0.1";  ///< IP address, as text
+    std::uint64_t connection_id = 0;    ///< unique within this server process
+};
+
+/// One connection, from greeting to close.
+struct Session {
+    State state = State::connected;
+    Peer peer;
+    std::string client_domain;  ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
+    bool extended = false;      ///< greeted with EHLO, not HELO
+    std::uint64_t transactions = 0;  ///< messages begun, for unique message ids
+    Envelope envelope;
+};
+
+}  // namespace ehlo::server

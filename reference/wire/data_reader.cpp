@@ -1,0 +1,1 @@
+#include "wire/data_reader.hpp"

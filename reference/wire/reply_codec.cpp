@@ -1,0 +1,1 @@
+#include "wire/reply_codec.hpp"
