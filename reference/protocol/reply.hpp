@@ -15,19 +15,20 @@ namespace ehlo::protocol {
 /// code, enhanced code, default text and the RFC section that makes it the right reply.
 enum class ReplyId {
     // 2xx, 3xx: positive completion and intermediate replies
-    help,                  // 214
-    greeting,              // 220
-    closing,               // 221
-    ehlo_ok,               // 250 (multi-line)
-    helo_ok,               // 250
-    ok,                    // 250 (NOOP)
-    reset_ok,              // 250 (RSET)
-    sender_ok,             // 250 (MAIL)
-    recipient_ok,          // 250 (RCPT)
-    recipient_forwarded,   // 251
-    message_accepted,      // 250 (end of data)
-    cannot_verify,         // 252 (VRFY)
-    start_mail_input,      // 354
+    help,                 // 214
+    greeting,             // 220
+    closing,              // 221
+    ehlo_ok,              // 250 (multi-line)
+    helo_ok,              // 250
+    ok,                   // 250 (NOOP)
+    reset_ok,             // 250 (RSET)
+    sender_ok,            // 250 (MAIL)
+    recipient_ok,         // 250 (RCPT)
+    recipient_forwarded,  // 251
+    message_accepted,     // 250 (end of data)
+    cannot_verify,        // 252 (VRFY)
+    cannot_expand,        // 252 (EXPN)
+    start_mail_input,     // 354
     // 4xx: transient
     shutting_down,         // 421
     too_many_connections,  // 421
@@ -52,7 +53,6 @@ enum class ReplyId {
     need_greeting,         // 503
     need_mail,             // 503
     nested_mail,           // 503
-    need_recipient,        // 503
     help_topic_unknown,    // 504
     relay_denied,          // 550
     non_ascii_address,     // 553

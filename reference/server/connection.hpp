@@ -14,21 +14,21 @@ namespace ehlo::server {
 
 /// One line of the annotated dialogue that `--trace` prints.
 struct TraceLine {
-    char direction;         ///< 'C' client to server, 'S' server to client
-    std::string text;       ///< the line, without CRLF (message data is summarised)
+    char direction;            ///< 'C' client to server, 'S' server to client
+    std::string text;          ///< the line, without CRLF (message data is summarised)
     std::string_view section;  ///< the governing RFC section, e.g. "5321#4.1.1.2"
 };
 
 /// What the connection wants written and done after an input.
 struct Output {
-    std::string replies;              ///< reply text to write, in order
-    std::vector<Action> actions;      ///< store work, in order
-    std::vector<TraceLine> trace;     ///< filled only when tracing is on
-    bool close = false;               ///< close after writing `replies`
+    std::string replies;           ///< reply text to write, in order
+    std::vector<Action> actions;   ///< store work, in order
+    std::vector<TraceLine> trace;  ///< filled only when tracing is on
+    bool close = false;            ///< close after writing `replies`
 };
 
 class Connection {
-public:
+  public:
     Connection(const Policy& policy, Peer peer, bool trace = false);
 
     /// The greeting \rfc{5321,3.1}.
@@ -51,9 +51,10 @@ public:
     bool idle() const;
     const Session& session() const { return session_; }
 
-private:
-    void apply(const Event& event, Output& out);
-    void trace_client(std::string_view line, Output& out) const;
+  private:
+    void receive_line(std::string_view& input, Clock::time_point now, Output& out);
+    void receive_data(std::string_view& input, Output& out);
+    void apply(Event event, Output& out);
 
     const Policy& policy_;
     Session session_;

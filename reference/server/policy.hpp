@@ -13,12 +13,12 @@ namespace ehlo::server {
 
 /// Size limits; the defaults are the minimums RFC 5321 §4.5.3.1 requires a server to accept.
 struct Limits {
-    std::size_t command_line = 512;    ///< octets incl. CRLF \rfc{5321,4.5.3.1.4}
-    std::size_t text_line = 1000;      ///< octets incl. CRLF \rfc{5321,4.5.3.1.6}
-    std::size_t local_part = 64;       ///< \rfc{5321,4.5.3.1.1}
-    std::size_t domain = 255;          ///< \rfc{5321,4.5.3.1.2}
-    std::size_t path = 256;            ///< \rfc{5321,4.5.3.1.3}
-    std::size_t max_recipients = 100;  ///< at least 100 \rfc{5321,4.5.3.1.8}
+    std::size_t command_line = 512;                   ///< octets incl. CRLF \rfc{5321,4.5.3.1.4}
+    std::size_t text_line = 1000;                     ///< octets incl. CRLF \rfc{5321,4.5.3.1.6}
+    std::size_t local_part = 64;                      ///< \rfc{5321,4.5.3.1.1}
+    std::size_t domain = 255;                         ///< \rfc{5321,4.5.3.1.2}
+    std::size_t path = 256;                           ///< \rfc{5321,4.5.3.1.3}
+    std::size_t max_recipients = 100;                 ///< at least 100 \rfc{5321,4.5.3.1.8}
     std::size_t max_message_size = 10 * 1024 * 1024;  ///< octets of message data
 };
 
@@ -39,6 +39,8 @@ struct Timeouts {
 struct Policy {
     std::string hostname = "localhost";  ///< our name in the greeting and Received:
     std::vector<std::string> domains;    ///< mail is accepted only for these (no relaying)
+    /// A sink that drops every message (--discard) may take any domain: nothing is relayed.
+    bool accept_any_domain = false;
     /// Addresses that moved (RFC 5321 §3.4): old mailbox -> new mailbox. A new mailbox in
     /// one of `domains` gets 251 and delivery there; any other gets 551.
     std::map<std::string, std::string> aliases;

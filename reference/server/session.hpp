@@ -18,8 +18,8 @@ struct Envelope {
     protocol::ReversePath reverse_path;
     /// Accepted recipients, after alias rewriting (§3.4), each in one of the server's domains.
     std::vector<protocol::Mailbox> recipients;
-    std::size_t data_size = 0;   ///< octets of message data received so far
-    bool too_big = false;        ///< data passed the size limit: keep reading, then 552
+    std::size_t data_size = 0;  ///< octets of message data received so far
+    bool too_big = false;       ///< data passed the size limit: keep reading, then 552
 };
 
 /// Who is on the other end; filled in by the driver when the connection is accepted.
@@ -32,8 +32,8 @@ struct Peer {
 struct Session {
     State state = State::connected;
     Peer peer;
-    std::string client_domain;  ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
-    bool extended = false;      ///< greeted with EHLO, not HELO
+    std::string client_domain;       ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
+    bool extended = false;           ///< greeted with EHLO, not HELO
     std::uint64_t transactions = 0;  ///< messages begun, for unique message ids
     Envelope envelope;
 };

@@ -12,12 +12,12 @@ namespace ehlo::server {
 
 /// Where a session stands.
 enum class State {
-    connected,    ///< greeting sent, no EHLO/HELO yet
-    greeted,      ///< EHLO/HELO done, no mail transaction
-    mail,         ///< MAIL accepted, no recipient yet
-    recipients,   ///< at least one RCPT accepted
-    data,         ///< reading message data (no commands)
-    closed,       ///< QUIT answered, or the connection is being dropped
+    connected,   ///< greeting sent, no EHLO/HELO yet
+    greeted,     ///< EHLO/HELO done, no mail transaction
+    mail,        ///< MAIL accepted, no recipient yet
+    recipients,  ///< at least one RCPT accepted
+    data,        ///< reading message data (no commands)
+    closed,      ///< QUIT answered, or the connection is being dropped
 };
 inline constexpr int state_count = 6;
 
@@ -25,12 +25,12 @@ std::string_view state_name(State state);
 
 /// What the table says of a verb in a state, before its arguments are looked at.
 enum class Rule {
-    allowed,           ///< go on: check the arguments, then apply
-    need_greeting,     ///< 503: EHLO/HELO first \rfc{5321,4.1.4}
-    need_mail,         ///< 503: MAIL first \rfc{5321,4.1.1.3}
-    nested_mail,       ///< 503: a transaction is already open \rfc{5321,4.1.1.2}
-    need_recipient,    ///< 554/503: no accepted recipient yet \rfc{5321,3.3}
-    not_a_command,     ///< in the data or closed state, lines are not commands
+    allowed,         ///< go on: check the arguments, then apply
+    need_greeting,   ///< 503: EHLO/HELO first \rfc{5321,4.1.4}
+    need_mail,       ///< 503: MAIL first \rfc{5321,4.1.1.3}
+    nested_mail,     ///< 503: a transaction is already open \rfc{5321,4.1.1.2}
+    need_recipient,  ///< 554/503: no accepted recipient yet \rfc{5321,3.3}
+    not_a_command,   ///< in the data or closed state, lines are not commands
 };
 
 /// One cell of the table: the rule, and the state a successful command leads to.
@@ -43,20 +43,35 @@ using protocol::Verb;
 
 namespace detail {
 using Row = std::array<Transition, protocol::verb_count>;
-constexpr Transition ok(State next) { return {Rule::allowed, next}; }
-constexpr Transition no(Rule rule, State stay) { return {rule, stay}; }
+constexpr Transition ok(State next) {
+    return {Rule::allowed, next};
+}
+constexpr Transition no(Rule rule, State stay) {
+    return {rule, stay};
+}
 
 // Column order follows protocol::Verb:
 // EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, unknown.
 // NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (§4.1.4); EHLO/HELO
 // may come again and then clear any transaction (§4.1.4); RSET ends a transaction (§4.1.1.5).
 constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, State reset) {
-    return {ok(State::greeted), ok(State::greeted), mail, rcpt, data, ok(reset), ok(s),
-            ok(State::closed),  ok(s),              ok(s), ok(s), ok(s)};
+    return {ok(State::greeted),
+            ok(State::greeted),
+            mail,
+            rcpt,
+            data,
+            ok(reset),
+            ok(s),
+            ok(State::closed),
+            ok(s),
+            ok(s),
+            ok(s),
+            ok(s)};
 }
 constexpr Row inert_row(State s) {
     Row r{};
-    for (auto& cell : r) cell = no(Rule::not_a_command, s);
+    for (auto& cell : r)
+        cell = no(Rule::not_a_command, s);
     return r;
 }
 }  // namespace detail
@@ -70,8 +85,8 @@ inline constexpr std::array<detail::Row, state_count> transitions = {
                 detail::no(Rule::need_mail, State::greeted),
                 detail::no(Rule::need_mail, State::greeted), State::greeted),
     detail::row(State::mail, detail::no(Rule::nested_mail, State::mail),
-                detail::ok(State::recipients),
-                detail::no(Rule::need_recipient, State::mail), State::greeted),
+                detail::ok(State::recipients), detail::no(Rule::need_recipient, State::mail),
+                State::greeted),
     detail::row(State::recipients, detail::no(Rule::nested_mail, State::recipients),
                 detail::ok(State::recipients), detail::ok(State::data), State::greeted),
     detail::inert_row(State::data),

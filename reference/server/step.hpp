@@ -22,20 +22,33 @@ using Clock = std::chrono::system_clock;
 
 /// Events the driver feeds into the machine.
 namespace event {
-struct Connected { Clock::time_point now; };       ///< send the greeting \rfc{5321,3.1}
-struct CommandLine { std::string_view line; Clock::time_point now; };
-struct LineFault { wire::LineEvent fault; };       ///< bare CR/LF, NUL or over-long line
-struct MessageData { std::string data; };           ///< unstuffed data after 354
-struct DataEnd { wire::DataFaults faults; };        ///< the end-of-data line was read
-struct Stored { std::optional<protocol::Reply> failure; };  ///< the store's commit result
-struct TimedOut {};                                 ///< \rfc{5321,4.5.3.2.7}
-struct ShuttingDown {};                             ///< \rfc{5321,3.8}
-struct ConnectionRefused {};                        ///< over the connection limit
+struct Connected {
+    Clock::time_point now;
+};  ///< send the greeting \rfc{5321,3.1}
+struct CommandLine {
+    std::string_view line;
+    Clock::time_point now;
+};
+struct LineFault {
+    wire::LineEvent fault;
+};  ///< bare CR/LF, NUL or over-long line
+struct MessageData {
+    std::string data;
+};  ///< unstuffed data after 354
+struct DataEnd {
+    wire::DataFaults faults;
+};  ///< the end-of-data line was read
+struct Stored {
+    std::optional<protocol::Reply> failure;
+};                            ///< the store's commit result
+struct TimedOut {};           ///< \rfc{5321,4.5.3.2.7}
+struct ShuttingDown {};       ///< \rfc{5321,3.8}
+struct ConnectionRefused {};  ///< over the connection limit
 }  // namespace event
 
 using Event = std::variant<event::Connected, event::CommandLine, event::LineFault,
-                           event::MessageData, event::DataEnd, event::Stored,
-                           event::TimedOut, event::ShuttingDown, event::ConnectionRefused>;
+                           event::MessageData, event::DataEnd, event::Stored, event::TimedOut,
+                           event::ShuttingDown, event::ConnectionRefused>;
 
 /// Work for the driver, carried out in order.
 struct Action {
@@ -58,6 +71,6 @@ struct Outcome {
 };
 
 /// Applies one event to the session and says what to answer and do.
-Outcome step(Session& session, const Event& event, const Policy& policy);
+Outcome step(Session& session, Event event, const Policy& policy);
 
 }  // namespace ehlo::server

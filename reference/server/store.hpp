@@ -15,7 +15,7 @@ namespace ehlo::server {
 
 /// One message on its way into a store: append its data, then commit or abort.
 class PendingMessage {
-public:
+  public:
     virtual ~PendingMessage() = default;
     /// Adds message data (already dot-unstuffed, CRLF line ends). Errors are remembered and
     /// reported by commit().
@@ -29,7 +29,7 @@ public:
 
 /// A place that takes messages. Shared by all sessions: implementations are thread-safe.
 class Store {
-public:
+  public:
     virtual ~Store() = default;
     /// Starts a message for `envelope`; `trace_header` (the Received: line, CRLF-ended) goes
     /// before the data. The store adds Return-Path: where it makes the final delivery (§4.4).

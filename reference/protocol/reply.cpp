@@ -1,0 +1,102 @@
+// Layer: protocol (sans-I/O). The reply table: every reply the reference server sends, with
+// its code (RFC 5321 §4.2.2-4.2.3), enhanced code (RFC 3463), default text, and the section
+// that makes it the right answer. Choosing *when* to send which reply is the server's job.
+#include "protocol/reply.hpp"
+
+#include <cassert>
+
+namespace ehlo::protocol {
+
+namespace {
+
+using enum ReplyId;
+
+// clang-format off
+const std::vector<ReplySpec> table = {
+    // id                    code  enhanced  text                                        section
+    {help,                   214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP", "5321#4.1.1.8"},
+    {greeting,               220, "",      "ESMTP Ehlo reference server ready",       "5321#4.3.1"},
+    {closing,                221, "2.0.0", "Bye",                                     "5321#4.1.1.10"},
+    {ehlo_ok,                250, "",      "Hello",                                   "5321#4.1.1.1"},
+    {helo_ok,                250, "",      "Hello",                                   "5321#4.1.1.1"},
+    {ok,                     250, "2.0.0", "OK",                                      "5321#4.1.1.9"},
+    {reset_ok,               250, "2.0.0", "Reset",                                   "5321#4.1.1.5"},
+    {sender_ok,              250, "2.1.0", "Sender OK",                               "5321#4.1.1.2"},
+    {recipient_ok,           250, "2.1.5", "Recipient OK",                            "5321#4.1.1.3"},
+    {recipient_forwarded,    251, "2.1.5", "User not local; will forward",            "5321#3.4"},
+    {message_accepted,       250, "2.0.0", "Message accepted for delivery",           "5321#4.1.1.4"},
+    {cannot_verify,          252, "2.5.0", "Cannot verify the user, but will accept mail for local domains", "5321#7.3"},
+    {cannot_expand,          252, "2.5.0", "Cannot expand: this server keeps no mailing lists", "5321#7.3"},
+    {start_mail_input,       354, "",      "End data with <CR><LF>.<CR><LF>",         "5321#4.1.1.4"},
+    {shutting_down,          421, "4.3.2", "Service shutting down, closing transmission channel", "5321#3.8"},
+    {too_many_connections,   421, "4.3.2", "Too many connections, try again later",   "5321#3.1"},
+    {timed_out,              421, "4.4.2", "Timeout waiting for the client, closing", "5321#4.5.3.2.7"},
+    {local_error,            451, "4.3.0", "Local error in processing; message not stored", "5321#4.2.3"},
+    {too_many_recipients,    452, "4.5.3", "Too many recipients",                     "5321#4.5.3.1.10"},
+    {unknown_command,        500, "5.5.1", "Command unrecognized",                    "5321#4.2.4"},
+    {line_too_long,          500, "5.5.2", "Line too long",                           "5321#4.5.3.1.4"},
+    {bare_cr,                500, "5.5.2", "Bare CR in command line: CR may only come before LF", "5321#2.3.8"},
+    {bare_lf,                500, "5.5.2", "Bare LF: command lines end with CRLF",    "5321#4.1.1.4"},
+    {nul_octet,              500, "5.5.2", "NUL octet in command line",               "5321#2.3.8"},
+    {bad_arguments,          501, "5.5.4", "Syntax error in parameters or arguments", "5321#4.1.1"},
+    {bad_domain,             501, "5.5.4", "Syntax error: a domain or address literal is required", "5321#4.1.1.1"},
+    {bad_sender_syntax,      501, "5.1.7", "Syntax error in the reverse-path",        "5321#4.1.2"},
+    {bad_recipient_syntax,   501, "5.1.3", "Syntax error in the forward-path",        "5321#4.1.2"},
+    {bad_address_literal,    501, "5.1.3", "Invalid address literal",                 "5321#4.1.3"},
+    {local_part_too_long,    501, "5.1.3", "Local part longer than 64 octets",        "5321#4.5.3.1.1"},
+    {domain_too_long,        501, "5.1.3", "Domain longer than 255 octets",           "5321#4.5.3.1.2"},
+    {path_too_long,          501, "5.1.3", "Path too long",                           "5321#4.5.3.1.3"},
+    {not_implemented,        502, "5.5.1", "Command not implemented",                 "5321#4.2.4"},
+    {need_greeting,          503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first", "5321#4.1.4"},
+    {need_mail,              503, "5.5.1", "Bad sequence of commands: send MAIL first", "5321#4.1.1.3"},
+    {nested_mail,            503, "5.5.1", "Bad sequence of commands: a mail transaction is already open", "5321#4.1.1.2"},
+    {help_topic_unknown,     504, "5.5.4", "No help for that topic",                  "5321#4.1.1.8"},
+    {relay_denied,           550, "5.7.1", "Relaying denied: not a local domain",     "5321#3.6.2"},
+    {non_ascii_address,      553, "5.6.7", "Non-ASCII address not permitted",         "5321#4.1.2"},
+    {user_not_local,         551, "5.1.6", "User not local",                          "5321#3.4"},
+    {message_too_big,        552, "5.3.4", "Message exceeds the size limit",          "5321#4.5.3.1.10"},
+    {no_valid_recipients,    554, "5.5.1", "No valid recipients",                     "5321#3.3"},
+    {data_bare_line_end,     554, "5.6.0", "Message refused: bare CR or LF in the data (lines end with CRLF)", "5321#2.3.8"},
+    {data_line_too_long,     554, "5.6.0", "Message refused: a line is longer than 1000 octets", "5321#4.5.3.1.6"},
+    {parameter_unknown,      555, "5.5.4", "MAIL or RCPT parameter not recognized or not implemented", "5321#4.1.1.11"},
+};
+// clang-format on
+
+const ReplySpec& spec(ReplyId id) {
+    const auto& row = table[static_cast<std::size_t>(id)];
+    assert(row.id == id && "reply table rows must follow the order of ReplyId");
+    return row;
+}
+
+}  // namespace
+
+const std::vector<ReplySpec>& reply_table() {
+    return table;
+}
+
+Reply make_reply(ReplyId id) {
+    return make_reply(id, {std::string(spec(id).text)});
+}
+
+Reply make_reply(ReplyId id, std::vector<std::string> lines) {
+    const ReplySpec& row = spec(id);
+    if (lines.empty()) lines.emplace_back();
+    return Reply{id, row.code, std::string(row.enhanced), std::move(lines), row.section};
+}
+
+wire::WireReply Reply::to_wire(bool with_enhanced) const {
+    wire::WireReply out{code, lines};
+    // RFC 2034 §3: with ENHANCEDSTATUSCODES every line of the reply carries the code.
+    // The EHLO keyword lines and the greeting (RFC 2034 §3: not 220) are left as they are.
+    if (with_enhanced && !enhanced.empty()) {
+        for (auto& line : out.lines)
+            line = enhanced + (line.empty() ? "" : " " + line);
+    }
+    return out;
+}
+
+std::string Reply::format(bool with_enhanced) const {
+    return wire::format_reply(to_wire(with_enhanced));
+}
+
+}  // namespace ehlo::protocol

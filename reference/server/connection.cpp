@@ -1,0 +1,159 @@
+// Layer: server (sans-I/O). Bytes in, replies and actions out, for one connection: framing
+// by wire::LineReader (commands) and wire::DataReader (message data, RFC 5321 §4.1.1.4),
+// the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
+// (RFC 2034 §3), and the annotated trace.
+#include "server/connection.hpp"
+
+namespace ehlo::server {
+
+namespace {
+
+/// The section that defines each verb, for the trace (RFC 5321 §4.1.1).
+std::string_view verb_section(std::string_view line) {
+    protocol::Verb verb = protocol::parse_command(line).verb;
+    switch (verb) {
+        case protocol::Verb::ehlo:
+        case protocol::Verb::helo:
+            return "5321#4.1.1.1";
+        case protocol::Verb::mail:
+            return "5321#4.1.1.2";
+        case protocol::Verb::rcpt:
+            return "5321#4.1.1.3";
+        case protocol::Verb::data:
+            return "5321#4.1.1.4";
+        case protocol::Verb::rset:
+            return "5321#4.1.1.5";
+        case protocol::Verb::vrfy:
+            return "5321#4.1.1.6";
+        case protocol::Verb::expn:
+            return "5321#4.1.1.7";
+        case protocol::Verb::help:
+            return "5321#4.1.1.8";
+        case protocol::Verb::noop:
+            return "5321#4.1.1.9";
+        case protocol::Verb::quit:
+            return "5321#4.1.1.10";
+        default:
+            return "5321#4.2.4";
+    }
+}
+
+std::string_view fault_name(wire::LineEvent fault) {
+    switch (fault) {
+        case wire::LineEvent::bare_cr:
+            return "<line with a bare CR>";
+        case wire::LineEvent::bare_lf:
+            return "<line ended by a bare LF>";
+        case wire::LineEvent::nul:
+            return "<line with a NUL octet>";
+        default:
+            return "<line over the length limit>";
+    }
+}
+
+}  // namespace
+
+Connection::Connection(const Policy& policy, Peer peer, bool trace)
+    : policy_(policy),
+      lines_(policy.limits.command_line),
+      data_(policy.limits.text_line),
+      trace_(trace) {
+    session_.peer = std::move(peer);
+}
+
+Output Connection::start(Clock::time_point now) {
+    Output out;
+    apply(event::Connected{now}, out);
+    return out;
+}
+
+Output Connection::receive(std::string_view& input, Clock::time_point now) {
+    Output out;
+    while (!input.empty() && !awaiting_commit_ && session_.state != State::closed) {
+        if (session_.state == State::data) {
+            receive_data(input, out);
+        } else {
+            receive_line(input, now, out);
+        }
+    }
+    return out;
+}
+
+void Connection::receive_line(std::string_view& input, Clock::time_point now, Output& out) {
+    wire::LineEvent found = lines_.next(input);
+    if (found == wire::LineEvent::need_more) return;
+    if (found == wire::LineEvent::line) {
+        if (trace_) out.trace.push_back({'C', lines_.line(), verb_section(lines_.line())});
+        apply(event::CommandLine{lines_.line(), now}, out);
+        return;
+    }
+    if (trace_) out.trace.push_back({'C', std::string(fault_name(found)), "5321#2.3.8"});
+    apply(event::LineFault{found}, out);
+}
+
+void Connection::receive_data(std::string_view& input, Output& out) {
+    std::string chunk;
+    wire::DataEvent found = data_.next(input, chunk);
+    if (!chunk.empty()) apply(event::MessageData{std::move(chunk)}, out);
+    if (found != wire::DataEvent::end) return;
+    if (trace_) {
+        std::string summary =
+            "<message data: " + std::to_string(session_.envelope.data_size) + " octets>  .";
+        out.trace.push_back({'C', std::move(summary), "5321#4.1.1.4"});
+    }
+    wire::DataFaults faults = data_.faults();
+    data_.reset();
+    apply(event::DataEnd{faults}, out);
+}
+
+Output Connection::stored(std::optional<protocol::Reply> failure) {
+    Output out;
+    awaiting_commit_ = false;
+    apply(event::Stored{std::move(failure)}, out);
+    return out;
+}
+
+Output Connection::timed_out() {
+    Output out;
+    apply(event::TimedOut{}, out);
+    return out;
+}
+
+Output Connection::shutting_down() {
+    Output out;
+    apply(event::ShuttingDown{}, out);
+    return out;
+}
+
+Output Connection::refuse() {
+    Output out;
+    apply(event::ConnectionRefused{}, out);
+    return out;
+}
+
+bool Connection::idle() const {
+    return session_.state != State::data && !lines_.mid_line() && !awaiting_commit_;
+}
+
+void Connection::apply(Event event, Output& out) {
+    Outcome outcome = step(session_, std::move(event), policy_);
+    if (outcome.reply) {
+        // Enhanced codes only for a client that greeted with EHLO (RFC 2034 §3).
+        wire::WireReply reply = outcome.reply->to_wire(session_.extended);
+        out.replies += wire::format_reply(reply);
+        if (trace_) {
+            for (std::size_t i = 0; i < reply.lines.size(); ++i) {
+                char separator = i + 1 < reply.lines.size() ? '-' : ' ';
+                std::string text = std::to_string(reply.code) + separator + reply.lines[i];
+                out.trace.push_back({'S', std::move(text), outcome.reply->section});
+            }
+        }
+    }
+    for (Action& action : outcome.actions) {
+        if (action.kind == Action::Kind::commit_message) awaiting_commit_ = true;
+        if (action.kind == Action::Kind::close) out.close = true;
+        out.actions.push_back(std::move(action));
+    }
+}
+
+}  // namespace ehlo::server

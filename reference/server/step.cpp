@@ -1,0 +1,204 @@
+// Layer: server (sans-I/O). The step function: one event in, reply and actions out.
+// A command goes through the transition table of state.hpp (RFC 5321 §4.1.4, §4.3.2), then
+// its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp). Message data, faults of
+// the line framing, timeouts and shutdown are handled here too.
+#include "server/step.hpp"
+
+#include <array>
+
+#include "server/verbs.hpp"
+
+namespace ehlo::server {
+
+using protocol::make_reply;
+using protocol::Reply;
+using protocol::ReplyId;
+using protocol::Verb;
+
+namespace {
+
+Outcome answer(Session& session, Reply reply, std::vector<Action> actions = {}) {
+    return Outcome{std::move(reply), session.state, std::move(actions)};
+}
+
+Outcome close_with(Session& session, Reply reply, std::vector<Action> actions = {}) {
+    session.state = State::closed;
+    actions.push_back(Action{Action::Kind::close, {}});
+    return answer(session, std::move(reply), std::move(actions));
+}
+
+/// Verbs of RFC 821 that RFC 5321 no longer has: known, but not implemented (§4.2.4).
+bool is_obsolete_verb(std::string_view line) {
+    static constexpr std::array<std::string_view, 4> obsolete{"SEND", "SOML", "SAML", "TURN"};
+    std::string_view word = line.substr(0, line.find(' '));
+    for (auto verb : obsolete) {
+        if (protocol::domain_equal(word, verb)) return true;
+    }
+    return false;
+}
+
+/// The reply for a command the transition table does not allow now.
+Reply sequence_reply(Rule rule) {
+    switch (rule) {
+        case Rule::need_greeting:
+            return make_reply(ReplyId::need_greeting);
+        case Rule::need_mail:
+            return make_reply(ReplyId::need_mail);
+        case Rule::nested_mail:
+            return make_reply(ReplyId::nested_mail);
+        // MAIL was accepted but no RCPT: §3.3 allows 503 or 554; 554 says why.
+        case Rule::need_recipient:
+            return make_reply(ReplyId::no_valid_recipients);
+        default:
+            return make_reply(ReplyId::unknown_command);
+    }
+}
+
+/// The reply for a malformed path; MAIL and RCPT differ only in the generic case.
+Reply address_reply(protocol::AddressError error, Verb verb) {
+    using protocol::AddressError;
+    switch (error) {
+        case AddressError::local_part_too_long:
+            return make_reply(ReplyId::local_part_too_long);
+        case AddressError::domain_too_long:
+            return make_reply(ReplyId::domain_too_long);
+        case AddressError::path_too_long:
+            return make_reply(ReplyId::path_too_long);
+        case AddressError::bad_address_literal:
+            return make_reply(ReplyId::bad_address_literal);
+        // Without SMTPUTF8 an address must be ASCII (RFC 6531 §3.2 chooses 553).
+        case AddressError::non_ascii:
+            return make_reply(ReplyId::non_ascii_address);
+        default:
+            return make_reply(verb == Verb::mail ? ReplyId::bad_sender_syntax
+                                                 : ReplyId::bad_recipient_syntax);
+    }
+}
+
+Reply syntax_reply(const protocol::ParsedCommand& parsed) {
+    if (parsed.error == protocol::SyntaxError::bad_address) {
+        return address_reply(parsed.address_error, parsed.verb);
+    }
+    if (parsed.verb == Verb::ehlo || parsed.verb == Verb::helo) {
+        return make_reply(ReplyId::bad_domain);
+    }
+    return make_reply(ReplyId::bad_arguments);
+}
+
+Outcome on_command(Session& session, const event::CommandLine& line, const Policy& policy) {
+    protocol::ParsedCommand parsed = protocol::parse_command(line.line);
+    if (parsed.verb == Verb::unknown) {
+        // 500 for what we do not know, 502 for what we know but do not do \rfc{5321,4.2.4}.
+        bool obsolete = is_obsolete_verb(line.line);
+        return answer(session,
+                      make_reply(obsolete ? ReplyId::not_implemented : ReplyId::unknown_command));
+    }
+    Transition transition = server::transition(session.state, parsed.verb);
+    if (transition.rule != Rule::allowed) return answer(session, sequence_reply(transition.rule));
+    if (!parsed.ok()) return answer(session, syntax_reply(parsed));
+
+    verbs::Context ctx{session, policy, line.now};
+    return std::visit(
+        [&](const auto& command) {
+            if (auto refusal = verbs::check(ctx, command)) return answer(session, *refusal);
+            verbs::Applied applied = verbs::apply(ctx, command);
+            session.state = transition.next;
+            return answer(session, std::move(applied.reply), std::move(applied.actions));
+        },
+        parsed.command);
+}
+
+Reply fault_reply(wire::LineEvent fault) {
+    switch (fault) {
+        case wire::LineEvent::bare_cr:
+            return make_reply(ReplyId::bare_cr);
+        case wire::LineEvent::bare_lf:
+            return make_reply(ReplyId::bare_lf);
+        case wire::LineEvent::nul:
+            return make_reply(ReplyId::nul_octet);
+        default:
+            return make_reply(ReplyId::line_too_long);
+    }
+}
+
+/// Counts the data against the size limit while it streams \rfc{5321,4.5.3.1.10}; past the
+/// limit the message is dropped at once, and the rest of the data is read and ignored.
+Outcome on_data(Session& session, event::MessageData data, const Policy& policy) {
+    Envelope& envelope = session.envelope;
+    envelope.data_size += data.data.size();
+    if (envelope.too_big) return Outcome{std::nullopt, session.state, {}};
+    if (envelope.data_size > policy.limits.max_message_size) {
+        envelope.too_big = true;
+        return Outcome{std::nullopt, session.state, {Action{Action::Kind::abort_message, {}}}};
+    }
+    return Outcome{
+        std::nullopt, session.state, {Action{Action::Kind::append_data, std::move(data.data)}}};
+}
+
+/// The end of data: refuse what must be refused, else ask the store to commit. The reply
+/// comes only with the store's result, so a 250 always means "on disk" \rfc{5321,4.1.1.4}.
+Outcome on_data_end(Session& session, const event::DataEnd& end) {
+    std::optional<Reply> refusal;
+    if (session.envelope.too_big) {
+        refusal = make_reply(ReplyId::message_too_big);  // already aborted while streaming
+    } else if (end.faults.bare_cr || end.faults.bare_lf) {
+        refusal = make_reply(ReplyId::data_bare_line_end);  // \rfc{5321,2.3.8}
+    } else if (end.faults.line_too_long) {
+        refusal = make_reply(ReplyId::data_line_too_long);  // \rfc{5321,4.5.3.1.6}
+    }
+    if (!refusal) return Outcome{std::nullopt, session.state, {{Action::Kind::commit_message, {}}}};
+
+    std::vector<Action> actions;
+    if (!session.envelope.too_big) actions.push_back({Action::Kind::abort_message, {}});
+    session.envelope = Envelope{};
+    session.state = State::greeted;
+    return answer(session, std::move(*refusal), std::move(actions));
+}
+
+/// The transaction is over either way: the envelope is cleared \rfc{5321,4.1.1.4}.
+Outcome on_stored(Session& session, const event::Stored& stored) {
+    session.envelope = Envelope{};
+    session.state = State::greeted;
+    return answer(session,
+                  stored.failure ? *stored.failure : make_reply(ReplyId::message_accepted));
+}
+
+/// A timeout or shutdown while a message is open drops it first.
+std::vector<Action> drop_open_message(const Session& session) {
+    if (session.state != State::data) return {};
+    return {Action{Action::Kind::abort_message, {}}};
+}
+
+}  // namespace
+
+Outcome step(Session& session, Event event, const Policy& policy) {
+    return std::visit(
+        [&](auto& e) -> Outcome {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, event::Connected>) {
+                return answer(session, make_reply(ReplyId::greeting,
+                                                  {policy.hostname + " ESMTP Ehlo ready"}));
+            } else if constexpr (std::is_same_v<E, event::CommandLine>) {
+                return on_command(session, e, policy);
+            } else if constexpr (std::is_same_v<E, event::LineFault>) {
+                return answer(session, fault_reply(e.fault));
+            } else if constexpr (std::is_same_v<E, event::MessageData>) {
+                return on_data(session, std::move(e), policy);
+            } else if constexpr (std::is_same_v<E, event::DataEnd>) {
+                return on_data_end(session, e);
+            } else if constexpr (std::is_same_v<E, event::Stored>) {
+                return on_stored(session, e);
+            } else if constexpr (std::is_same_v<E, event::TimedOut>) {
+                return close_with(session, make_reply(ReplyId::timed_out),
+                                  drop_open_message(session));
+            } else if constexpr (std::is_same_v<E, event::ShuttingDown>) {
+                return close_with(session, make_reply(ReplyId::shutting_down),
+                                  drop_open_message(session));
+            } else {
+                return close_with(session, make_reply(ReplyId::too_many_connections));
+            }
+        },
+        event);
+}
+
+}  // namespace ehlo::server

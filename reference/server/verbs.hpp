@@ -1,0 +1,57 @@
+// Layer: server (sans-I/O), internal to step(). Each verb of RFC 5321 §4.1.1 as a pair:
+// a *check* that may refuse the command with its reply, and an *apply* that changes the
+// session and gives the positive reply. step.cpp calls them after the transition table.
+#pragma once
+
+#include <optional>
+
+#include "protocol/command.hpp"
+#include "server/step.hpp"
+
+namespace ehlo::server::verbs {
+
+using protocol::Reply;
+
+/// What a command did: its reply, and store actions (for DATA) or a close (for QUIT).
+struct Applied {
+    Reply reply;
+    std::vector<Action> actions = {};
+};
+
+/// Everything a verb may need besides its own arguments.
+struct Context {
+    Session& session;
+    const Policy& policy;
+    Clock::time_point now;
+};
+
+// Session commands (verbs_session.cpp).
+Applied apply(Context& ctx, const protocol::Ehlo& cmd);
+Applied apply(Context& ctx, const protocol::Helo& cmd);
+Applied apply(Context& ctx, const protocol::Rset& cmd);
+Applied apply(Context& ctx, const protocol::Noop& cmd);
+Applied apply(Context& ctx, const protocol::Quit& cmd);
+Applied apply(Context& ctx, const protocol::Vrfy& cmd);
+Applied apply(Context& ctx, const protocol::Expn& cmd);
+Applied apply(Context& ctx, const protocol::Help& cmd);
+
+// Mail transaction commands (verbs_transaction.cpp).
+std::optional<Reply> check(const Context& ctx, const protocol::Mail& cmd);
+Applied apply(Context& ctx, const protocol::Mail& cmd);
+std::optional<Reply> check(const Context& ctx, const protocol::Rcpt& cmd);
+Applied apply(Context& ctx, const protocol::Rcpt& cmd);
+Applied apply(Context& ctx, const protocol::Data& cmd);
+
+/// Commands without a check of their own pass it.
+template <typename Command>
+std::optional<Reply> check(const Context&, const Command&) {
+    return std::nullopt;
+}
+
+/// The domain that stands for "this server" where a mailbox has none (bare <Postmaster>).
+std::string primary_domain(const Policy& policy);
+
+/// The Received: header for the message about to start \rfc{5321,4.4} (trace_header.cpp).
+std::string received_header(const Session& session, const Policy& policy, Clock::time_point now);
+
+}  // namespace ehlo::server::verbs

@@ -1,0 +1,106 @@
+// Layer: server (sans-I/O). The commands that do not belong to a mail transaction:
+// EHLO and HELO (RFC 5321 §4.1.1.1), RSET (§4.1.1.5), VRFY (§4.1.1.6), EXPN (§4.1.1.7),
+// HELP (§4.1.1.8), NOOP (§4.1.1.9) and QUIT (§4.1.1.10). Whether a verb is allowed at all
+// in the current state is decided before, by the transition table (state.hpp).
+#include <array>
+#include <string>
+#include <utility>
+
+#include "server/verbs.hpp"
+
+namespace ehlo::server::verbs {
+
+using protocol::make_reply;
+using protocol::ReplyId;
+
+namespace {
+
+/// The EHLO keywords this server supports \rfc{5321,4.1.1.1}. SIZE announces the limit
+/// (RFC 1870 §4); the rest are plain keywords.
+std::vector<std::string> ehlo_keywords(const Policy& policy) {
+    return {
+        "PIPELINING",                                              // RFC 2920
+        "SIZE " + std::to_string(policy.limits.max_message_size),  // RFC 1870
+        "8BITMIME",                                                // RFC 6152
+        "ENHANCEDSTATUSCODES",                                     // RFC 2034
+    };
+}
+
+/// EHLO and HELO start the session afresh, as a RSET would \rfc{5321,4.1.4}.
+void greet(Session& session, std::string domain, bool extended) {
+    session.client_domain = std::move(domain);
+    session.extended = extended;
+    session.envelope = Envelope{};
+}
+
+}  // namespace
+
+Applied apply(Context& ctx, const protocol::Ehlo& cmd) {
+    greet(ctx.session, cmd.domain, true);
+    // The first line names the server and greets the client; then one keyword a line.
+    std::vector<std::string> lines{ctx.policy.hostname + " greets " + cmd.domain};
+    for (auto& keyword : ehlo_keywords(ctx.policy))
+        lines.push_back(std::move(keyword));
+    return {make_reply(ReplyId::ehlo_ok, std::move(lines))};
+}
+
+Applied apply(Context& ctx, const protocol::Helo& cmd) {
+    greet(ctx.session, cmd.domain, false);
+    return {make_reply(ReplyId::helo_ok, {ctx.policy.hostname + " greets " + cmd.domain})};
+}
+
+Applied apply(Context& ctx, const protocol::Rset&) {
+    // RSET drops the transaction but keeps the greeting \rfc{5321,4.1.1.5}.
+    ctx.session.envelope = Envelope{};
+    return {make_reply(ReplyId::reset_ok)};
+}
+
+Applied apply(Context&, const protocol::Noop&) {
+    // NOOP may carry any argument, which is ignored \rfc{5321,4.1.1.9}.
+    return {make_reply(ReplyId::ok)};
+}
+
+Applied apply(Context&, const protocol::Quit&) {
+    // 221, then the server closes the channel \rfc{5321,4.1.1.10}.
+    return {make_reply(ReplyId::closing), {Action{Action::Kind::close, {}}}};
+}
+
+Applied apply(Context&, const protocol::Vrfy&) {
+    // This server accepts any local part of its domains and keeps no user list, so it can
+    // verify nothing: 252, never a 250 that would claim a verification \rfc{5321,3.5.3}
+    // \rfc{5321,7.3}.
+    return {make_reply(ReplyId::cannot_verify)};
+}
+
+Applied apply(Context&, const protocol::Expn&) {
+    // No mailing lists here: 252, which neither confirms nor denies \rfc{5321,7.3}.
+    return {make_reply(ReplyId::cannot_expand)};
+}
+
+Applied apply(Context&, const protocol::Help& cmd) {
+    // HELP alone lists the commands; HELP <command> names the section that defines it
+    // \rfc{5321,4.1.1.8}. Other topics get 504 \rfc{5321,4.3.2}.
+    if (cmd.argument.empty()) return {make_reply(ReplyId::help)};
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 11> topics{{
+        {"EHLO", "4.1.1.1"},
+        {"HELO", "4.1.1.1"},
+        {"MAIL", "4.1.1.2"},
+        {"RCPT", "4.1.1.3"},
+        {"DATA", "4.1.1.4"},
+        {"RSET", "4.1.1.5"},
+        {"VRFY", "4.1.1.6"},
+        {"EXPN", "4.1.1.7"},
+        {"HELP", "4.1.1.8"},
+        {"NOOP", "4.1.1.9"},
+        {"QUIT", "4.1.1.10"},
+    }};
+    for (const auto& [verb, section] : topics) {
+        if (protocol::domain_equal(cmd.argument, verb)) {
+            std::string text = std::string(verb) + " is defined in RFC 5321 section ";
+            return {make_reply(ReplyId::help, {text + std::string(section)})};
+        }
+    }
+    return {make_reply(ReplyId::help_topic_unknown)};
+}
+
+}  // namespace ehlo::server::verbs
