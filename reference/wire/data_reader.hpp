@@ -17,6 +17,7 @@ struct DataFaults {
     bool nul = false;            ///< a NUL octet
     bool line_too_long = false;  ///< a line longer than the text-line limit
     bool any() const { return bare_cr || bare_lf || nul || line_too_long; }
+    friend bool operator==(const DataFaults&, const DataFaults&) = default;
 };
 
 /// Whether the data has reached its end.
@@ -33,12 +34,15 @@ enum class DataEvent {
 /// CR "." CR are kept as message data and merely recorded as faults: they can never cut the
 /// message short. A leading "." of a line is removed (dot-unstuffing).
 class DataReader {
-public:
+  public:
     /// `max_line` counts a text line's octets including its CRLF (RFC 5321: 1000).
     explicit DataReader(std::size_t max_line = 1000);
 
     /// Consumes bytes from the front of `input`, appending the unstuffed message data to `out`
-    /// (CRLFs kept), until the end of data or the end of the input.
+    /// (CRLFs kept), until the end of data or the end of the input. Data is appended as it
+    /// arrives, never held back by the line: only a line-opening "." (and a CR right after it)
+    /// waits for the next octet. After `end`, next() consumes nothing and returns `end` again
+    /// until reset().
     DataEvent next(std::string_view& input, std::string& out);
 
     /// Faults seen since the last reset().
@@ -47,8 +51,14 @@ public:
     /// Readies the reader for the next message.
     void reset();
 
-private:
-    enum class Position { line_start, after_dot, in_line, after_dot_cr };
+  private:
+    enum class Position { line_start, after_dot, in_line, after_dot_cr, done };
+    void start_line(char c, std::string& out);
+    void after_dot(char c, std::string& out);
+    bool after_dot_cr(char c, std::string& out);
+    void in_line(char c, std::string& out);
+    void count(std::size_t octets);
+
     std::size_t max_line_;
     Position position_ = Position::line_start;
     bool pending_cr_ = false;  // last octet was a CR whose successor is not yet known

@@ -26,7 +26,7 @@ enum class LineEvent {
 /// A line with several faults is reported by its first one. Over-long lines are discarded as
 /// they arrive, so memory stays bounded by the limit whatever the peer sends.
 class LineReader {
-public:
+  public:
     /// `max_line` counts the line's octets including its CRLF (RFC 5321: 512 for commands).
     explicit LineReader(std::size_t max_line = 512);
 
@@ -35,18 +35,22 @@ public:
     /// another reader (the message data after DATA, say).
     LineEvent next(std::string_view& input);
 
-    /// The text of the last `line` event, without its CRLF.
+    /// The text of the last `line` event, without its CRLF. It stays valid until the next
+    /// call to next() that consumes an octet.
     const std::string& line() const { return line_; }
 
-    /// True while part of a line is buffered (a line has begun but not ended).
-    bool mid_line() const { return !line_.empty() || pending_cr_ || fault_ != LineEvent::line; }
+    /// True while a line has begun but not ended (some of its octets have been consumed).
+    bool mid_line() const { return length_ != 0; }
 
     std::size_t max_line() const { return max_line_; }
 
-private:
+  private:
+    void note(LineEvent fault);
+    LineEvent end_line();
+
     std::size_t max_line_;
-    std::string line_;
-    std::size_t length_ = 0;  // octets of the current line seen so far
+    std::string line_;        // text of the current line while it has no fault, at most max_line_
+    std::size_t length_ = 0;  // octets of the current line seen so far, 0 between lines
     bool pending_cr_ = false;
     LineEvent fault_ = LineEvent::line;  // first fault of the current line, `line` if none
 };
