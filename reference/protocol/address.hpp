@@ -39,7 +39,7 @@ struct Mailbox {
 struct ReversePath {
     std::optional<Mailbox> mailbox;  ///< empty for "<>"
     bool is_null() const { return !mailbox.has_value(); }
-    std::string to_string() const;   ///< with angle brackets: "<a@b>" or "<>"
+    std::string to_string() const;  ///< with angle brackets: "<a@b>" or "<>"
 };
 
 /// Forward-path of RCPT: a mailbox, or "<Postmaster>" with no domain \rfc{5321,4.1.1.3}.
@@ -55,17 +55,19 @@ struct Parsed {
 };
 
 /// Parses a Reverse-path ("<>" or a Path). A source route ("<@a,@b:u@d>") is accepted and
-/// dropped \rfc{5321,4.1.1.3}. Limits are enforced.
+/// dropped \rfc{5321,4.1.1.3}. Limits are enforced; a text that fails to parse and holds an
+/// 8-bit octet anywhere gives non_ascii.
 Parsed<ReversePath> parse_reverse_path(std::string_view text);
 
 /// Parses a Forward-path: a Path or "<Postmaster>" (case-insensitive, no domain).
 Parsed<ForwardPath> parse_forward_path(std::string_view text);
 
-/// Validates a Domain of §4.1.2 (sub-domains of letters, digits and inner hyphens).
+/// Validates a Domain of §4.1.2 (sub-domains of letters, digits and inner hyphens), of at most
+/// 255 octets \rfc{5321,4.5.3.1.2}.
 bool is_domain(std::string_view text);
 
 /// Validates an address literal of §4.1.3, brackets included: IPv4, "IPv6:" forms, or a
-/// General-address-literal with a standardized-tag.
+/// General-address-literal with a standardized-tag; at most 255 octets, as for a domain.
 bool is_address_literal(std::string_view text);
 
 /// Domain / address-literal as sent with EHLO or HELO \rfc{5321,4.1.1.1}.

@@ -1,1 +1,229 @@
+// Layer: protocol (sans-I/O). One command line (its CRLF already removed by wire/) to a typed
+// Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2.
+// Paths are read by address.cpp; whether a command is allowed now, and what the reply is, is
+// the server's business (its transition table and reply table).
+//
+// Where this parser is more lenient than the ABNF, on purpose:
+//  - Trailing spaces and tabs are ignored: RFC 5321 §4.1.1 asks receivers to tolerate trailing
+//    white space before the CRLF.
+//  - "MAIL FROM: <a@b>" and "RCPT TO: <a@b>": one space after the colon is accepted. The ABNF
+//    of §4.1.1.2-3 has none, but many deployed clients send it, and refusing them would stop
+//    mail without making anything safer. Two spaces, or any other deviation, are refused.
+//  - HELO accepts an address literal like EHLO does. Its ABNF (§4.1.1.1) says Domain only,
+//    but the prose of the same section tells a client without a meaningful name to send a
+//    literal with both commands.
+//  - The String argument of VRFY and EXPN is taken as any non-empty text: clients send mailboxes
+//    ("<a@b>") and names with spaces there, which are no Atom or Quoted-string (§4.1.2). NOOP and
+//    HELP take any text too (§4.1.1.9 says a NOOP argument is ignored).
+// Everything else is strict: exactly one SP after the verb, no space before or after the path
+// other than the one above, parameters separated by exactly one SP.
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "protocol/command.hpp"
+#include "protocol/grammar.hpp"
+
+namespace ehlo::protocol {
+namespace {
+
+using grammar::Scanner;
+
+// Indexed by Verb; the last entry stands for Verb::unknown.
+constexpr std::array<std::string_view, verb_count> verb_names = {
+    "EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "?"};
+
+static_assert(static_cast<int>(Verb::unknown) == verb_count - 1);
+
+// Verbs are case-insensitive (RFC 5321 §2.4).
+Verb verb_from(std::string_view word) {
+    for (int i = 0; i < verb_count - 1; ++i)
+        if (grammar::equal_ci(word, verb_names[i])) return static_cast<Verb>(i);
+    return Verb::unknown;
+}
+
+// RFC 5321 §4.1.1: receivers SHOULD tolerate trailing white space (SP and HTAB here).
+std::string_view without_trailing_space(std::string_view line) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+        line.remove_suffix(1);
+    return line;
+}
+
+// The text after "VERB" SP, or nullopt when the verb stands alone. Trailing white space is
+// trimmed first, so "NOOP " counts as a verb standing alone.
+using Arguments = std::optional<std::string_view>;
+
+template <typename T>
+ParsedCommand accept(Verb verb, T command) {
+    ParsedCommand result;
+    result.verb = verb;
+    result.command.emplace<T>(std::move(command));
+    return result;
+}
+
+ParsedCommand reject(Verb verb, SyntaxError error, AddressError address = AddressError::none) {
+    ParsedCommand result;
+    result.verb = verb;
+    result.error = error;
+    result.address_error = address;
+    return result;
+}
+
+// ---- EHLO, HELO: RFC 5321 §4.1.1.1 --------------------------------------------------------
+
+// ehlo = "EHLO" SP ( Domain / address-literal ); helo = "HELO" SP Domain (and, leniently, an
+// address literal: see the top of this file).
+ParsedCommand parse_hello(Verb verb, Arguments args) {
+    if (!args || !is_domain_or_address_literal(*args))
+        return reject(verb, SyntaxError::bad_arguments);
+    std::string domain(*args);
+    if (verb == Verb::ehlo) return accept(verb, Ehlo{std::move(domain)});
+    return accept(verb, Helo{std::move(domain)});
+}
+
+// ---- Parameters of MAIL and RCPT: RFC 5321 §4.1.2 ---------------------------------------
+
+// esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+bool esmtp_keyword(Scanner& s) {
+    if (!grammar::is_let_dig(s.peek())) return false;
+    s.eat_while([](char c) { return grammar::is_let_dig(c) || c == '-'; });
+    return true;
+}
+
+// esmtp-value = 1*(%d33-60 / %d62-126): printable US-ASCII except "=".
+bool esmtp_value(Scanner& s) {
+    return s.eat_while([](char c) { return c >= 33 && c <= 126 && c != '='; }) > 0;
+}
+
+// esmtp-param = esmtp-keyword ["=" esmtp-value]
+bool esmtp_param(Scanner& s, Parameter& out) {
+    std::size_t start = s.pos();
+    if (!esmtp_keyword(s)) return false;
+    out.keyword = std::string(s.since(start));
+    if (!s.eat('=')) return true;
+    std::size_t value_start = s.pos();
+    if (!esmtp_value(s)) return false;
+    out.value = std::string(s.since(value_start));
+    out.has_value = true;
+    return true;
+}
+
+// Mail-parameters = Rcpt-parameters = esmtp-param *(SP esmtp-param), to the end of the line.
+// Repeated keywords are not refused here: the meaning of each keyword belongs to its extension.
+bool esmtp_params(Scanner& s, std::vector<Parameter>& out) {
+    do {
+        Parameter parameter;
+        if (!esmtp_param(s, parameter)) return false;
+        out.push_back(std::move(parameter));
+    } while (s.eat(' '));
+    return s.at_end();
+}
+
+// ---- MAIL, RCPT: RFC 5321 §4.1.1.2-3 -----------------------------------------------------
+
+// "FROM:" or "TO:" (any case), and the one optional space of the leniency described above.
+bool path_keyword(Scanner& s, std::string_view keyword) {
+    if (!s.eat_ci(keyword)) return false;
+    s.eat(' ');
+    return true;
+}
+
+// What may follow the path: nothing, or SP and the parameters.
+SyntaxError after_path(Scanner& s, std::vector<Parameter>& parameters) {
+    if (s.at_end()) return SyntaxError::none;
+    if (!s.eat(' ')) return SyntaxError::bad_arguments;
+    return esmtp_params(s, parameters) ? SyntaxError::none : SyntaxError::bad_parameter;
+}
+
+// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters]
+ParsedCommand parse_mail(Arguments args) {
+    Scanner s(args.value_or(""));
+    if (!args || !path_keyword(s, "FROM:")) return reject(Verb::mail, SyntaxError::bad_arguments);
+    Parsed<ReversePath> path = grammar::reverse_path(s);
+    if (!path.value) return reject(Verb::mail, SyntaxError::bad_address, path.error);
+    Mail mail{std::move(*path.value), {}};
+    if (SyntaxError e = after_path(s, mail.parameters); e != SyntaxError::none)
+        return reject(Verb::mail, e);
+    return accept(Verb::mail, std::move(mail));
+}
+
+// rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
+//        [SP Rcpt-parameters]
+// The first alternative is a Forward-path already; grammar::forward_path reads the second.
+ParsedCommand parse_rcpt(Arguments args) {
+    Scanner s(args.value_or(""));
+    if (!args || !path_keyword(s, "TO:")) return reject(Verb::rcpt, SyntaxError::bad_arguments);
+    Parsed<ForwardPath> path = grammar::forward_path(s);
+    if (!path.value) return reject(Verb::rcpt, SyntaxError::bad_address, path.error);
+    Rcpt rcpt{std::move(*path.value), {}};
+    if (SyntaxError e = after_path(s, rcpt.parameters); e != SyntaxError::none)
+        return reject(Verb::rcpt, e);
+    return accept(Verb::rcpt, std::move(rcpt));
+}
+
+// ---- The other verbs: RFC 5321 §4.1.1.4-4.1.1.10 -----------------------------------------
+
+// data = "DATA", rset = "RSET", quit = "QUIT": nothing may follow.
+template <typename T>
+ParsedCommand parse_bare(Verb verb, Arguments args) {
+    if (args) return reject(verb, SyntaxError::bad_arguments);
+    return accept(verb, T{});
+}
+
+// vrfy = "VRFY" SP String, expn = "EXPN" SP String: the argument is required.
+// help = "HELP" [ SP String ], noop = "NOOP" [ SP String ]: it is optional.
+// The text is kept as sent (see the top of this file for what is accepted as a String).
+template <typename T>
+ParsedCommand parse_string(Verb verb, Arguments args, bool required) {
+    if (required && (!args || args->empty())) return reject(verb, SyntaxError::bad_arguments);
+    return accept(verb, T{std::string(args.value_or(""))});
+}
+
+}  // namespace
+
+std::string_view verb_name(Verb verb) {
+    auto index = static_cast<std::size_t>(verb);
+    return index < verb_names.size() ? verb_names[index] : "?";
+}
+
+// A command is a verb, then either the end of the line or SP and its arguments (§4.1.1).
+ParsedCommand parse_command(std::string_view line) {
+    line = without_trailing_space(line);
+    std::size_t space = line.find(' ');
+    Verb verb = verb_from(line.substr(0, space));
+    Arguments args;
+    if (space != std::string_view::npos) args = line.substr(space + 1);
+
+    switch (verb) {
+        case Verb::ehlo:
+        case Verb::helo:
+            return parse_hello(verb, args);
+        case Verb::mail:
+            return parse_mail(args);
+        case Verb::rcpt:
+            return parse_rcpt(args);
+        case Verb::data:
+            return parse_bare<Data>(verb, args);
+        case Verb::rset:
+            return parse_bare<Rset>(verb, args);
+        case Verb::quit:
+            return parse_bare<Quit>(verb, args);
+        case Verb::noop:
+            return parse_string<Noop>(verb, args, false);
+        case Verb::help:
+            return parse_string<Help>(verb, args, false);
+        case Verb::vrfy:
+            return parse_string<Vrfy>(verb, args, true);
+        case Verb::expn:
+            return parse_string<Expn>(verb, args, true);
+        case Verb::unknown:
+            break;
+    }
+    return ParsedCommand{};
+}
+
+}  // namespace ehlo::protocol

@@ -26,17 +26,43 @@ struct Parameter {
     bool has_value = false;
 };
 
-struct Ehlo { std::string domain; };  ///< domain or address literal
-struct Helo { std::string domain; };
-struct Mail { ReversePath reverse_path; std::vector<Parameter> parameters; };
-struct Rcpt { ForwardPath forward_path; std::vector<Parameter> parameters; };
-struct Data {};
-struct Rset {};
-struct Noop { std::string argument; };  ///< any String is allowed and ignored \rfc{5321,4.1.1.9}
-struct Quit {};
-struct Vrfy { std::string argument; };
-struct Expn { std::string argument; };
-struct Help { std::string argument; };
+/// EHLO with the client's domain or address literal \rfc{5321,4.1.1.1}.
+struct Ehlo {
+    std::string domain;
+};
+/// HELO, the RFC 821 greeting \rfc{5321,4.1.1.1}.
+struct Helo {
+    std::string domain;
+};
+/// MAIL FROM: opens a transaction \rfc{5321,4.1.1.2}.
+struct Mail {
+    ReversePath reverse_path;
+    std::vector<Parameter> parameters;
+};
+/// RCPT TO: names one recipient \rfc{5321,4.1.1.3}.
+struct Rcpt {
+    ForwardPath forward_path;
+    std::vector<Parameter> parameters;
+};
+struct Data {};  ///< \rfc{5321,4.1.1.4}
+struct Rset {};  ///< \rfc{5321,4.1.1.5}
+/// NOOP: any argument is allowed and ignored \rfc{5321,4.1.1.9}.
+struct Noop {
+    std::string argument;
+};
+struct Quit {};  ///< \rfc{5321,4.1.1.10}
+/// VRFY with the user or mailbox to verify \rfc{5321,4.1.1.6}.
+struct Vrfy {
+    std::string argument;
+};
+/// EXPN with the mailing list to expand \rfc{5321,4.1.1.7}.
+struct Expn {
+    std::string argument;
+};
+/// HELP with an optional topic \rfc{5321,4.1.1.8}.
+struct Help {
+    std::string argument;
+};
 
 using Command = std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help>;
 

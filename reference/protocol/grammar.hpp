@@ -1,0 +1,78 @@
+// Layer: protocol (sans-I/O), internal to protocol/. The small scanner and the shared ABNF
+// productions of RFC 5321 §4.1.2 and §4.1.3 that address.cpp, address_literal.cpp and
+// command.cpp build on. Not part of the public interface: include address.hpp or command.hpp.
+//
+// Style: one function per ABNF production, named after it. A production takes the Scanner,
+// and on success moves it past what it matched; on failure it leaves the Scanner where it was.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "protocol/address.hpp"
+
+namespace ehlo::protocol::grammar {
+
+/// A read position in one piece of text (a command line, or a path).
+class Scanner {
+  public:
+    explicit Scanner(std::string_view text) : text_(text) {}
+
+    bool at_end() const { return pos_ == text_.size(); }
+    /// The next octet, or '\0' at the end (no production accepts '\0').
+    char peek() const { return at_end() ? '\0' : text_[pos_]; }
+    std::size_t pos() const { return pos_; }
+    void reset(std::size_t pos) { pos_ = pos; }
+    void advance() { ++pos_; }
+    std::string_view rest() const { return text_.substr(pos_); }
+    /// The text matched since `start`, a position taken earlier with pos().
+    std::string_view since(std::size_t start) const { return text_.substr(start, pos_ - start); }
+
+    /// Consumes `c` if it is next.
+    bool eat(char c);
+    /// Consumes `word` if it is next, compared case-insensitively (RFC 5234 §2.3: quoted
+    /// strings in ABNF are case-insensitive).
+    bool eat_ci(std::string_view word);
+    /// Consumes the longest run of octets for which `pred` holds; returns how many.
+    template <typename Pred>
+    std::size_t eat_while(Pred pred) {
+        std::size_t start = pos_;
+        while (!at_end() && pred(text_[pos_]))
+            ++pos_;
+        return pos_ - start;
+    }
+
+  private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+// Character classes of RFC 5234 Appendix B.1 and RFC 5322 §3.2.3, ASCII only.
+bool is_alpha(char c);
+bool is_digit(char c);
+bool is_hexdig(char c);
+bool is_let_dig(char c);  ///< Let-dig = ALPHA / DIGIT
+bool is_atext(char c);    ///< atext of RFC 5322 §3.2.3
+bool is_8bit(char c);     ///< an octet with the high bit set
+bool has_8bit(std::string_view text);
+/// ASCII case-insensitive equality (RFC 5321 §2.4).
+bool equal_ci(std::string_view a, std::string_view b);
+
+// Productions of RFC 5321 §4.1.2 (address.cpp).
+bool ldh_str(Scanner& s);     ///< Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
+bool sub_domain(Scanner& s);  ///< sub-domain = Let-dig [Ldh-str]
+bool domain(Scanner& s);      ///< Domain = sub-domain *("." sub-domain)
+
+// Productions of RFC 5321 §4.1.3 (address_literal.cpp).
+/// address-literal = "[" ( IPv4 / IPv6 / General-address-literal ) "]"
+bool address_literal(Scanner& s);
+bool ipv4_address_literal(std::string_view text);  ///< Snum 3("." Snum), the whole text
+bool ipv6_addr(std::string_view text);             ///< IPv6-addr, the whole text
+
+/// Reverse-path = Path / "<>", read from the scanner's position; the line may go on after it.
+/// On failure the error says why: 8-bit octets anywhere in `s.rest()` make it non_ascii.
+Parsed<ReversePath> reverse_path(Scanner& s);
+/// Forward-path = Path, or the special "<Postmaster>" of RFC 5321 §4.1.1.3, as above.
+Parsed<ForwardPath> forward_path(Scanner& s);
+
+}  // namespace ehlo::protocol::grammar
