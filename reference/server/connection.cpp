@@ -38,16 +38,17 @@ std::string_view verb_section(std::string_view line) {
     }
 }
 
-std::string_view fault_name(wire::LineEvent fault) {
+/// How the trace shows a faulty line, and the section the fault breaks.
+TraceLine fault_trace(wire::LineEvent fault) {
     switch (fault) {
         case wire::LineEvent::bare_cr:
-            return "<line with a bare CR>";
+            return {'C', "<line with a bare CR>", "5321#2.3.8"};
         case wire::LineEvent::bare_lf:
-            return "<line ended by a bare LF>";
+            return {'C', "<line ended by a bare LF>", "5321#4.1.1.4"};
         case wire::LineEvent::nul:
-            return "<line with a NUL octet>";
+            return {'C', "<line with a NUL octet>", "5321#2.3.8"};
         default:
-            return "<line over the length limit>";
+            return {'C', "<line over the length limit>", "5321#4.5.3.1.4"};
     }
 }
 
@@ -87,7 +88,7 @@ void Connection::receive_line(std::string_view& input, Clock::time_point now, Ou
         apply(event::CommandLine{lines_.line(), now}, out);
         return;
     }
-    if (trace_) out.trace.push_back({'C', std::string(fault_name(found)), "5321#2.3.8"});
+    if (trace_) out.trace.push_back(fault_trace(found));
     apply(event::LineFault{found}, out);
 }
 

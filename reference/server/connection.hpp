@@ -1,6 +1,6 @@
 // Layer: server (sans-I/O). One SMTP connection as bytes in, bytes and actions out: it
 // frames input with wire::LineReader / wire::DataReader, parses commands, runs step() and
-// formats replies. The driver (server/driver.hpp) only moves bytes and carries out actions,
+// formats replies. The driver (net/session_driver.hpp) only moves bytes and carries out actions,
 // so the whole server can be tested by feeding bytes and reading replies.
 #pragma once
 

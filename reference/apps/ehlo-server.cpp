@@ -1,0 +1,243 @@
+// ehlo-server: the reference SMTP server's main (design.md §5). It turns the command line
+// into a server::Policy and a Store and hands them to net::Listener; the limits it checks
+// are those of RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts). Every
+// SMTP rule lives in reference/server, every byte of I/O in reference/net.
+#include <cctype>
+#include <chrono>
+#include <csignal>
+#include <cstddef>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "net/address.hpp"
+#include "net/listener.hpp"
+#include "protocol/address.hpp"
+#include "server/policy.hpp"
+#include "server/store_maildir.hpp"
+#include "server/store_memory.hpp"
+
+namespace {
+
+using namespace ehlo;
+
+constexpr const char* version = "ehlo-server 0.1.0";
+
+/// The command line, as given.
+struct Settings {
+    std::string listen = "127.0.0.1:2525";
+    std::string hostname = "localhost";
+    std::vector<std::string> domains;
+    std::string maildir;
+    bool discard = false;
+    std::size_t max_size = server::Limits{}.max_message_size;
+    std::size_t max_recipients = server::Limits{}.max_recipients;
+    std::size_t max_connections = 1000;
+    unsigned timeout_command = 300;
+    unsigned timeout_data = 180;
+    std::vector<std::string> aliases;
+    unsigned threads = 0;
+    bool trace = false;
+};
+
+/// A bad command line: the message names the problem and the fix.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+CLI::Validator address_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            try {
+                net::parse_host_port(text);
+                return {};
+            } catch (const net::AddressError& error) {
+                return error.what();
+            }
+        },
+        "");
+}
+
+CLI::Validator domain_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (protocol::is_domain(text)) return {};
+            return "'" + text + "' is not a domain name; write e.g. example.test";
+        },
+        "");
+}
+
+/// A whole number above zero (CLI11's own check reports a floating-point range).
+CLI::Validator positive_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            bool digits =
+                !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            if (digits && text.find_first_not_of('0') != std::string::npos) return {};
+            return "'" + text + "' is not a whole number above 0";
+        },
+        "");
+}
+
+void define_options(CLI::App& app, Settings& s) {
+    app.set_version_flag("--version", version);
+    app.add_option("--listen", s.listen, "Address to listen on; port 0 picks a free port")
+        ->type_name("HOST:PORT")
+        ->check(address_check())
+        ->capture_default_str();
+    app.add_option("--hostname", s.hostname, "Our name in the greeting and in Received:")
+        ->type_name("DOMAIN")
+        ->check(domain_check())
+        ->capture_default_str();
+    app.add_option("--domain", s.domains, "A domain to accept mail for (repeatable)")
+        ->type_name("DOMAIN")
+        ->check(domain_check());
+    auto* maildir = app.add_option("--maildir", s.maildir, "Deliver into DIR/DOMAIN/LOCAL/new")
+                        ->type_name("DIR");
+    auto* discard = app.add_flag("--discard", s.discard, "Accept every message and keep none");
+    maildir->excludes(discard);
+    app.add_option("--max-size", s.max_size, "Largest message accepted, in octets")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--max-recipients", s.max_recipients, "Recipients per message (100 or more)")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--timeout-command", s.timeout_command, "Seconds to wait for a command")
+        ->type_name("SECONDS")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--timeout-data", s.timeout_data, "Seconds to wait for more message data")
+        ->type_name("SECONDS")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--alias", s.aliases, "A mailbox that moved, OLD=NEW (repeatable)")
+        ->type_name("OLD=NEW");
+    app.add_option("--threads", s.threads, "Worker threads (default: one per hardware thread)")
+        ->type_name("N")
+        ->check(positive_check());
+    app.add_flag("--trace", s.trace, "Print the dialogue with the RFC section of each step");
+}
+
+/// The rules between options that CLI11 cannot say alone.
+void check_settings(const Settings& s) {
+    if (s.maildir.empty() && !s.discard) {
+        throw UsageError("say where mail goes: --maildir DIR, or --discard to keep nothing");
+    }
+    if (!s.discard && s.domains.empty()) {
+        throw UsageError("--maildir needs at least one --domain to accept mail for");
+    }
+    if (s.max_recipients < 100) {
+        // RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients.
+        throw UsageError("--max-recipients must be at least 100 (RFC 5321 §4.5.3.1.8)");
+    }
+}
+
+/// "old@Example.TEST=new@example.test" into the alias table, keyed "local@domain" with the
+/// domain in lower case (RFC 5321 §2.4: only the domain is case-insensitive).
+void add_alias(server::Policy& policy, const std::string& text) {
+    auto equals = text.find('=');
+    std::string old_text = text.substr(0, equals);
+    std::string new_text = equals == std::string::npos ? "" : text.substr(equals + 1);
+    auto old_path = protocol::parse_forward_path("<" + old_text + ">");
+    auto new_path = protocol::parse_forward_path("<" + new_text + ">");
+    if (!old_path.value || !new_path.value || old_path.value->is_bare_postmaster() ||
+        new_path.value->is_bare_postmaster()) {
+        throw UsageError("bad --alias '" + text +
+                         "': write OLD=NEW with two mailboxes, e.g. ann@example.test=ann@"
+                         "new.example.test");
+    }
+    protocol::Mailbox old_box = old_path.value->mailbox;
+    for (char& c : old_box.domain)
+        c = static_cast<char>(std::tolower(c));
+    policy.aliases[old_box.to_string()] = new_path.value->mailbox.to_string();
+}
+
+server::Policy make_policy(const Settings& s) {
+    server::Policy policy;
+    policy.hostname = s.hostname;
+    policy.domains = s.domains;
+    policy.accept_any_domain = s.discard && s.domains.empty();
+    for (const std::string& alias : s.aliases)
+        add_alias(policy, alias);
+    policy.limits.max_message_size = s.max_size;
+    policy.limits.max_recipients = s.max_recipients;
+    policy.timeouts.command = std::chrono::seconds(s.timeout_command);
+    policy.timeouts.data_block = std::chrono::seconds(s.timeout_data);
+    return policy;
+}
+
+std::unique_ptr<server::Store> make_store(const Settings& s) {
+    if (s.discard) return std::make_unique<server::DiscardStore>();
+    std::unique_ptr<server::MaildirStore> store;
+    try {
+        store = std::make_unique<server::MaildirStore>(s.maildir, s.domains.front());
+    } catch (const std::filesystem::filesystem_error& error) {
+        throw std::runtime_error("cannot use --maildir " + s.maildir + ": " +
+                                 error.code().message());
+    }
+    store->set_error_log([](const std::string& what) {
+        std::cerr << "ehlo-server: delivery failed: " << what << std::endl;
+    });
+    return store;
+}
+
+int serve(const Settings& s) {
+    server::Policy policy = make_policy(s);
+    std::unique_ptr<server::Store> store = make_store(s);
+    net::ListenerOptions options;
+    options.listen = net::parse_host_port(s.listen);
+    options.threads = s.threads;
+    options.max_connections = s.max_connections;
+    options.trace = s.trace;
+    net::Listener listener(options, policy, *store);
+    listener.bind();
+    std::cout << "listening on " << listener.address() << std::endl;
+    listener.run();
+    return 0;
+}
+
+int usage_error(const std::string& problem) {
+    std::cerr << "ehlo-server: " << problem << "\nRun 'ehlo-server --help' for the options."
+              << std::endl;
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // a peer that went away is an error code, not a signal
+    CLI::App app{"Ehlo reference SMTP server (RFC 5321)", "ehlo-server"};
+    Settings settings;
+    define_options(app, settings);
+    try {
+        app.parse(argc, argv);
+        check_settings(settings);
+    } catch (const CLI::ParseError& error) {
+        if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+            return app.exit(error);  // --help, --version
+        }
+        return usage_error(error.what());
+    } catch (const UsageError& error) {
+        return usage_error(error.what());
+    }
+    try {
+        return serve(settings);
+    } catch (const UsageError& error) {
+        return usage_error(error.what());
+    } catch (const std::exception& error) {
+        std::cerr << "ehlo-server: " << error.what() << std::endl;
+        return 1;
+    }
+}

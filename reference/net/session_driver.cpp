@@ -1,0 +1,292 @@
+// Layer: net (the server's I/O glue). One connection's coroutine: see session_driver.hpp.
+// The loop reads like the dialogue of RFC 5321 §3.3: greet, then read what the client sent,
+// let the Connection answer it, carry out its actions, write the answers, and again.
+#include "net/session_driver.hpp"
+
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "server/trace_format.hpp"
+
+namespace ehlo::net {
+
+using asio::ip::tcp;
+using server::Action;
+
+void Tracer::print(std::uint64_t connection_id, const std::vector<server::TraceLine>& lines) {
+    std::lock_guard lock(mutex_);
+    for (const server::TraceLine& line : lines) {
+        out_ << server::format_trace_line(connection_id, line) << '\n';
+    }
+    out_.flush();
+}
+
+void Tracer::note(std::uint64_t connection_id, std::string_view note) {
+    std::lock_guard lock(mutex_);
+    out_ << server::format_trace_note(connection_id, note) << '\n';
+    out_.flush();
+}
+
+namespace {
+
+/// A store that throws is a local error: 451, the client will try again \rfc{5321,4.2.3}.
+std::optional<protocol::Reply> commit_or_451(server::PendingMessage& message) {
+    try {
+        return message.commit();
+    } catch (const std::exception& error) {
+        std::cerr << "ehlo-server: commit failed: " << error.what() << std::endl;
+        return protocol::make_reply(protocol::ReplyId::local_error);
+    }
+}
+
+/// Runs `message->commit()` on `pool` and completes with its result on the caller's
+/// executor. The task owns the message, so it stays valid whatever happens to the session.
+template <typename Token>
+auto commit_on(asio::thread_pool& pool, std::shared_ptr<server::PendingMessage> message,
+               Token&& token) {
+    using Result = std::optional<protocol::Reply>;
+    auto start = [&pool, message = std::move(message)](auto handler) mutable {
+        auto work = asio::make_work_guard(asio::get_associated_executor(handler));
+        asio::post(pool, [message = std::move(message), handler = std::move(handler),
+                          work = std::move(work)]() mutable {
+            Result failure = commit_or_451(*message);
+            auto executor = work.get_executor();
+            asio::dispatch(executor,
+                           [handler = std::move(handler), failure = std::move(failure)]() mutable {
+                               std::move(handler)(std::move(failure));
+                           });
+        });
+    };
+    return asio::async_initiate<Token, void(Result)>(std::move(start), token);
+}
+
+}  // namespace
+
+SessionDriver::SessionDriver(tcp::socket socket, server::Peer peer, const SessionContext& context,
+                             ReadBuffer& buffer)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor(), SteadyClock::time_point::max()),
+      context_(context),
+      buffer_(buffer),
+      connection_(context.policy, std::move(peer), context.tracer != nullptr),
+      command_deadline_(SteadyClock::now() + context.policy.timeouts.command) {
+    // read() waits for readability, then reads without blocking into the worker's buffer.
+    // Replies are already batched, so Nagle's delay would only add latency.
+    std::error_code ignored;
+    socket_.non_blocking(true, ignored);
+    socket_.set_option(tcp::no_delay(true), ignored);
+}
+
+asio::awaitable<void> SessionDriver::run() {
+    using namespace asio::experimental::awaitable_operators;
+    const server::Peer& peer = connection_.session().peer;
+    note("connected from " + peer.address);
+    try {
+        // Whichever ends first ends the other: the dialogue (the client quit or went away)
+        // or the watchdog (a deadline passed, or the server is stopping).
+        auto ended = co_await (dialogue() || watchdog());
+        if (ended.index() == 1) last_words(std::get<1>(ended));
+    } catch (const std::filesystem::filesystem_error& error) {
+        std::cerr << "ehlo-server: connection " << peer.connection_id << ": " << error.what()
+                  << std::endl;
+    } catch (const std::system_error& error) {
+        note("connection lost: " + error.code().message());  // reset, broken pipe, ...
+    } catch (const std::exception& error) {
+        std::cerr << "ehlo-server: connection " << peer.connection_id << ": " << error.what()
+                  << std::endl;
+    }
+    if (pending_) pending_->abort();
+    pending_.reset();
+    close();
+    note("closed");
+}
+
+void SessionDriver::request_stop() {
+    stopping_ = true;
+    // A session waiting for a command is told at once; one in the middle of a message
+    // finishes it first (dialogue() checks stopping_ after each answer).
+    if (phase_ == Phase::reading && may_stop_now()) {
+        stop_now_ = true;
+        timer_.cancel();
+    }
+}
+
+asio::awaitable<void> SessionDriver::dialogue() {
+    // The greeting \rfc{5321,3.1}, then one round per batch of input.
+    bool open = co_await carry_out(connection_.start(server::Clock::now()));
+    while (open) {
+        co_await flush();
+        if (stopping_ && may_stop_now()) {
+            co_await carry_out(connection_.shutting_down());  // 421 \rfc{5321,3.8}
+            co_return;
+        }
+        std::string_view input = co_await read();
+        if (input.empty()) co_return;  // the client closed the connection
+        open = co_await feed(input);
+    }
+}
+
+asio::awaitable<std::string_view> SessionDriver::read() {
+    // Commands: one deadline for the whole line, counted from our last reply, so a client
+    // cannot hold the connection by trickling octets \rfc{5321,4.5.3.2.7}. Message data: a
+    // deadline per read, like the client's data block timeout \rfc{5321,4.5.3.2.5}.
+    const server::Policy& policy = context_.policy;
+    bool in_data = connection_.state() == server::State::data;
+    arm(in_data ? SteadyClock::now() + policy.timeouts.data_block : command_deadline_);
+    phase_ = Phase::reading;
+    std::error_code error;
+    std::size_t size = 0;
+    do {
+        co_await socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable);
+        size = socket_.read_some(asio::buffer(buffer_), error);
+    } while (error == asio::error::would_block);
+    phase_ = Phase::working;
+    if (error) co_return std::string_view{};  // end of stream, or a reset
+    co_return std::string_view(buffer_.data(), size);
+}
+
+asio::awaitable<bool> SessionDriver::feed(std::string_view input) {
+    std::string rest;  // input behind a message's end waits here while the store commits
+    while (!input.empty()) {
+        server::Output out = connection_.receive(input, server::Clock::now());
+        if (connection_.awaiting_commit() && !input.empty()) {
+            rest = std::string(input);  // other sessions reuse the read buffer meanwhile
+            input = rest;
+        }
+        if (!co_await carry_out(std::move(out))) co_return false;
+    }
+    co_return true;
+}
+
+asio::awaitable<bool> SessionDriver::carry_out(server::Output out) {
+    trace(out);
+    replies_ += out.replies;  // written together when the input is used up (RFC 2920 §3.1)
+    for (const Action& action : out.actions) {
+        if (action.kind == Action::Kind::commit_message) {
+            if (!co_await commit()) co_return false;
+        } else {
+            store_action(action);
+        }
+    }
+    if (out.close) {
+        co_await flush();
+        co_return false;
+    }
+    co_return true;
+}
+
+void SessionDriver::store_action(const Action& action) {
+    switch (action.kind) {
+        case Action::Kind::begin_message:
+            pending_ = context_.store.begin(connection_.session().envelope, action.data);
+            break;
+        case Action::Kind::append_data:
+            if (pending_) pending_->append(action.data);
+            break;
+        case Action::Kind::abort_message:
+            if (pending_) pending_->abort();
+            pending_.reset();
+            break;
+        case Action::Kind::commit_message:  // commit() waits for it
+        case Action::Kind::close:           // Output::close says the same
+            break;
+    }
+}
+
+asio::awaitable<bool> SessionDriver::commit() {
+    // The server owns the message only once it is durable, so 250 waits for the store
+    // \rfc{5321,6.1}; the replies before it need not wait. No deadline runs meanwhile: a
+    // 451 sent while the store might still succeed would only cause a second delivery.
+    co_await flush();
+    if (!pending_) throw std::logic_error("commit_message without begin_message");
+    arm(SteadyClock::time_point::max());
+    phase_ = Phase::committing;
+    std::shared_ptr<server::PendingMessage> message = std::move(pending_);
+    auto failure = co_await commit_on(context_.blocking, std::move(message), asio::use_awaitable);
+    phase_ = Phase::working;
+    co_return co_await carry_out(connection_.stored(std::move(failure)));
+}
+
+asio::awaitable<void> SessionDriver::flush() {
+    if (replies_.empty()) co_return;
+    arm(SteadyClock::now() + context_.policy.timeouts.command);  // a client that never reads
+    phase_ = Phase::writing;
+    co_await asio::async_write(socket_, asio::buffer(replies_), asio::use_awaitable);
+    phase_ = Phase::working;
+    replies_.clear();
+    if (replies_.capacity() > 4096) replies_.shrink_to_fit();  // after a long pipeline
+    command_deadline_ = SteadyClock::now() + context_.policy.timeouts.command;
+}
+
+asio::awaitable<SessionDriver::Interrupt> SessionDriver::watchdog() {
+    for (;;) {
+        // arm() moves the deadline by cancelling this wait: the clock decides, not the error.
+        std::error_code ignored;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        auto state = co_await asio::this_coro::cancellation_state;
+        if (state.cancelled() != asio::cancellation_type::none) co_return Interrupt::none;
+        if (stop_now_) {
+            if (phase_ == Phase::reading && may_stop_now()) co_return Interrupt::shutdown;
+            stop_now_ = false;  // input came first: dialogue() stops once it is answered
+        }
+        if (timer_.expiry() <= SteadyClock::now()) co_return Interrupt::timeout;
+    }
+}
+
+void SessionDriver::last_words(Interrupt why) {
+    // Only a session waiting for input is told why; one stuck writing cannot hear it.
+    if (why == Interrupt::none || phase_ != Phase::reading) return;
+    server::Output out = why == Interrupt::timeout ? connection_.timed_out()       // 421
+                                                   : connection_.shutting_down();  // 421
+    trace(out);
+    for (const Action& action : out.actions)
+        store_action(action);
+    std::error_code ignored;  // one attempt, without waiting for a peer that may not read
+    asio::write(socket_, asio::buffer(out.replies), ignored);
+}
+
+void SessionDriver::arm(SteadyClock::time_point deadline) {
+    if (timer_.expiry() != deadline) timer_.expires_at(deadline);
+}
+
+void SessionDriver::trace(const server::Output& out) {
+    if (context_.tracer && !out.trace.empty()) {
+        context_.tracer->print(connection_.session().peer.connection_id, out.trace);
+    }
+}
+
+void SessionDriver::note(std::string_view text) {
+    if (context_.tracer) context_.tracer->note(connection_.session().peer.connection_id, text);
+}
+
+bool SessionDriver::may_stop_now() const {
+    // Outside a message a 421 loses nothing the client was told was accepted; a command
+    // line half received is simply not answered.
+    server::State state = connection_.state();
+    return state != server::State::data && state != server::State::closed &&
+           !connection_.awaiting_commit();
+}
+
+void SessionDriver::close() {
+    std::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    timer_.cancel();
+}
+
+}  // namespace ehlo::net
