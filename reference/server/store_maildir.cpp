@@ -126,8 +126,9 @@ class MaildirMessage final : public PendingMessage {
             has_recipients() && sync_and_close() && link_everywhere(links) && sync_new_dirs();
         if (!durable) return roll_back(links);
         // Delivered: a tmp name that cannot be removed is a harmless leftover, not a failure.
-        if (::unlink(tmp_path_.c_str()) != 0)
+        if (::unlink(tmp_path_.c_str()) != 0) {
             store_.log_error(errno_text("cannot remove", tmp_path_));
+        }
         return std::nullopt;
     }
 
@@ -189,15 +190,16 @@ class MaildirMessage final : public PendingMessage {
 
     bool sync_new_dirs() {
         for (const fs::path& maildir : maildirs_) {
-            if (!fsync_dir(maildir / "new"))
-                return fail(errno_text("cannot sync", maildir / "new"));
+            const fs::path new_dir = maildir / "new";
+            if (!fsync_dir(new_dir)) return fail(errno_text("cannot sync", new_dir));
         }
         return true;
     }
 
     std::optional<protocol::Reply> roll_back(const std::vector<fs::path>& links) {
-        for (const fs::path& link : links)
+        for (const fs::path& link : links) {
             ::unlink(link.c_str());
+        }
         remove_file();
         store_.log_error(error_);
         return protocol::make_reply(protocol::ReplyId::local_error);
