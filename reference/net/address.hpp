@@ -28,7 +28,7 @@ class AddressError : public std::invalid_argument {
 HostPort parse_host_port(std::string_view text);
 
 /// The text form of an address, brackets around IPv6: "127.0.0.1:2525", "[::1]:2525".
-/// An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) is shown as plain IPv4.
+/// An IPv4-mapped IPv6 address is shown as plain IPv4.
 std::string format_endpoint(const asio::ip::tcp::endpoint& endpoint);
 
 /// The peer's address as text, for the session and the Received: header.

@@ -77,8 +77,8 @@ auto commit_on(asio::thread_pool& pool, std::shared_ptr<server::PendingMessage> 
 
 }  // namespace
 
-SessionDriver::SessionDriver(tcp::socket socket, server::Peer peer, const SessionContext& context,
-                             ReadBuffer& buffer)
+SessionDriver::SessionDriver(asio::ip::tcp::socket socket, server::Peer peer,
+                             const SessionContext& context, ReadBuffer& buffer)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor(), SteadyClock::time_point::max()),
       context_(context),

@@ -48,7 +48,7 @@ std::optional<Reply> check(const Context&, const Command&) {
     return std::nullopt;
 }
 
-/// The domain that stands for "this server" where a mailbox has none (bare <Postmaster>).
+/// The domain that stands for "this server" where a mailbox has none (a bare `<Postmaster>`).
 std::string primary_domain(const Policy& policy);
 
 /// The Received: header for the message about to start \rfc{5321,4.4} (trace_header.cpp).

@@ -4,6 +4,7 @@
 // cannot drift from the code.
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "protocol/reply.hpp"
 #include "server/state.hpp"
@@ -79,6 +80,16 @@ void print_state_diagram() {
     std::cout << "    data --> greeted: end of data\n    closed --> [*]\n```\n";
 }
 
+// Reply text as a Markdown table cell: "<CR><LF>" would otherwise be read as HTML tags.
+std::string markdown_cell(std::string_view text) {
+    std::string cell;
+    for (char c : text) {
+        if (c == '<' || c == '>' || c == '|') cell += '\\';
+        cell += c;
+    }
+    return cell;
+}
+
 void print_reply_table() {
     std::cout << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
                  "The enhanced code (RFC 3463) is sent after EHLO only (RFC 2034 §3).\n\n"
@@ -86,7 +97,7 @@ void print_reply_table() {
     for (const auto& row : ehlo::protocol::reply_table()) {
         std::string section(row.section.substr(row.section.find('#') + 1));
         std::cout << "| " << row.code << " | " << (row.enhanced.empty() ? "-" : row.enhanced)
-                  << " | " << row.text << " | §" << section << " |\n";
+                  << " | " << markdown_cell(row.text) << " | §" << section << " |\n";
     }
 }
 
