@@ -12,12 +12,11 @@
 namespace ehlo::server {
 
 /// Size limits; the defaults are the minimums RFC 5321 §4.5.3.1 requires a server to accept.
+/// The limits on local parts, domains and paths (§4.5.3.1.1-3) are fixed in the parser
+/// (protocol/address.cpp): the server accepts exactly what the RFC asks of it.
 struct Limits {
     std::size_t command_line = 512;                   ///< octets incl. CRLF \rfc{5321,4.5.3.1.4}
     std::size_t text_line = 1000;                     ///< octets incl. CRLF \rfc{5321,4.5.3.1.6}
-    std::size_t local_part = 64;                      ///< \rfc{5321,4.5.3.1.1}
-    std::size_t domain = 255;                         ///< \rfc{5321,4.5.3.1.2}
-    std::size_t path = 256;                           ///< \rfc{5321,4.5.3.1.3}
     std::size_t max_recipients = 100;                 ///< at least 100 \rfc{5321,4.5.3.1.8}
     std::size_t max_message_size = 10 * 1024 * 1024;  ///< octets of message data
 };
@@ -31,8 +30,6 @@ struct Timeouts {
     /// Longest pause between two reads of message data; mirrors the client's 3-minute
     /// data block timeout \rfc{5321,4.5.3.2.5}.
     std::chrono::seconds data_block{180};
-    /// Time the server gives the store to make a message durable before answering 451.
-    std::chrono::seconds data_termination{600};  ///< \rfc{5321,4.5.3.2.6}
 };
 
 /// Everything a session needs to decide its replies.

@@ -1,0 +1,130 @@
+"""What every part of the benchmark uses: output, the error type, the programs it runs,
+processes, ports and working folders.
+"""
+
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+SMTP_SINK = "/usr/sbin/smtp-sink"
+POSTFIX = "/usr/sbin/postfix"
+
+DOMAIN = "example.test"
+ADDRESS = "bench@" + DOMAIN
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+class BenchError(Exception):
+    """A target could not be started or measured; the message says why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes and ports
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for programs that need one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process=None, timeout=15.0):
+    """Waits until 127.0.0.1:port accepts and sends a 220 greeting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise BenchError(f"exited with status {process.returncode} before it accepted")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                if read_line(s).startswith(b"220"):
+                    s.sendall(b"QUIT\r\n")
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise BenchError(f"nothing greeted on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def read_line(sock):
+    """Reads one reply line (up to CRLF) from a blocking socket; b'' if the peer closed."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(512)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def stop_process(process, timeout=10.0):
+    """SIGTERM, then SIGKILL if it has not gone after `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def rss_kib(pid):
+    """The resident set size of a process, in KiB, from /proc/PID/status."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise BenchError(f"no VmRSS for process {pid}")
+
+
+def describe_exit(code):
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+def tail(path, lines=8):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Working folders
+
+
+def make_workdir():
+    """The run's working directory under $TMPDIR; every target gets a folder inside it."""
+    workdir = Path(tempfile.mkdtemp(prefix="ehlo-bench-"))
+    workdir.chmod(0o755)  # Postfix's daemons drop root and must reach their queue
+    return workdir
+
+
+def filesystem_type(path):
+    """The type of the file system that holds `path` (tmpfs, ext4, ...), or "?"."""
+    return subprocess.run(["stat", "-f", "-c", "%T", str(path)], capture_output=True,
+                          text=True).stdout.strip() or "?"
+
+
+def scratch_folder(workdir, prefix):
+    """A new, empty folder inside the working directory, for one instance of a target."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=workdir))
+
+
+def remove_unless_kept(folder, keep):
+    """Removes a folder and everything in it, unless --keep asked to keep it."""
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
