@@ -39,8 +39,8 @@ struct Settings {
     std::size_t max_size = server::Limits{}.max_message_size;
     std::size_t max_recipients = server::Limits{}.max_recipients;
     std::size_t max_connections = 1000;
-    unsigned timeout_command = 300;
-    unsigned timeout_data = 180;
+    unsigned timeout_command = static_cast<unsigned>(server::Timeouts{}.command.count());
+    unsigned timeout_data = static_cast<unsigned>(server::Timeouts{}.data_block.count());
     std::vector<std::string> aliases;
     unsigned threads = 0;
     bool trace = false;
