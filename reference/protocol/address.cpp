@@ -2,7 +2,10 @@
 // recursive descent with one function per production; the size limits of §4.5.3.1.1-3; and the
 // special "<Postmaster>" of §4.1.1.3 and §4.5.1. Address literals are in address_literal.cpp.
 // It says whether an address is well formed, never whether it is local, known or allowed: that
-// is the server's policy. 8-bit octets are refused (non_ascii) until SMTPUTF8 (RFC 6531).
+// is the server's policy. 8-bit octets are refused (non_ascii) unless the caller allows the
+// UTF-8 addresses of RFC 6531 §3.3 (AddressSyntax): then atext and qtextSMTP also take
+// UTF8-non-ascii, and a sub-domain may be a U-label, checked as well-formed UTF-8 in the LDH
+// shape only (no IDNA2008 tables, see address.hpp). Limits are in octets either way.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "protocol/address.hpp"
 #include "protocol/grammar.hpp"
+#include "protocol/utf8.hpp"
 
 namespace ehlo::protocol {
 namespace grammar {
@@ -64,6 +68,13 @@ bool Scanner::eat(char c) {
     return true;
 }
 
+bool Scanner::eat_utf8_non_ascii() {
+    if (!utf8_) return false;
+    std::size_t length = utf8_non_ascii_length(rest());
+    pos_ += length;
+    return length > 0;
+}
+
 bool Scanner::eat_ci(std::string_view word) {
     if (!equal_ci(text_.substr(pos_, word.size()), word)) return false;
     pos_ += word.size();
@@ -83,8 +94,43 @@ bool ldh_str(Scanner& s) {
     return false;
 }
 
-// sub-domain = Let-dig [Ldh-str]
+namespace {
+
+// One Let-dig, or with a UTF-8 scanner one UTF8-non-ascii character.
+bool let_dig_or_utf8(Scanner& s) {
+    if (!is_let_dig(s.peek())) return s.eat_utf8_non_ascii();
+    s.advance();
+    return true;
+}
+
+// U-label (RFC 6531 §3.3, from RFC 5890 §2.3.2.1), read as the LDH shape widened to UTF-8: a
+// run of Let-dig, "-" and UTF8-non-ascii that neither starts nor ends with "-". An all-ASCII
+// run is an ordinary Let-dig [Ldh-str], so this reads both alternatives of sub-domain. The
+// IDNA2008 rules a real U-label obeys (RFC 5891 §5.4: allowed code points, NFC, no "--" in
+// the third and fourth positions, 63 octets as an A-label) are not checked here.
+bool u_label(Scanner& s) {
+    std::size_t start = s.pos();
+    if (!let_dig_or_utf8(s)) return false;
+    bool ends_in_hyphen = false;
+    for (;;) {
+        if (let_dig_or_utf8(s)) {
+            ends_in_hyphen = false;
+        } else if (s.eat('-')) {
+            ends_in_hyphen = true;
+        } else {
+            break;
+        }
+    }
+    if (!ends_in_hyphen) return true;
+    s.reset(start);  // as ldh_str: a trailing hyphen fails the whole label
+    return false;
+}
+
+}  // namespace
+
+// sub-domain = Let-dig [Ldh-str], and with SMTPUTF8 also U-label (RFC 6531 §3.3)
 bool sub_domain(Scanner& s) {
+    if (s.utf8()) return u_label(s);
     if (!is_let_dig(s.peek())) return false;
     std::size_t start = s.pos();
     s.advance();
@@ -119,9 +165,12 @@ constexpr std::size_t max_path = 256;  // "<" and ">" included
 
 // ---- Local-part, RFC 5321 §4.1.2 --------------------------------------------------------
 
-// Atom = 1*atext
+// Atom = 1*atext, where with SMTPUTF8 atext also takes UTF8-non-ascii (RFC 6531 §3.3)
 bool atom(Scanner& s) {
-    return s.eat_while(is_atext) > 0;
+    std::size_t start = s.pos();
+    while (s.eat_while(is_atext) > 0 || s.eat_utf8_non_ascii()) {
+    }
+    return s.pos() > start;
 }
 
 // Dot-string = Atom *("." Atom)
@@ -144,6 +193,7 @@ bool is_qtext_smtp(char c) {
 
 // Quoted-string = DQUOTE *QcontentSMTP DQUOTE, where QcontentSMTP = qtextSMTP /
 // quoted-pairSMTP, and quoted-pairSMTP = "\" followed by an octet in %d32-126.
+// With SMTPUTF8, qtextSMTP also takes UTF8-non-ascii (RFC 6531 §3.3); a quoted-pair stays ASCII.
 bool quoted_string(Scanner& s) {
     std::size_t start = s.pos();
     if (!s.eat('"')) return false;
@@ -157,6 +207,8 @@ bool quoted_string(Scanner& s) {
             s.advance();
             c = s.peek();
             if (c < 32 || c > 126) break;  // also the end of the text ('\0')
+        } else if (s.eat_utf8_non_ascii()) {
+            continue;
         } else if (!is_qtext_smtp(c)) {
             break;
         }
@@ -225,19 +277,22 @@ AddressError path(Scanner& s, Mailbox& out) {
     return check_limits(out, s.pos() - start);
 }
 
-// Without SMTPUTF8 no production accepts an 8-bit octet, so a failure where one is present is
-// reported as non_ascii: that, not the syntax, is what the client must change (RFC 6531 §3.2).
-AddressError reason(AddressError found, std::string_view text) {
-    return has_8bit(text) ? AddressError::non_ascii : found;
-}
-
 template <typename T>
 Parsed<T> failure(Scanner& s, std::size_t start, AddressError error) {
     s.reset(start);
-    return {std::nullopt, reason(error, s.rest())};
+    return {std::nullopt, octet_error(error, s.rest(), s.utf8())};
 }
 
 }  // namespace
+
+// Without SMTPUTF8 no production accepts an 8-bit octet, so a failure where one is present is
+// reported as non_ascii: that, not the syntax, is what the client must change (RFC 6531 §3.2).
+// With it, ill-formed UTF-8 is what must change (RFC 6531 §3.2 asks for UTF-8 of RFC 3629).
+AddressError octet_error(AddressError found, std::string_view text, bool utf8) {
+    if (!has_8bit(text)) return found;
+    if (!utf8) return AddressError::non_ascii;
+    return is_valid_utf8(text) ? found : AddressError::invalid_utf8;
+}
 
 // Reverse-path = Path / "<>"
 Parsed<ReversePath> reverse_path(Scanner& s) {
@@ -272,6 +327,10 @@ std::string Mailbox::to_string() const {
     return local_part + "@" + domain;
 }
 
+bool Mailbox::has_utf8() const {
+    return grammar::has_8bit(local_part) || grammar::has_8bit(domain);
+}
+
 std::string ReversePath::to_string() const {
     if (is_null()) return "<>";
     // Built by appending: GCC 12's -Wrestrict misfires on "<" + std::string + ">".
@@ -284,34 +343,46 @@ namespace {
 
 // Parses `text` as exactly one path: anything after the path is a syntax error.
 template <typename T, typename Production>
-Parsed<T> parse_whole(std::string_view text, Production production) {
-    grammar::Scanner s(text);
+Parsed<T> parse_whole(std::string_view text, AddressSyntax syntax, Production production) {
+    grammar::Scanner s(text, syntax.utf8);
     Parsed<T> result = production(s);
     if (result.value && !s.at_end())
-        return {std::nullopt,
-                grammar::has_8bit(text) ? AddressError::non_ascii : AddressError::syntax};
+        return {std::nullopt, grammar::octet_error(AddressError::syntax, text, syntax.utf8)};
     return result;
 }
 
 // A whole-text check: `production` must match all of `text`, within the domain limit of
 // RFC 5321 §4.5.3.1.2 (a domain name or number: literals count too).
-bool matches_whole(std::string_view text, bool (*production)(grammar::Scanner&)) {
-    grammar::Scanner s(text);
+bool matches_whole(std::string_view text, bool (*production)(grammar::Scanner&),
+                   AddressSyntax syntax = {}) {
+    grammar::Scanner s(text, syntax.utf8);
     return text.size() <= 255 && production(s) && s.at_end();
 }
 
 }  // namespace
 
 Parsed<ReversePath> parse_reverse_path(std::string_view text) {
-    return parse_whole<ReversePath>(text, grammar::reverse_path);
+    return parse_reverse_path(text, AddressSyntax{});
+}
+
+Parsed<ReversePath> parse_reverse_path(std::string_view text, AddressSyntax syntax) {
+    return parse_whole<ReversePath>(text, syntax, grammar::reverse_path);
 }
 
 Parsed<ForwardPath> parse_forward_path(std::string_view text) {
-    return parse_whole<ForwardPath>(text, grammar::forward_path);
+    return parse_forward_path(text, AddressSyntax{});
+}
+
+Parsed<ForwardPath> parse_forward_path(std::string_view text, AddressSyntax syntax) {
+    return parse_whole<ForwardPath>(text, syntax, grammar::forward_path);
 }
 
 bool is_domain(std::string_view text) {
-    return matches_whole(text, grammar::domain);
+    return is_domain(text, AddressSyntax{});
+}
+
+bool is_domain(std::string_view text, AddressSyntax syntax) {
+    return matches_whole(text, grammar::domain, syntax);
 }
 
 bool is_address_literal(std::string_view text) {

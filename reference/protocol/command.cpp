@@ -15,6 +15,8 @@
 //  - The String argument of VRFY and EXPN is taken as any non-empty text: clients send mailboxes
 //    ("<a@b>") and names with spaces there, which are no Atom or Quoted-string (§4.1.2). NOOP and
 //    HELP take any text too (§4.1.1.9 says a NOOP argument is ignored).
+//  - With CommandOptions::allow_utf8, an esmtp-value may hold UTF8-non-ascii (RFC 6531 §3.3);
+//    EHLO and HELO stay ASCII (RFC 6531 §3.7.1 has the client send LDH labels or A-labels).
 // Everything else is strict: exactly one SP after the verb, no space before or after the path
 // other than the one above, parameters separated by exactly one SP.
 #include <array>
@@ -94,9 +96,14 @@ bool esmtp_keyword(Scanner& s) {
     return true;
 }
 
-// esmtp-value = 1*(%d33-60 / %d62-126): printable US-ASCII except "=".
+// esmtp-value = 1*(%d33-60 / %d62-126): printable US-ASCII except "=", and with SMTPUTF8 also
+// UTF8-non-ascii (RFC 6531 §3.3).
 bool esmtp_value(Scanner& s) {
-    return s.eat_while([](char c) { return c >= 33 && c <= 126 && c != '='; }) > 0;
+    std::size_t start = s.pos();
+    while (s.eat_while([](char c) { return c >= 33 && c <= 126 && c != '='; }) > 0 ||
+           s.eat_utf8_non_ascii()) {
+    }
+    return s.pos() > start;
 }
 
 // esmtp-param = esmtp-keyword ["=" esmtp-value]
@@ -140,8 +147,8 @@ SyntaxError after_path(Scanner& s, std::vector<Parameter>& parameters) {
 }
 
 // mail = "MAIL FROM:" Reverse-path [SP Mail-parameters]
-ParsedCommand parse_mail(Arguments args) {
-    Scanner s(args.value_or(""));
+ParsedCommand parse_mail(Arguments args, CommandOptions options) {
+    Scanner s(args.value_or(""), options.allow_utf8);
     if (!args || !path_keyword(s, "FROM:")) return reject(Verb::mail, SyntaxError::bad_arguments);
     Parsed<ReversePath> path = grammar::reverse_path(s);
     if (!path.value) return reject(Verb::mail, SyntaxError::bad_address, path.error);
@@ -154,8 +161,8 @@ ParsedCommand parse_mail(Arguments args) {
 // rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
 //        [SP Rcpt-parameters]
 // The first alternative is a Forward-path already; grammar::forward_path reads the second.
-ParsedCommand parse_rcpt(Arguments args) {
-    Scanner s(args.value_or(""));
+ParsedCommand parse_rcpt(Arguments args, CommandOptions options) {
+    Scanner s(args.value_or(""), options.allow_utf8);
     if (!args || !path_keyword(s, "TO:")) return reject(Verb::rcpt, SyntaxError::bad_arguments);
     Parsed<ForwardPath> path = grammar::forward_path(s);
     if (!path.value) return reject(Verb::rcpt, SyntaxError::bad_address, path.error);
@@ -163,6 +170,13 @@ ParsedCommand parse_rcpt(Arguments args) {
     if (SyntaxError e = after_path(s, rcpt.parameters); e != SyntaxError::none)
         return reject(Verb::rcpt, e);
     return accept(Verb::rcpt, std::move(rcpt));
+}
+
+// A MAIL or RCPT that parsed took every 8-bit octet of its arguments as well-formed UTF-8 in
+// the path or a parameter value, which only allow_utf8 permits (RFC 6531 §3.3).
+ParsedCommand with_utf8_flag(ParsedCommand parsed, Arguments args) {
+    parsed.has_utf8 = parsed.ok() && args && grammar::has_8bit(*args);
+    return parsed;
 }
 
 // ---- The other verbs: RFC 5321 §4.1.1.4-4.1.1.10 -----------------------------------------
@@ -192,6 +206,10 @@ std::string_view verb_name(Verb verb) {
 
 // A command is a verb, then either the end of the line or SP and its arguments (§4.1.1).
 ParsedCommand parse_command(std::string_view line) {
+    return parse_command(line, CommandOptions{});
+}
+
+ParsedCommand parse_command(std::string_view line, CommandOptions options) {
     line = without_trailing_space(line);
     std::size_t space = line.find(' ');
     Verb verb = verb_from(line.substr(0, space));
@@ -203,9 +221,9 @@ ParsedCommand parse_command(std::string_view line) {
         case Verb::helo:
             return parse_hello(verb, args);
         case Verb::mail:
-            return parse_mail(args);
+            return with_utf8_flag(parse_mail(args, options), args);
         case Verb::rcpt:
-            return parse_rcpt(args);
+            return with_utf8_flag(parse_rcpt(args, options), args);
         case Verb::data:
             return parse_bare<Data>(verb, args);
         case Verb::rset:

@@ -1,6 +1,14 @@
 // Layer: protocol (sans-I/O). Typed SMTP commands from one command line, after the command
 // syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4). It says what a line
 // means, never whether it is allowed now: that is the server's transition table.
+//
+// UTF-8 (RFC 6531): whether a transaction may use UTF-8 addresses depends on the SMTPUTF8
+// parameter of its MAIL (RFC 6531 §3.4), which only the server knows across commands. So the
+// parser does not decide: parse_command(line) keeps the ASCII grammar of RFC 5321 (an 8-bit
+// octet in a path is AddressError::non_ascii), and parse_command(line, {.allow_utf8 = true})
+// reads the UTF-8 grammar of RFC 6531 §3.3 and sets ParsedCommand::has_utf8 when the line
+// used it. A server offering SMTPUTF8 parses with the option and refuses a line that has_utf8
+// in a transaction whose MAIL had no SMTPUTF8 parameter.
 #pragma once
 
 #include <string>
@@ -74,16 +82,28 @@ enum class SyntaxError {
     bad_parameter,  ///< an esmtp-param is malformed (501)
 };
 
+/// How parse_command reads a line; the default is the ASCII grammar of RFC 5321.
+struct CommandOptions {
+    /// Read the paths and esmtp-values of MAIL and RCPT with the UTF-8 of \rfc{6531,3.3}: a
+    /// local part or U-label domain in UTF-8 parses, ill-formed UTF-8 is invalid_utf8.
+    bool allow_utf8 = false;
+};
+
 /// The result of parsing one command line.
 struct ParsedCommand {
     Verb verb = Verb::unknown;
     Command command;  ///< meaningful only when `error == none` and `verb != unknown`
     SyntaxError error = SyntaxError::none;
     AddressError address_error = AddressError::none;
+    /// A MAIL or RCPT that parsed with UTF-8 beyond ASCII in its path or parameters; only ever
+    /// set with CommandOptions::allow_utf8 \rfc{6531,3.3}.
+    bool has_utf8 = false;
     bool ok() const { return verb != Verb::unknown && error == SyntaxError::none; }
 };
 
 /// Parses one command line (without its CRLF).
 ParsedCommand parse_command(std::string_view line);
+/// As above, reading MAIL and RCPT as `options` say (UTF-8 addresses of \rfc{6531,3.3}).
+ParsedCommand parse_command(std::string_view line, CommandOptions options);
 
 }  // namespace ehlo::protocol

@@ -1,6 +1,7 @@
 // Unit tests for protocol/address: every production of RFC 5321 §4.1.2 and §4.1.3 with valid
 // and invalid examples, the size limits of §4.5.3.1.1-3 at and one past their bounds, the
-// Postmaster forms of §4.1.1.3, and the refusal of 8-bit octets without SMTPUTF8.
+// Postmaster forms of §4.1.1.3, the refusal of 8-bit octets without SMTPUTF8, and the UTF-8
+// local parts and U-labels of RFC 6531 §3.3 when they are allowed.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -342,4 +343,51 @@ TEST_CASE("Mailboxes and paths print back as sent", "[address]") {
     Parsed<ReversePath> parsed = parse_reverse_path("<\"x\\\"y\"@[IPv6:::1]>");
     REQUIRE(parsed.value.has_value());
     CHECK(parsed.value->to_string() == "<\"x\\\"y\"@[IPv6:::1]>");
+}
+
+TEST_CASE("UTF-8 local parts and U-labels with SMTPUTF8", "[address][rfc6531-3.3]") {
+    AddressSyntax utf8{.utf8 = true};
+    auto parsed = [&](std::string_view text) {
+        Parsed<ForwardPath> p = parse_forward_path(text, utf8);
+        INFO(text);
+        REQUIRE(p.error == AddressError::none);
+        REQUIRE(parse_reverse_path(text, utf8).error == AddressError::none);
+        return p.value->mailbox;
+    };
+    CHECK(parsed("<j\xc3\xb6rg@example.com>") == Mailbox{"j\xc3\xb6rg", "example.com"});
+    CHECK(parsed("<\xe7\x94\xa8\xe6\x88\xb7.\xf0\x9f\x98\x80@example.com>").local_part ==
+          "\xe7\x94\xa8\xe6\x88\xb7.\xf0\x9f\x98\x80");
+    CHECK(parsed("<\"J\xc3\xb6rg M\xc3\xbcller\"@example.com>").local_part ==
+          "\"J\xc3\xb6rg M\xc3\xbcller\"");
+    CHECK(parsed("<u@b\xc3\xbc\x63her.example>").domain == "b\xc3\xbc\x63her.example");
+    CHECK(parsed("<u@\xe4\xbe\x8b-\xe3\x81\x88.xn--bcher-kva.example>").domain ==
+          "\xe4\xbe\x8b-\xe3\x81\x88.xn--bcher-kva.example");
+    CHECK(parsed("<@r\xc3\xa9lais.example:u@example.com>") == Mailbox{"u", "example.com"});
+    CHECK(parsed("<u@example.com>").has_utf8() == false);
+    CHECK(parsed("<j\xc3\xb6rg@example.com>").has_utf8());
+    CHECK(parsed("<u@\xc3\xa4.example>").has_utf8());
+    CHECK(is_domain("\xc3\xa4.example", utf8));
+    CHECK_FALSE(is_domain("\xc3\xa4.example"));
+
+    for (std::string_view bad :
+         {"<u@-\xc3\xa4.example>", "<u@\xc3\xa4-.example>", "<u@\xc3\xa4..example>",
+          "<j\xc3\xb6rg.@example.com>", "<\"\\\xc3\xa9\"@example.com>", "<u@\xc3\xa4_b.example>"}) {
+        INFO(bad);  // the ASCII rules around the UTF-8 still hold; a quoted-pair stays ASCII
+        CHECK(parse_forward_path(bad, utf8).error == AddressError::syntax);
+        CHECK(parse_forward_path(bad).error == AddressError::non_ascii);
+    }
+    // Address literals stay ASCII (RFC 6531 §3.3 widens sub-domain, not dcontent).
+    CHECK(parse_forward_path("<u@[tag:\xc3\xa4]>", utf8).error ==
+          AddressError::bad_address_literal);
+}
+
+TEST_CASE("With SMTPUTF8 allowed, ASCII paths parse as before", "[address][rfc6531-3.3]") {
+    AddressSyntax utf8{.utf8 = true};
+    for (std::string_view text :
+         {"<user@example.com>", "<\"a b\"@[192.0.2.1]>", "<a-.com@b>", "<u@a-.com>", "<u@-a>",
+          "<u@a..b>", "<Postmaster>", "<>", "<@a:u@d>", "<u@d>x", "<u@a_b>", "<u@xn--a.b>"}) {
+        INFO(text);
+        CHECK(parse_forward_path(text, utf8).error == parse_forward_path(text).error);
+        CHECK(parse_reverse_path(text, utf8).error == parse_reverse_path(text).error);
+    }
 }

@@ -1,7 +1,8 @@
 // Unit tests for protocol/command: every verb of RFC 5321 §4.1.1 with good and bad arguments,
 // case-insensitive verbs and keywords (§2.4), the esmtp-param syntax of §4.1.2, and the
 // leniencies the parser documents (trailing white space, one SP after "FROM:" / "TO:", an
-// address literal with HELO, any text as a VRFY / EXPN String).
+// address literal with HELO, any text as a VRFY / EXPN String); also the UTF-8 paths and the
+// has_utf8 flag of RFC 6531 §3.3 with CommandOptions::allow_utf8.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -303,4 +304,79 @@ TEST_CASE("ok() needs a known verb and no error", "[command]") {
     CHECK_FALSE(parse_command("DATA now").ok());
     ParsedCommand defaulted;
     CHECK_FALSE(defaulted.ok());
+}
+
+TEST_CASE("MAIL and RCPT with UTF-8 paths when allowed", "[command][rfc6531-3.3]") {
+    CommandOptions utf8{.allow_utf8 = true};
+    ParsedCommand mail =
+        parse_command("MAIL FROM:<j\xc3\xb6rg@b\xc3\xbc\x63her.example> SMTPUTF8", utf8);
+    REQUIRE(mail.ok());
+    CHECK(mail.has_utf8);
+    const Mail& m = std::get<Mail>(mail.command);
+    CHECK(m.reverse_path.mailbox == Mailbox{"j\xc3\xb6rg", "b\xc3\xbc\x63her.example"});
+    REQUIRE(m.parameters.size() == 1);
+    CHECK(m.parameters[0].keyword == "SMTPUTF8");
+
+    ParsedCommand rcpt = parse_command("RCPT TO:<\"\xe7\x94\xa8 \xe6\x88\xb7\"@example.com>", utf8);
+    REQUIRE(rcpt.ok());
+    CHECK(rcpt.has_utf8);
+    CHECK(std::get<Rcpt>(rcpt.command).forward_path.mailbox.local_part ==
+          "\"\xe7\x94\xa8 \xe6\x88\xb7\"");
+
+    // An esmtp-value may hold UTF-8 too (RFC 6531 §3.3), and that alone sets has_utf8.
+    ParsedCommand value = parse_command("RCPT TO:<b@example.com> X=\xc3\xa9t\xc3\xa9", utf8);
+    REQUIRE(value.ok());
+    CHECK(value.has_utf8);
+    CHECK(std::get<Rcpt>(value.command).parameters[0].value == "\xc3\xa9t\xc3\xa9");
+
+    // ASCII lines parse as before and do not claim UTF-8.
+    for (std::string_view line : {"MAIL FROM:<a@example.com> SMTPUTF8", "MAIL FROM:<>",
+                                  "RCPT TO:<Postmaster>", "RCPT TO:<b@example.com> NOTIFY=NEVER"}) {
+        INFO(line);
+        ParsedCommand parsed = parse_command(line, utf8);
+        CHECK(parsed.ok());
+        CHECK_FALSE(parsed.has_utf8);
+    }
+    // EHLO stays ASCII (RFC 6531 §3.7.1), and other verbs never set the flag.
+    CHECK(parse_command("EHLO b\xc3\xbc\x63her.example", utf8).error == SyntaxError::bad_arguments);
+    CHECK_FALSE(parse_command("NOOP \xc3\xa9", utf8).has_utf8);
+}
+
+TEST_CASE("UTF-8 paths: invalid UTF-8, and the default stays ASCII", "[command][rfc6531-3.2]") {
+    CommandOptions utf8{.allow_utf8 = true};
+    for (std::string_view line :
+         {"MAIL FROM:<j\xc3rg@example.com>", "MAIL FROM:<u@\xed\xa0\x80.example> SMTPUTF8",
+          "RCPT TO:<\xc0\x80@example.com>", "RCPT TO:<\"\xf4\x90\x80\x80\"@example.com>",
+          "RCPT TO:<u@example.com\x80>"}) {
+        INFO(line);
+        ParsedCommand parsed = parse_command(line, utf8);
+        CHECK_FALSE(parsed.ok());
+        CHECK(parsed.error == SyntaxError::bad_address);
+        CHECK(parsed.address_error == AddressError::invalid_utf8);
+        CHECK_FALSE(parsed.has_utf8);
+        // Without the option: the 8-bit octet is what is wrong, as before.
+        CHECK(parse_command(line).address_error == AddressError::non_ascii);
+    }
+    check_rejected("RCPT TO:<b@example.com> X=\xc3", Verb::rcpt, SyntaxError::bad_parameter);
+    CHECK(parse_command("RCPT TO:<b@example.com> X=\xc3", utf8).error ==
+          SyntaxError::bad_parameter);
+
+    // Well-formed UTF-8 without the option: refused as non_ascii, never flagged.
+    for (std::string_view line :
+         {"MAIL FROM:<j\xc3\xb6rg@example.com> SMTPUTF8", "RCPT TO:<u@b\xc3\xbc\x63her.example>"}) {
+        INFO(line);
+        ParsedCommand parsed = parse_command(line);
+        CHECK(parsed.error == SyntaxError::bad_address);
+        CHECK(parsed.address_error == AddressError::non_ascii);
+        CHECK_FALSE(parsed.has_utf8);
+        CHECK(parse_command(line, CommandOptions{}).address_error == AddressError::non_ascii);
+    }
+    CHECK(parse_command("RCPT TO:<b@example.com> X=\xc3\xa9").error == SyntaxError::bad_parameter);
+    // The limits count octets: 32 two-octet characters fill a local part of 64.
+    std::string local;
+    for (int i = 0; i < 32; ++i)
+        local += "\xc3\xa9";
+    CHECK(parse_command("RCPT TO:<" + local + "@example.com>", utf8).ok());
+    CHECK(parse_command("RCPT TO:<" + local + "x@example.com>", utf8).address_error ==
+          AddressError::local_part_too_long);
 }
