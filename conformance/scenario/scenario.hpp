@@ -1,0 +1,169 @@
+// Layer: conformance/scenario. The model of one scenario file (design.md §4): its header
+// (title, refs, level, requires, tags) and its steps, in the `C:`/`S:` notation of the examples
+// of RFC 5321 Appendix D. The grammar is fixed in docs/scenario-format.md; parsing is in
+// scenario_parser.hpp. Running steps, matching live replies and judging is the engine's job;
+// this file only gives it the pure helpers it needs (variables, glob patterns, verdict rule).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace ehlo::scenario {
+
+/// How strong the requirement a scenario tests is (RFC 2119 words, plus INFO for a choice the
+/// RFC leaves open). It decides what a broken expectation is worth, see `broken_verdict`.
+enum class Level { must, should, may, info };
+
+/// The verdict attached to one alternative of an expected reply (`=> WARN`).
+/// `fail` means "the requirement is broken", whatever the level makes of it.
+enum class Verdict { pass, fail, warn, info };
+
+/// A reference to the RFC section a scenario tests: `5321#4.1.4` is {5321, "4.1.4"}.
+struct Ref {
+    int rfc = 0;
+    std::string section;  ///< digits and dots, or an appendix such as `D.1`
+    friend bool operator==(const Ref&, const Ref&) = default;
+};
+
+/// A piece of a `C:` line: bytes sent as they are, or a variable filled in at run time.
+struct Piece {
+    enum class Kind { bytes, variable };
+    Kind kind = Kind::bytes;
+    std::string value;  ///< the bytes (escapes already decoded), or the variable's name
+    friend bool operator==(const Piece&, const Piece&) = default;
+};
+
+/// What a client step sends: escapes decoded, variables kept by name.
+using Text = std::vector<Piece>;
+
+/// The variables a scenario may use, written `{name}` in `C:` lines.
+inline constexpr std::string_view variable_names[] = {"client", "from", "rcpt", "user", "password"};
+
+/// `C:` sends a line and CRLF now, `C~` sends the bytes now without CRLF, and `C>` queues a
+/// line (CRLF appended) that the next `S:` sends with the rest of the queue in one write.
+struct Send {
+    enum class Mode { line, raw, queued };
+    Mode mode = Mode::line;
+    Text text;
+    friend bool operator==(const Send&, const Send&) = default;
+};
+
+/// An expected reply code: three characters, a digit 2-5 then digits or trailing `x`
+/// (`250`, `25x`, `2xx`).
+struct CodePattern {
+    std::string pattern;
+    bool matches(int code) const;
+    friend bool operator==(const CodePattern&, const CodePattern&) = default;
+};
+
+/// An EHLO keyword that must be present (`+PIPELINING`) or absent (`-CHUNKING`) in the reply.
+struct KeywordCheck {
+    std::string keyword;  ///< upper case; keywords compare without case (RFC 5321 §4.1.1.1)
+    bool present = true;
+    friend bool operator==(const KeywordCheck&, const KeywordCheck&) = default;
+};
+
+/// One acceptable outcome of an `S:` step: a reply that fits, or the server closing.
+struct Alternative {
+    bool close = false;  ///< `<close>`: the connection ends with no reply
+    CodePattern code;
+    std::string enhanced;  ///< RFC 3463 pattern such as `2.1.0` or `5.x.x`; empty for any
+    /// Text patterns (glob, `*` any text, `\*` a star). One pattern may match any line of
+    /// the reply; several (the multi-line form) must match the lines one for one.
+    std::vector<std::string> lines;
+    bool exact_lines = false;  ///< true for the multi-line form
+    std::vector<KeywordCheck> keywords;
+    Verdict verdict = Verdict::pass;
+    friend bool operator==(const Alternative&, const Alternative&) = default;
+};
+
+/// `S:` expects one reply (single or multi-line) that fits one of the alternatives. Before it
+/// reads, the engine sends the `C>` queue, if any.
+struct Expect {
+    std::vector<Alternative> alternatives;
+    friend bool operator==(const Expect&, const Expect&) = default;
+};
+
+/// `wait 2s`: pause, sending nothing.
+struct Wait {
+    std::chrono::milliseconds duration{0};
+    friend bool operator==(const Wait&, const Wait&) = default;
+};
+
+/// `tls` (implicit TLS, the first step of a connection, RFC 8314 §3) or `starttls` (the
+/// handshake after the server's 220 to STARTTLS, RFC 3207 §4).
+struct StartTls {
+    bool implicit = false;
+    friend bool operator==(const StartTls&, const StartTls&) = default;
+};
+
+/// `connection N`: the following steps use connection N, opened here the first time.
+struct Connection {
+    int number = 1;
+    friend bool operator==(const Connection&, const Connection&) = default;
+};
+
+/// `close`: the client closes the current connection.
+struct Close {
+    friend bool operator==(const Close&, const Close&) = default;
+};
+
+/// `repeat N` ... `end` (or `N x STEP` on one line): the steps between run N times.
+struct RepeatBegin {
+    int count = 1;
+    friend bool operator==(const RepeatBegin&, const RepeatBegin&) = default;
+};
+struct RepeatEnd {
+    friend bool operator==(const RepeatEnd&, const RepeatEnd&) = default;
+};
+
+using Action =
+    std::variant<Send, Expect, Wait, StartTls, Connection, Close, RepeatBegin, RepeatEnd>;
+
+/// One step and the line of the file it comes from (for reports and wire logs).
+struct Step {
+    int line = 0;
+    Action action;
+};
+
+/// One scenario. `id` is the file's path under scenarios/ without `.smtp`.
+struct Scenario {
+    std::string id;
+    std::string title;
+    std::vector<Ref> refs;
+    Level level = Level::must;
+    std::vector<std::string> requires_keywords;  ///< EHLO keywords, upper case; empty for `-`
+    std::vector<std::string> tags;
+    std::vector<Step> steps;
+};
+
+/// The values of the variables, by name.
+using Variables = std::map<std::string, std::string, std::less<>>;
+
+/// The bytes of `text` with its variables filled in from `values`, and the names that
+/// `values` lacks (the bytes are then incomplete and must not be sent).
+struct Substituted {
+    std::string bytes;
+    std::vector<std::string> missing;
+};
+Substituted substitute(const Text& text, const Variables& values);
+
+/// Every variable the scenario's steps use, each once, in order of first use.
+std::vector<std::string> variables_used(const Scenario& scenario);
+
+/// Whether `text` fits the glob `pattern`: `*` any run of characters, `\*` and `\\` a literal
+/// star and backslash; letters compare without case.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+/// What an unmatched reply or a `=> FAIL` is worth at `level`: MUST gives FAIL, SHOULD gives
+/// WARN, MAY and INFO give INFO.
+Verdict broken_verdict(Level level);
+
+std::string_view to_string(Level level);
+std::string_view to_string(Verdict verdict);
+
+}  // namespace ehlo::scenario
