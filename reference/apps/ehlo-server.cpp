@@ -1,6 +1,7 @@
 // ehlo-server: the reference SMTP server's main (design.md §5). It turns the command line
 // into a server::Policy and a Store and hands them to net::Listener; the limits it checks
-// are those of RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts). Every
+// are those of RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts), and
+// the names of the extensions --disable may switch off (server/extensions.hpp). Every
 // SMTP rule lives in reference/server, every byte of I/O in reference/net.
 #include <cctype>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "net/address.hpp"
 #include "net/listener.hpp"
 #include "protocol/address.hpp"
+#include "server/extensions.hpp"
 #include "server/policy.hpp"
 #include "server/store_maildir.hpp"
 #include "server/store_memory.hpp"
@@ -38,6 +40,8 @@ struct Settings {
     bool discard = false;
     std::size_t max_size = server::Limits{}.max_message_size;
     std::size_t max_recipients = server::Limits{}.max_recipients;
+    std::size_t max_messages = server::Limits{}.max_transactions;
+    std::vector<std::string> disabled;
     std::size_t max_connections = 1000;
     unsigned timeout_command = static_cast<unsigned>(server::Timeouts{}.command.count());
     unsigned timeout_data = static_cast<unsigned>(server::Timeouts{}.data_block.count());
@@ -85,6 +89,18 @@ CLI::Validator positive_check() {
         "");
 }
 
+/// The EHLO keyword of an extension the server can offer, in any case.
+CLI::Validator extension_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (server::extension_by_name(text)) return {};
+            return "'" + text +
+                   "' is not an extension this server offers; name one of "
+                   "PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS";
+        },
+        "");
+}
+
 void define_options(CLI::App& app, Settings& s) {
     app.set_version_flag("--version", version);
     app.add_option("--listen", s.listen, "Address to listen on; port 0 picks a free port")
@@ -110,6 +126,16 @@ void define_options(CLI::App& app, Settings& s) {
         ->type_name("N")
         ->check(positive_check())
         ->capture_default_str();
+    app.add_option("--max-messages", s.max_messages,
+                   "Mail transactions per session (LIMITS MAILMAX, RFC 9422)")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--disable", s.disabled,
+                   "Do not offer an extension: PIPELINING, SIZE, 8BITMIME, "
+                   "ENHANCEDSTATUSCODES, SMTPUTF8 or LIMITS (repeatable)")
+        ->type_name("EXT")
+        ->check(extension_check());
     app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
         ->type_name("N")
         ->check(positive_check())
@@ -173,6 +199,9 @@ server::Policy make_policy(const Settings& s) {
         add_alias(policy, alias);
     policy.limits.max_message_size = s.max_size;
     policy.limits.max_recipients = s.max_recipients;
+    policy.limits.max_transactions = s.max_messages;
+    for (const std::string& name : s.disabled)
+        policy.extensions.erase(*server::extension_by_name(name));
     policy.timeouts.command = std::chrono::seconds(s.timeout_command);
     policy.timeouts.data_block = std::chrono::seconds(s.timeout_data);
     return policy;

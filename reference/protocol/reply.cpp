@@ -1,6 +1,7 @@
 // Layer: protocol (sans-I/O). The reply table: every reply the reference server sends, with
 // its code (RFC 5321 §4.2.2-4.2.3), enhanced code (RFC 3463), default text, and the section
-// that makes it the right answer. Choosing *when* to send which reply is the server's job.
+// that makes it the right answer (RFC 5321 unless the section names another RFC, as for
+// SMTPUTF8 and LIMITS). Choosing *when* to send which reply is the server's job.
 #include "protocol/reply.hpp"
 
 #include <cassert>
@@ -33,6 +34,7 @@ const std::vector<ReplySpec> table = {
     {timed_out,              421, "4.4.2", "Timeout waiting for the client, closing", "5321#4.5.3.2.7"},
     {local_error,            451, "4.3.0", "Local error in processing; message not stored", "5321#4.2.3"},
     {too_many_recipients,    452, "4.5.3", "Too many recipients",                     "5321#4.5.3.1.10"},
+    {too_many_transactions,  451, "4.5.0", "Too many transactions in this session; reconnect to send more", "9422#4.1"},
     {unknown_command,        500, "5.5.1", "Command unrecognized",                    "5321#4.2.4"},
     {line_too_long,          500, "5.5.2", "Line too long",                           "5321#4.5.3.1.4"},
     {bare_cr,                500, "5.5.2", "Bare CR in command line: CR may only come before LF", "5321#2.3.8"},
@@ -46,13 +48,16 @@ const std::vector<ReplySpec> table = {
     {local_part_too_long,    501, "5.1.3", "Local part longer than 64 octets",        "5321#4.5.3.1.1"},
     {domain_too_long,        501, "5.1.3", "Domain longer than 255 octets",           "5321#4.5.3.1.2"},
     {path_too_long,          501, "5.1.3", "Path too long",                           "5321#4.5.3.1.3"},
+    {bad_sender_utf8,        501, "5.1.7", "Syntax error: the reverse-path is not well-formed UTF-8", "6531#3.3"},
+    {bad_recipient_utf8,     501, "5.1.3", "Syntax error: the forward-path is not well-formed UTF-8", "6531#3.3"},
     {not_implemented,        502, "5.5.1", "Command not implemented",                 "5321#4.2.4"},
     {need_greeting,          503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first", "5321#4.1.4"},
     {need_mail,              503, "5.5.1", "Bad sequence of commands: send MAIL first", "5321#4.1.1.3"},
     {nested_mail,            503, "5.5.1", "Bad sequence of commands: a mail transaction is already open", "5321#4.1.1.2"},
     {help_topic_unknown,     504, "5.5.4", "No help for that topic",                  "5321#4.1.1.8"},
     {relay_denied,           550, "5.7.1", "Relaying denied: not a local domain",     "5321#3.6.2"},
-    {non_ascii_address,      553, "5.6.7", "Non-ASCII address not permitted",         "5321#4.1.2"},
+    {sender_not_ascii,       550, "5.6.7", "Non-ASCII sender address not permitted without SMTPUTF8", "6531#3.5"},
+    {non_ascii_address,      553, "5.6.7", "Non-ASCII recipient address not permitted without SMTPUTF8", "6531#3.5"},
     {user_not_local,         551, "5.1.6", "User not local",                          "5321#3.4"},
     {message_too_big,        552, "5.3.4", "Message exceeds the size limit",          "5321#4.5.3.1.10"},
     {no_valid_recipients,    554, "5.5.1", "No valid recipients",                     "5321#3.3"},

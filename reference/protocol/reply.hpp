@@ -1,6 +1,7 @@
 // Layer: protocol (sans-I/O). Every reply the reference server can send, in one table:
 // RFC 5321 §4.2 (reply codes), §4.2.2-4.2.3 (their meaning), §4.3.2 (which command may get
-// which reply) and the enhanced status codes of RFC 3463 / RFC 2034.
+// which reply), the enhanced status codes of RFC 3463 / RFC 2034, and the replies of the
+// extensions SMTPUTF8 (RFC 6531 §3.5) and LIMITS (RFC 9422).
 #pragma once
 
 #include <string>
@@ -30,11 +31,12 @@ enum class ReplyId {
     cannot_expand,        // 252 (EXPN)
     start_mail_input,     // 354
     // 4xx: transient
-    shutting_down,         // 421
-    too_many_connections,  // 421
-    timed_out,             // 421
-    local_error,           // 451
-    too_many_recipients,   // 452
+    shutting_down,          // 421
+    too_many_connections,   // 421
+    timed_out,              // 421
+    local_error,            // 451
+    too_many_recipients,    // 452
+    too_many_transactions,  // 451 (past MAILMAX, RFC 9422)
     // 5xx: permanent
     unknown_command,       // 500
     line_too_long,         // 500
@@ -49,13 +51,16 @@ enum class ReplyId {
     local_part_too_long,   // 501
     domain_too_long,       // 501
     path_too_long,         // 501
+    bad_sender_utf8,       // 501 (ill-formed UTF-8, RFC 6531)
+    bad_recipient_utf8,    // 501 (ill-formed UTF-8, RFC 6531)
     not_implemented,       // 502 (EXPN)
     need_greeting,         // 503
     need_mail,             // 503
     nested_mail,           // 503
     help_topic_unknown,    // 504
     relay_denied,          // 550
-    non_ascii_address,     // 553
+    sender_not_ascii,      // 550 (MAIL, RFC 6531)
+    non_ascii_address,     // 553 (RCPT, RFC 6531)
     user_not_local,        // 551
     message_too_big,       // 552
     no_valid_recipients,   // 554
@@ -71,7 +76,7 @@ struct Reply {
     int code;
     std::string enhanced;            ///< "2.1.0", or empty where RFC 3463 gives none
     std::vector<std::string> lines;  ///< at least one
-    std::string_view section;        ///< e.g. "5321#4.1.1.2"
+    std::string_view section;        ///< e.g. "5321#4.1.1.2" or "6531#3.5"
 
     /// The wire form; `with_enhanced` prefixes each line with the enhanced code (RFC 2034 §3).
     wire::WireReply to_wire(bool with_enhanced) const;

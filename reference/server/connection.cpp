@@ -1,8 +1,10 @@
 // Layer: server (sans-I/O). Bytes in, replies and actions out, for one connection: framing
 // by wire::LineReader (commands) and wire::DataReader (message data, RFC 5321 §4.1.1.4),
 // the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
-// (RFC 2034 §3), and the annotated trace.
+// when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), and the annotated trace.
 #include "server/connection.hpp"
+
+#include "server/extensions.hpp"
 
 namespace ehlo::server {
 
@@ -139,8 +141,9 @@ bool Connection::idle() const {
 void Connection::apply(Event event, Output& out) {
     Outcome outcome = step(session_, std::move(event), policy_);
     if (outcome.reply) {
-        // Enhanced codes only for a client that greeted with EHLO (RFC 2034 §3).
-        wire::WireReply reply = outcome.reply->to_wire(session_.extended);
+        // Enhanced codes only for a client that greeted with EHLO, and only while
+        // ENHANCEDSTATUSCODES is offered (RFC 2034 §3).
+        wire::WireReply reply = outcome.reply->to_wire(enhanced_codes(session_, policy_));
         out.replies += wire::format_reply(reply);
         if (trace_) {
             for (std::size_t i = 0; i < reply.lines.size(); ++i) {

@@ -1,11 +1,13 @@
 // Layer: server (sans-I/O). What one server instance accepts: its name and domains, the
-// size limits of RFC 5321 §4.5.3.1 and the timeouts of §4.5.3.2. Filled in from the
-// command line by apps/ehlo-server.cpp; read-only while the server runs.
+// size limits of RFC 5321 §4.5.3.1 (and the session limit of RFC 9422), the timeouts of
+// §4.5.3.2 and the ESMTP extensions it offers. Filled in from the command line by
+// apps/ehlo-server.cpp; read-only while the server runs.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,18 @@ struct Limits {
     std::size_t text_line = 1000;                     ///< octets incl. CRLF \rfc{5321,4.5.3.1.6}
     std::size_t max_recipients = 100;                 ///< at least 100 \rfc{5321,4.5.3.1.8}
     std::size_t max_message_size = 10 * 1024 * 1024;  ///< octets of message data
+    /// MAIL commands accepted in one session; announced as MAILMAX \rfc{9422,4.1}.
+    std::size_t max_transactions = 1000;
+};
+
+/// The ESMTP extensions the server can announce in EHLO \rfc{5321,4.1.1.1}.
+enum class Extension {
+    pipelining,           ///< RFC 2920
+    size,                 ///< RFC 1870
+    eightbitmime,         ///< RFC 6152
+    enhancedstatuscodes,  ///< RFC 2034
+    smtputf8,             ///< RFC 6531
+    limits,               ///< RFC 9422
 };
 
 /// Server-side timeouts \rfc{5321,4.5.3.2}. The RFC names client timeouts for each step
@@ -43,6 +57,12 @@ struct Policy {
     std::map<std::string, std::string> aliases;
     Limits limits;
     Timeouts timeouts;
+    /// The extensions announced in EHLO; a missing one is neither announced nor honoured.
+    std::set<Extension> extensions{Extension::pipelining,   Extension::size,
+                                   Extension::eightbitmime, Extension::enhancedstatuscodes,
+                                   Extension::smtputf8,     Extension::limits};
+
+    bool offers(Extension extension) const { return extensions.count(extension) != 0; }
 };
 
 }  // namespace ehlo::server

@@ -20,6 +20,7 @@ struct Envelope {
     std::vector<protocol::Mailbox> recipients;
     std::size_t data_size = 0;  ///< octets of message data received so far
     bool too_big = false;       ///< data passed the size limit: keep reading, then 552
+    bool smtputf8 = false;      ///< MAIL carried SMTPUTF8: UTF-8 paths allowed \rfc{6531,3.4}
 };
 
 /// Who is on the other end; filled in by the driver when the connection is accepted.
@@ -32,9 +33,10 @@ struct Peer {
 struct Session {
     State state = State::connected;
     Peer peer;
-    std::string client_domain;       ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
-    bool extended = false;           ///< greeted with EHLO, not HELO
-    std::uint64_t transactions = 0;  ///< messages begun, for unique message ids
+    std::string client_domain;        ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
+    bool extended = false;            ///< greeted with EHLO, not HELO
+    std::uint64_t transactions = 0;   ///< messages begun, for unique message ids
+    std::uint64_t mail_commands = 0;  ///< MAIL commands accepted, against MAILMAX \rfc{9422,4.1}
     Envelope envelope;
 };
 

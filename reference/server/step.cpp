@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
 namespace ehlo::server {
@@ -66,9 +67,16 @@ Reply address_reply(protocol::AddressError error, Verb verb) {
             return make_reply(ReplyId::path_too_long);
         case AddressError::bad_address_literal:
             return make_reply(ReplyId::bad_address_literal);
-        // Without SMTPUTF8 an address must be ASCII (RFC 6531 §3.2 chooses 553).
+        // Without SMTPUTF8 an address must be ASCII: 550 for MAIL, 553 for RCPT, both
+        // 5.6.7 (RFC 6531 §3.5).
         case AddressError::non_ascii:
-            return make_reply(ReplyId::non_ascii_address);
+            return make_reply(verb == Verb::mail ? ReplyId::sender_not_ascii
+                                                 : ReplyId::non_ascii_address);
+        // With SMTPUTF8 the octets must still be well-formed UTF-8 (RFC 6531 §3.3, RFC 3629):
+        // a syntax error of the path, so 501 as for any malformed path (RFC 5321 §4.1.2).
+        case AddressError::invalid_utf8:
+            return make_reply(verb == Verb::mail ? ReplyId::bad_sender_utf8
+                                                 : ReplyId::bad_recipient_utf8);
         default:
             return make_reply(verb == Verb::mail ? ReplyId::bad_sender_syntax
                                                  : ReplyId::bad_recipient_syntax);
@@ -86,7 +94,10 @@ Reply syntax_reply(const protocol::ParsedCommand& parsed) {
 }
 
 Outcome on_command(Session& session, const event::CommandLine& line, const Policy& policy) {
-    protocol::ParsedCommand parsed = protocol::parse_command(line.line);
+    // Offering SMTPUTF8, the server reads UTF-8 paths; whether this transaction may use them is
+    // the verb's check \rfc{6531,3.4}.
+    protocol::CommandOptions options{.allow_utf8 = policy.offers(Extension::smtputf8)};
+    protocol::ParsedCommand parsed = protocol::parse_command(line.line, options);
     if (parsed.verb == Verb::unknown) {
         // 500 for what we do not know, 502 for what we know but do not do \rfc{5321,4.2.4}.
         bool obsolete = is_obsolete_verb(line.line);
@@ -97,7 +108,7 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
     if (transition.rule != Rule::allowed) return answer(session, sequence_reply(transition.rule));
     if (!parsed.ok()) return answer(session, syntax_reply(parsed));
 
-    verbs::Context ctx{session, policy, line.now};
+    verbs::Context ctx{session, policy, line.now, parsed.has_utf8};
     return std::visit(
         [&](const auto& command) {
             if (auto refusal = verbs::check(ctx, command)) return answer(session, *refusal);

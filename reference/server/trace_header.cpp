@@ -1,9 +1,11 @@
 // Layer: server (sans-I/O). The Received: trace line the server puts at the top of each
 // message it accepts, RFC 5321 §4.4 (its clauses "from", "by", "with", "id", "for", and the
-// date-time of RFC 5322 §3.3). Return-Path: is added by the store at final delivery.
+// date-time of RFC 5322 §3.3; the UTF8SMTP protocol of RFC 6531 §3.7.3). Return-Path: is
+// added by the store at final delivery.
 #include <ctime>
 #include <string>
 
+#include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
 namespace ehlo::server::verbs {
@@ -35,11 +37,12 @@ std::string address_literal(const std::string& address) {
 }  // namespace
 
 std::string received_header(const Session& session, const Policy& policy, Clock::time_point now) {
-    // "with" names the protocol: ESMTP after EHLO, SMTP after HELO (RFC 3848).
+    // "with" names the protocol: ESMTP after EHLO, SMTP after HELO (RFC 3848), UTF8SMTP with
+    // SMTPUTF8 (RFC 6531 §3.7.3).
     std::string header = "Received: from " + session.client_domain + " (" +
                          address_literal(session.peer.address) + ")\r\n" + "\tby " +
-                         policy.hostname + " with " + (session.extended ? "ESMTP" : "SMTP") +
-                         " id " + std::to_string(session.peer.connection_id) + "." +
+                         policy.hostname + " with " + std::string(with_protocol(session)) + " id " +
+                         std::to_string(session.peer.connection_id) + "." +
                          std::to_string(session.transactions);
     // Name the recipient only when there is exactly one, so that a message to several
     // never discloses the others to each of them (RFC 5321 §7.2).

@@ -23,6 +23,7 @@ struct Context {
     Session& session;
     const Policy& policy;
     Clock::time_point now;
+    bool has_utf8 = false;  ///< the command line used UTF-8 in a path or parameter \rfc{6531,3.3}
 };
 
 // Session commands (verbs_session.cpp).

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
 namespace ehlo::server::verbs {
@@ -14,17 +15,6 @@ using protocol::make_reply;
 using protocol::ReplyId;
 
 namespace {
-
-/// The EHLO keywords this server supports \rfc{5321,4.1.1.1}. SIZE announces the limit
-/// (RFC 1870 §4); the rest are plain keywords.
-std::vector<std::string> ehlo_keywords(const Policy& policy) {
-    return {
-        "PIPELINING",                                              // RFC 2920
-        "SIZE " + std::to_string(policy.limits.max_message_size),  // RFC 1870
-        "8BITMIME",                                                // RFC 6152
-        "ENHANCEDSTATUSCODES",                                     // RFC 2034
-    };
-}
 
 /// EHLO and HELO start the session afresh, as a RSET would \rfc{5321,4.1.4}.
 void greet(Session& session, std::string domain, bool extended) {
@@ -37,7 +27,8 @@ void greet(Session& session, std::string domain, bool extended) {
 
 Applied apply(Context& ctx, const protocol::Ehlo& cmd) {
     greet(ctx.session, cmd.domain, true);
-    // The first line names the server and greets the client; then one keyword a line.
+    // The first line names the server and greets the client; then one keyword a line for
+    // each extension offered (extensions.cpp).
     std::vector<std::string> lines{ctx.policy.hostname + " greets " + cmd.domain};
     for (auto& keyword : ehlo_keywords(ctx.policy))
         lines.push_back(std::move(keyword));

@@ -1,11 +1,11 @@
 // Layer: server (sans-I/O). The mail transaction of RFC 5321 §3.3: MAIL (§4.1.1.2), RCPT
 // (§4.1.1.3) and DATA (§4.1.1.4), with the server's policy: mail only for its own domains
 // (no relaying, §3.6.2), moved addresses (§3.4), postmaster (§4.5.1), recipient and size
-// limits (§4.5.3.1.8, §4.5.3.1.10, RFC 1870).
-#include <cctype>
-#include <charconv>
+// limits (§4.5.3.1.8, §4.5.3.1.10), and UTF-8 paths only with SMTPUTF8 (RFC 6531 §3.4).
+// The MAIL parameters of the extensions are checked in extensions.cpp.
 #include <string>
 
+#include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
 namespace ehlo::server::verbs {
@@ -16,33 +16,6 @@ using protocol::ReplyId;
 
 namespace {
 
-bool same_word(std::string_view a, std::string_view b) {
-    return protocol::domain_equal(a, b);
-}
-
-/// SIZE=n (RFC 1870 §6): a declared size above the limit is refused at once with 552.
-std::optional<Reply> check_size(const protocol::Parameter& p, const Policy& policy) {
-    std::size_t declared = 0;
-    const char* end = p.value.data() + p.value.size();
-    auto [ptr, error] = std::from_chars(p.value.data(), end, declared);
-    if (!p.has_value || error == std::errc::invalid_argument || ptr != end) {
-        return make_reply(ReplyId::bad_arguments);
-    }
-    // A number too large to hold is certainly above the limit.
-    if (error == std::errc::result_out_of_range || declared > policy.limits.max_message_size) {
-        return make_reply(ReplyId::message_too_big);
-    }
-    return std::nullopt;
-}
-
-/// BODY=7BIT or BODY=8BITMIME (RFC 6152 §2); both are stored the same way.
-std::optional<Reply> check_body(const protocol::Parameter& p) {
-    if (p.has_value && (same_word(p.value, "7BIT") || same_word(p.value, "8BITMIME"))) {
-        return std::nullopt;
-    }
-    return make_reply(ReplyId::bad_arguments);
-}
-
 bool is_local_domain(std::string_view domain, const Policy& policy) {
     for (const auto& ours : policy.domains) {
         if (protocol::domain_equal(domain, ours)) return true;
@@ -50,11 +23,12 @@ bool is_local_domain(std::string_view domain, const Policy& policy) {
     return policy.accept_any_domain && !domain.empty();
 }
 
-/// The alias table is keyed by "local@domain" with the domain in lower case.
+/// The alias table is keyed by "local@domain" with the domain in ASCII lower case; the
+/// octets of a U-label (RFC 6531 §3.3) are kept as they are.
 std::optional<Mailbox> moved_to(const Mailbox& mailbox, const Policy& policy) {
     std::string key = mailbox.local_part + "@";
     for (char c : mailbox.domain)
-        key += static_cast<char>(std::tolower(c));
+        key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     auto found = policy.aliases.find(key);
     if (found == policy.aliases.end()) return std::nullopt;
     auto at = found->second.rfind('@');
@@ -75,30 +49,27 @@ std::string primary_domain(const Policy& policy) {
 }
 
 std::optional<Reply> check(const Context& ctx, const protocol::Mail& cmd) {
-    // Known parameters of the extensions in EHLO; anything else is 555 \rfc{5321,4.1.1.11}.
-    for (const auto& p : cmd.parameters) {
-        std::optional<Reply> refusal;
-        if (same_word(p.keyword, "SIZE")) {
-            refusal = check_size(p, ctx.policy);
-        } else if (same_word(p.keyword, "BODY")) {
-            refusal = check_body(p);
-        } else {
-            refusal = make_reply(ReplyId::parameter_unknown);
-        }
-        if (refusal) return refusal;
-    }
-    return std::nullopt;
+    // The session limit, then the parameters of the extensions offered in EHLO (anything
+    // else is 555 \rfc{5321,4.1.1.11}), then UTF-8 against SMTPUTF8 \rfc{6531,3.4}.
+    return check_mail_extensions(ctx.session, ctx.policy, cmd, ctx.has_utf8);
 }
 
 Applied apply(Context& ctx, const protocol::Mail& cmd) {
     // MAIL opens a transaction with a clean slate \rfc{5321,4.1.1.2}.
     ctx.session.envelope = Envelope{};
     ctx.session.envelope.reverse_path = cmd.reverse_path;
+    ctx.session.envelope.smtputf8 = mail_requests_smtputf8(cmd);
+    ctx.session.mail_commands += 1;
     return {make_reply(ReplyId::sender_ok)};
 }
 
 std::optional<Reply> check(const Context& ctx, const protocol::Rcpt& cmd) {
     if (!cmd.parameters.empty()) return make_reply(ReplyId::parameter_unknown);
+    // A UTF-8 forward-path only in a transaction whose MAIL had SMTPUTF8: else 553 5.6.7
+    // \rfc{6531,3.5}.
+    if (ctx.has_utf8 && !ctx.session.envelope.smtputf8) {
+        return make_reply(ReplyId::non_ascii_address);
+    }
     // At the implementation limit the right answer is 452 \rfc{5321,4.5.3.1.10}.
     if (ctx.session.envelope.recipients.size() >= ctx.policy.limits.max_recipients) {
         return make_reply(ReplyId::too_many_recipients);

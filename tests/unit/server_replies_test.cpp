@@ -32,7 +32,8 @@ TEST_CASE("greeting names the host; EHLO lists the extensions", "[replies]") {
     CHECK(server.start() == "220 mx.example.test ESMTP Ehlo ready\r\n");
     CHECK(server.send("EHLO client.test\r\n") ==
           "250-mx.example.test greets client.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n"
-          "250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n");
+          "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n"
+          "250 LIMITS RCPTMAX=100 MAILMAX=1000\r\n");
 }
 
 TEST_CASE("enhanced status codes follow EHLO, not HELO (RFC 2034 §3)", "[replies]") {
@@ -73,7 +74,8 @@ TEST_CASE("MAIL syntax and parameters", "[replies]") {
     CHECK(reply_to(server, "MAIL FROM:<a@client.test> SIZE=10485761\r\n") == Codes{552});
     CHECK(reply_to(server, "MAIL FROM:<a@client.test> SIZE=99999999999999999999999\r\n") ==
           Codes{552});
-    CHECK(reply_to(server, "MAIL FROM:<\xc3\xa9@client.test>\r\n") == Codes{553});
+    // A UTF-8 reverse-path without the SMTPUTF8 parameter (RFC 6531 §3.5).
+    CHECK(reply_to(server, "MAIL FROM:<\xc3\xa9@client.test>\r\n") == Codes{550});
     CHECK(reply_to(server, "MAIL FROM:<a@client.test> SIZE=10485760 BODY=8BITMIME\r\n") ==
           Codes{250});
     CHECK(reply_to(server, "MAIL FROM:<a@client.test>\r\n") == Codes{503});

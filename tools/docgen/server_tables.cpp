@@ -91,13 +91,17 @@ std::string markdown_cell(std::string_view text) {
 }
 
 void print_reply_table() {
-    std::cout << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
-                 "The enhanced code (RFC 3463) is sent after EHLO only (RFC 2034 §3).\n\n"
-              << "| code | enhanced | text | RFC 5321 section |\n|---|---|---|---|\n";
+    std::cout
+        << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
+           "The enhanced code (RFC 3463) is sent after EHLO, while ENHANCEDSTATUSCODES is "
+           "offered (RFC 2034 §3).\n\n"
+        << "| code | enhanced | text | section (RFC 5321 unless named) |\n|---|---|---|---|\n";
     for (const auto& row : ehlo::protocol::reply_table()) {
+        std::string rfc(row.section.substr(0, row.section.find('#')));
         std::string section(row.section.substr(row.section.find('#') + 1));
+        std::string where = (rfc == "5321" ? "§" : "RFC " + rfc + " §") + section;
         std::cout << "| " << row.code << " | " << (row.enhanced.empty() ? "-" : row.enhanced)
-                  << " | " << markdown_cell(row.text) << " | §" << section << " |\n";
+                  << " | " << markdown_cell(row.text) << " | " << where << " |\n";
     }
 }
 

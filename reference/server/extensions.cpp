@@ -1,0 +1,142 @@
+// Layer: server (sans-I/O). The ESMTP extensions: EHLO keywords after RFC 5321 §4.1.1.1,
+// the MAIL parameters SIZE (RFC 1870 §6), BODY (RFC 6152 §2) and SMTPUTF8 (RFC 6531 §3.4),
+// the MAILMAX session limit of LIMITS (RFC 9422), and the `with` keyword of Received:
+// (RFC 6531 §3.7.3). RCPT's own UTF-8 rule is in verbs_transaction.cpp.
+#include "server/extensions.hpp"
+
+#include <charconv>
+
+namespace ehlo::server {
+
+using protocol::make_reply;
+using protocol::Reply;
+using protocol::ReplyId;
+
+namespace {
+
+bool same_word(std::string_view a, std::string_view b) {
+    return protocol::domain_equal(a, b);
+}
+
+/// SIZE=n (RFC 1870 §6): a declared size above the limit is refused at once with 552.
+std::optional<Reply> check_size(const protocol::Parameter& p, const Policy& policy) {
+    std::size_t declared = 0;
+    const char* end = p.value.data() + p.value.size();
+    auto [ptr, error] = std::from_chars(p.value.data(), end, declared);
+    if (!p.has_value || error == std::errc::invalid_argument || ptr != end) {
+        return make_reply(ReplyId::bad_arguments);
+    }
+    // A number too large to hold is certainly above the limit.
+    if (error == std::errc::result_out_of_range || declared > policy.limits.max_message_size) {
+        return make_reply(ReplyId::message_too_big);
+    }
+    return std::nullopt;
+}
+
+/// BODY=7BIT or BODY=8BITMIME (RFC 6152 §2); both are stored the same way.
+std::optional<Reply> check_body(const protocol::Parameter& p) {
+    if (p.has_value && (same_word(p.value, "7BIT") || same_word(p.value, "8BITMIME"))) {
+        return std::nullopt;
+    }
+    return make_reply(ReplyId::bad_arguments);
+}
+
+/// SMTPUTF8 takes no value (RFC 6531 §3.4).
+std::optional<Reply> check_smtputf8(const protocol::Parameter& p) {
+    if (p.has_value) return make_reply(ReplyId::bad_arguments);
+    return std::nullopt;
+}
+
+/// One parameter: known only if its extension is offered, else 555 (RFC 5321 §4.1.1.11).
+std::optional<Reply> check_parameter(const protocol::Parameter& p, const Policy& policy) {
+    if (same_word(p.keyword, "SIZE") && policy.offers(Extension::size)) {
+        return check_size(p, policy);
+    }
+    if (same_word(p.keyword, "BODY") && policy.offers(Extension::eightbitmime)) {
+        return check_body(p);
+    }
+    if (same_word(p.keyword, "SMTPUTF8") && policy.offers(Extension::smtputf8)) {
+        return check_smtputf8(p);
+    }
+    return make_reply(ReplyId::parameter_unknown);
+}
+
+}  // namespace
+
+std::string_view extension_name(Extension extension) {
+    switch (extension) {
+        case Extension::pipelining:
+            return "PIPELINING";
+        case Extension::size:
+            return "SIZE";
+        case Extension::eightbitmime:
+            return "8BITMIME";
+        case Extension::enhancedstatuscodes:
+            return "ENHANCEDSTATUSCODES";
+        case Extension::smtputf8:
+            return "SMTPUTF8";
+        default:
+            return "LIMITS";
+    }
+}
+
+std::optional<Extension> extension_by_name(std::string_view name) {
+    for (Extension extension : all_extensions) {
+        if (same_word(name, extension_name(extension))) return extension;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> ehlo_keywords(const Policy& policy) {
+    std::vector<std::string> keywords;
+    for (Extension extension : all_extensions) {
+        if (!policy.offers(extension)) continue;
+        std::string keyword(extension_name(extension));
+        // SIZE announces the limit (RFC 1870 §4); LIMITS its limits (RFC 9422 §3), of which
+        // this server has RCPTMAX (recipients per transaction) and MAILMAX (per session).
+        if (extension == Extension::size) {
+            keyword += " " + std::to_string(policy.limits.max_message_size);
+        } else if (extension == Extension::limits) {
+            keyword += " RCPTMAX=" + std::to_string(policy.limits.max_recipients) +
+                       " MAILMAX=" + std::to_string(policy.limits.max_transactions);
+        }
+        keywords.push_back(std::move(keyword));
+    }
+    return keywords;
+}
+
+bool enhanced_codes(const Session& session, const Policy& policy) {
+    return session.extended && policy.offers(Extension::enhancedstatuscodes);
+}
+
+std::optional<Reply> check_mail_extensions(const Session& session, const Policy& policy,
+                                           const protocol::Mail& cmd, bool has_utf8) {
+    // Past the session's transaction limit, a MAIL is refused; the client may reconnect.
+    // The limit holds whether or not LIMITS announces it.
+    if (session.mail_commands >= policy.limits.max_transactions) {
+        return make_reply(ReplyId::too_many_transactions);
+    }
+    for (const auto& p : cmd.parameters) {
+        if (auto refusal = check_parameter(p, policy)) return refusal;
+    }
+    // A UTF-8 reverse-path needs the SMTPUTF8 parameter; without it, 550 5.6.7
+    // (RFC 6531 §3.4, §3.5).
+    if (has_utf8 && !mail_requests_smtputf8(cmd)) return make_reply(ReplyId::sender_not_ascii);
+    return std::nullopt;
+}
+
+bool mail_requests_smtputf8(const protocol::Mail& cmd) {
+    for (const auto& p : cmd.parameters) {
+        if (same_word(p.keyword, "SMTPUTF8")) return true;
+    }
+    return false;
+}
+
+std::string_view with_protocol(const Session& session) {
+    // SMTP after HELO, ESMTP after EHLO (RFC 3848), UTF8SMTP for a transaction with SMTPUTF8
+    // (RFC 6531 §3.7.3 and its registry of §4.3).
+    if (!session.extended) return "SMTP";
+    return session.envelope.smtputf8 ? "UTF8SMTP" : "ESMTP";
+}
+
+}  // namespace ehlo::server

@@ -1,0 +1,52 @@
+// Layer: server (sans-I/O). The ESMTP extensions of the server: their names, the keywords
+// EHLO announces (RFC 5321 §4.1.1.1) and the MAIL parameters each one brings: SIZE (RFC 1870),
+// BODY of 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531 §3.4), and the session limit MAILMAX of
+// LIMITS (RFC 9422). An extension the policy does not offer is neither announced nor honoured.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/command.hpp"
+#include "protocol/reply.hpp"
+#include "server/policy.hpp"
+#include "server/session.hpp"
+
+namespace ehlo::server {
+
+/// Every extension, in the order EHLO announces them.
+inline constexpr std::array<Extension, 6> all_extensions{
+    Extension::pipelining,          Extension::size,     Extension::eightbitmime,
+    Extension::enhancedstatuscodes, Extension::smtputf8, Extension::limits};
+
+/// The EHLO keyword of an extension, e.g. "8BITMIME".
+std::string_view extension_name(Extension extension);
+
+/// The extension an EHLO keyword names, in any case; nothing for an unknown name.
+std::optional<Extension> extension_by_name(std::string_view name);
+
+/// The EHLO keyword lines (after the greeting line) for what `policy` offers
+/// \rfc{5321,4.1.1.1}.
+std::vector<std::string> ehlo_keywords(const Policy& policy);
+
+/// Whether replies carry enhanced status codes: only after EHLO, and only while the server
+/// offers ENHANCEDSTATUSCODES \rfc{2034,3}.
+bool enhanced_codes(const Session& session, const Policy& policy);
+
+/// Checks a MAIL command against the session limit \rfc{9422,4.1}, its parameters against the
+/// extensions offered \rfc{5321,4.1.1.11}, and a UTF-8 path against the SMTPUTF8 parameter
+/// \rfc{6531,3.4}. `has_utf8` says whether the command line used UTF-8.
+std::optional<protocol::Reply> check_mail_extensions(const Session& session, const Policy& policy,
+                                                     const protocol::Mail& cmd, bool has_utf8);
+
+/// Whether the MAIL asked for SMTPUTF8 (already checked to be offered) \rfc{6531,3.4}.
+bool mail_requests_smtputf8(const protocol::Mail& cmd);
+
+/// The protocol name for the `with` clause of Received: ESMTP, SMTP, or UTF8SMTP when the
+/// transaction uses SMTPUTF8 \rfc{6531,3.7.3}.
+std::string_view with_protocol(const Session& session);
+
+}  // namespace ehlo::server
