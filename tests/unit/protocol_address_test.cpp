@@ -7,9 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "address_samples.hpp"
 #include "protocol/address.hpp"
 
 using namespace ehlo::protocol;
+
+using ehlo::test::domain_of_length;
 
 namespace {
 
@@ -37,15 +40,6 @@ AddressError reverse_error(std::string_view text) {
     Parsed<ReversePath> parsed = parse_reverse_path(text);
     CHECK(parsed.value.has_value() == (parsed.error == AddressError::none));
     return parsed.error;
-}
-
-// A domain of exactly `length` octets, in labels of 63 letters.
-std::string domain_of_length(std::size_t length) {
-    std::string domain;
-    while (domain.size() < length)
-        domain += (domain.size() % 64 == 63) ? '.' : 'd';
-    if (domain.back() == '.') domain.back() = 'd';
-    return domain;
 }
 
 }  // namespace

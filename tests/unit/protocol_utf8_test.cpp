@@ -11,10 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "address_samples.hpp"
 #include "protocol/address.hpp"
 #include "protocol/utf8.hpp"
 
 using namespace ehlo::protocol;
+
+using ehlo::test::domain_of_length;
 
 namespace {
 
@@ -67,15 +70,6 @@ std::size_t reference_length(std::string_view text) {
     if (code < smallest[length] || code > 0x10FFFF) return 0;
     if (code >= 0xD800 && code <= 0xDFFF) return 0;
     return length;
-}
-
-// A domain of exactly `length` octets, in ASCII labels of 63 letters.
-std::string domain_of_length(std::size_t length) {
-    std::string domain;
-    while (domain.size() < length)
-        domain += (domain.size() % 64 == 63) ? '.' : 'd';
-    if (domain.back() == '.') domain.back() = 'd';
-    return domain;
 }
 
 }  // namespace
