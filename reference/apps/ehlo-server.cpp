@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <pthread.h>
 #include <CLI/CLI.hpp>
 
 #include "net/address.hpp"
@@ -234,6 +235,13 @@ int serve(const Settings& s) {
     listener.bind();
     std::cout << "listening on " << listener.address() << std::endl;
     listener.run();
+    // Stopped cleanly. A further SIGTERM or SIGINT arriving while the process tears down
+    // must not turn that into death by signal: hold such signals until exit.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     return 0;
 }
 

@@ -68,8 +68,13 @@ class EhloServer:
             self.proc.send_signal(signal.SIGTERM)
 
     def stop(self, timeout=STOP_TIMEOUT) -> int:
-        """Stops the server with SIGTERM and returns its exit code."""
-        self.terminate()
+        """Stops the server with SIGTERM (unless it already exited) and returns its exit code."""
+        if self.proc.poll() is None:
+            self.terminate()
+        return self.wait(timeout)
+
+    def wait(self, timeout=STOP_TIMEOUT) -> int:
+        """Waits for the server to exit by itself and returns its exit code."""
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
