@@ -2,6 +2,7 @@
 // comments, the header fields and the checks that need every line; steps are read by
 // StepParser. Also finds and reads the files of the suite, whose ids are their paths.
 #include "scenario/scenario_parser.hpp"
+#include "scenario/text.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -12,14 +13,6 @@
 namespace ehlo::scenario {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::vector<std::string_view> words(std::string_view s) {
     std::vector<std::string_view> out;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "scenario/scenario_parser.hpp"
+#include "scenario/text.hpp"
 
 namespace ehlo::scenario {
 
@@ -18,14 +19,6 @@ bool is_digit(char c) {
 }
 bool is_alnum(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 std::string upper(std::string_view s) {

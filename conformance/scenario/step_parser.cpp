@@ -4,6 +4,7 @@
 // (RFC 8314 §3) and `starttls` follows a reply (RFC 3207 §4). The grammar of one payload is in
 // scenario_syntax.cpp; the header in scenario_parser.cpp.
 #include "scenario/step_parser.hpp"
+#include "scenario/text.hpp"
 
 #include <algorithm>
 
@@ -13,19 +14,6 @@ namespace {
 
 constexpr int max_repeat = 10000;
 constexpr int max_wait_ms = 600000;
-
-std::string_view trim_left(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    return s;
-}
-
-std::string_view trim(std::string_view s) {
-    s = trim_left(s);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // A whole number of at most `digits` digits, or -1.
 int parse_number(std::string_view text, std::size_t digits) {
