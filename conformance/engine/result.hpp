@@ -1,0 +1,70 @@
+// Layer: conformance/engine. What running one scenario gives (design.md §4: "each verdict comes
+// with the wire log that led to it"), and what a whole run gives the reports: the scenario's
+// verdict, why, the expected and received reply of the step that decided it, and the wire log
+// (C:/S: lines with the time since the scenario started). Plain values: the reports in
+// conformance/report read them, the engine's ScenarioRun fills them; neither does I/O here.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "engine/verdict.hpp"
+#include "scenario/scenario.hpp"
+
+namespace ehlo::engine {
+
+/// One line of a wire log. `client` lines are what was sent, `server` lines what was read
+/// (one per reply line, CRLF removed, control bytes written `\xHH`), `note` lines are the
+/// runner's own remarks (connection opened, TLS handshake done, wait, time-out, closed).
+struct LogLine {
+    enum class Side { client, server, note };
+    std::chrono::milliseconds at{0};  ///< since the scenario started
+    int connection = 1;
+    Side side = Side::note;
+    std::string text;
+    int step_line = 0;  ///< the line of the scenario file whose step wrote it; 0 for none
+    friend bool operator==(const LogLine&, const LogLine&) = default;
+};
+
+/// `C:`, `S:` or `*` (a note), the prefix a transcript uses for `side`.
+std::string_view prefix(LogLine::Side side);
+
+/// The verdict of one scenario and the evidence for it.
+struct ScenarioResult {
+    std::string id;
+    std::string title;
+    std::vector<scenario::Ref> refs;
+    scenario::Level level = scenario::Level::must;
+    std::vector<std::string> tags;
+
+    Verdict verdict = Verdict::skip;
+    /// One line: why the verdict is not PASS ("RCPT before MAIL answered 250", "requires
+    /// CHUNKING, not advertised", "time-out after 10 s waiting for the reply to DATA").
+    /// Empty for PASS.
+    std::string reason;
+    /// The line of the scenario file of the step that decided a non-PASS verdict; 0 for none.
+    int decisive_line = 0;
+    /// For a step that broke or carried WARN/INFO: `engine::explain` of its expectation and
+    /// what was received ("expected: ...\nreceived: ..."). Empty otherwise.
+    std::string explanation;
+    std::vector<LogLine> log;
+    std::chrono::milliseconds duration{0};
+};
+
+/// A whole run: what was checked, when, and each scenario's result in the order of the ids.
+struct RunResult {
+    std::string target;  ///< HOST:PORT as given, or the in-process server's address
+    std::string tool_version;
+    std::string started_at;  ///< UTC, ISO 8601 (`2026-11-22T05:00:00Z`)
+    std::chrono::milliseconds duration{0};
+    /// What discovery saw: the greeting and the EHLO keywords, before and after STARTTLS.
+    std::string greeting;
+    std::vector<std::string> keywords;
+    std::vector<std::string> keywords_after_tls;
+    std::vector<ScenarioResult> results;
+
+    Tally tally() const;
+};
+
+}  // namespace ehlo::engine

@@ -1,0 +1,101 @@
+// Layer: net. See tls_context.hpp: the one place where Ehlo's TLS settings are made.
+#include "net/tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <asio/ip/address.hpp>
+
+namespace ehlo::net {
+
+namespace {
+
+/// TLS 1.2 and up, no compression, no renegotiation by the peer.
+asio::ssl::context modern_context(asio::ssl::context::method method) {
+    asio::ssl::context context(method);
+    context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression);
+    SSL_CTX* native = context.native_handle();
+    if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
+        throw TlsSetupError(openssl_reason("cannot require TLS 1.2"));
+    }
+    SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
+    return context;
+}
+
+bool is_ip_address(const std::string& host) {
+    asio::error_code error;
+    asio::ip::make_address(host, error);
+    return !error;
+}
+
+}  // namespace
+
+std::string openssl_reason(const std::string& fallback) {
+    unsigned long code = ERR_get_error();
+    if (code == 0) {
+        return fallback;
+    }
+    char text[256];
+    ERR_error_string_n(code, text, sizeof text);
+    ERR_clear_error();
+    return text;
+}
+
+asio::ssl::context server_tls_context(const std::filesystem::path& certificate_chain,
+                                      const std::filesystem::path& private_key) {
+    asio::ssl::context context = modern_context(asio::ssl::context::tls_server);
+    SSL_CTX* native = context.native_handle();
+    if (SSL_CTX_use_certificate_chain_file(native, certificate_chain.c_str()) != 1) {
+        throw TlsSetupError(certificate_chain.string() + ": " +
+                            openssl_reason("cannot load the certificate chain"));
+    }
+    if (SSL_CTX_use_PrivateKey_file(native, private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        throw TlsSetupError(private_key.string() + ": " +
+                            openssl_reason("cannot load the private key"));
+    }
+    if (SSL_CTX_check_private_key(native) != 1) {
+        throw TlsSetupError(private_key.string() + ": does not match " +
+                            certificate_chain.string());
+    }
+    return context;
+}
+
+asio::ssl::context client_tls_context(const ClientTlsOptions& options) {
+    asio::ssl::context context = modern_context(asio::ssl::context::tls_client);
+    if (!options.verify) {
+        context.set_verify_mode(asio::ssl::verify_none);
+        return context;
+    }
+    context.set_verify_mode(asio::ssl::verify_peer);
+    if (options.ca_file) {
+        if (SSL_CTX_load_verify_locations(context.native_handle(), options.ca_file->c_str(),
+                                          nullptr) != 1) {
+            throw TlsSetupError(options.ca_file->string() + ": " +
+                                openssl_reason("cannot load the CA file"));
+        }
+    } else {
+        context.set_default_verify_paths();
+    }
+    return context;
+}
+
+void expect_server_name(SSL* ssl, const std::string& host, bool verify) {
+    bool ip = is_ip_address(host);
+    if (!ip && SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) {
+        throw TlsSetupError(openssl_reason("cannot send the server name " + host));
+    }
+    if (!verify) {
+        return;
+    }
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
+                : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+    if (ok != 1) {
+        throw TlsSetupError(openssl_reason("cannot check the server name " + host));
+    }
+}
+
+}  // namespace ehlo::net
