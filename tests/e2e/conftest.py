@@ -111,3 +111,8 @@ def start_server(tmp_path):
 def server(start_server):
     """An ehlo-server with the default limits."""
     return start_server()
+
+
+# Third-party SMTP servers as peers (Postfix, smtp-sink, Exim, OpenSMTPD, aiosmtpd).
+from peers_fixtures import (aiosmtpd_peer, exim_peer, opensmtpd_peer, peer,  # noqa: E402,F401
+                            peer_certificate, postfix_peer, smtp_sink_peer)

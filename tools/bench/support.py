@@ -30,13 +30,6 @@ class BenchError(Exception):
 # Processes and ports
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now (for programs that need one)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for_port(port, process=None, timeout=15.0):
     """Waits until 127.0.0.1:port accepts and sends a 220 greeting."""
     deadline = time.monotonic() + timeout

@@ -1,17 +1,21 @@
 """The servers under test: ehlo-server (--discard or --maildir), Postfix's smtp-sink and a
-private Postfix instance. Each can start, count what it accepted, and stop. The throughput part
+private Postfix instance (those two started by tools/interop/peers.py, which the interop tests
+share). Each can start, count what it accepted, and stop. The throughput part
 measures all of them; the idle-connection test uses ehlo-server and smtp-sink.
 """
 
 import os
-import pwd
 import re
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
-from support import (DOMAIN, POSTFIX, SMTP_SINK, BenchError, describe_exit, free_port,
-                     stop_process, tail, wait_for_port)
+from support import DOMAIN, BenchError, describe_exit, stop_process, tail
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "interop"))
+import peers  # noqa: E402 (tools/interop/peers.py starts smtp-sink and Postfix)
 
 
 class Target:
@@ -103,130 +107,54 @@ class EhloServer(Target):
 
 
 class SmtpSink(Target):
-    """Postfix's smtp-sink: reads each message and throws it away, in memory."""
+    """Postfix's smtp-sink (started by tools/interop/peers.py): reads each message and throws
+    it away, in memory; its -c counter says how many it got."""
 
     label = "smtp-sink (Postfix)"
 
     def __init__(self, workdir, sessions=256):
         super().__init__(workdir)
-        self.sessions = sessions  # -m: connections served at once; more wait in the backlog
+        self.peer = peers.SmtpSink(workdir, sessions=sessions, dump=False, counter=True)
+        self.process = None
 
     def start(self):
-        self.port = free_port()
-        cmd = [SMTP_SINK]
-        if os.geteuid() == 0:
-            cmd += ["-u", "nobody"]  # it refuses to run as root without a user to become
-        cmd += ["-m", str(self.sessions), "-c", f"127.0.0.1:{self.port}", "1000"]
-        self.stdout = self.workdir / "counter"
-        self.stderr = self.workdir / "stderr"
-        with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
-            self.process = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        wait_for_port(self.port, self.process)
+        start_peer(self.peer)
+        self.port, self.process = self.peer.port, self.peer.process
         self.base = self._counter()
 
     def _counter(self):
         # -c writes "sess=N quit=N mesg=N" with a carriage return after each update.
-        found = re.findall(rb"mesg=(\d+)", self.stdout.read_bytes())
+        found = re.findall(rb"mesg=(\d+)", (self.workdir / "output.txt").read_bytes())
         return int(found[-1]) if found else 0
 
     def accepted(self):
         return self._counter()
 
     def stop(self):
-        if getattr(self, "process", None) is not None:
-            stop_process(self.process)
+        self.peer.stop()
 
     def problems(self):
-        return tail(self.stderr, 10**6).splitlines() if hasattr(self, "stderr") else []
-
-
-MAIN_CF = """\
-# A private Postfix for the benchmark: loopback only, no DNS, durable queue, and every message
-# delivered to the discard transport once queued (nothing leaves the machine).
-compatibility_level = 3.6
-queue_directory = {queue}
-data_directory = {data}
-maillog_file = {maillog}
-maillog_file_prefixes = {workdir}
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.{domain}
-mydomain = {domain}
-myorigin = {domain}
-mydestination = {domain}
-mynetworks = 127.0.0.0/8
-local_recipient_maps =
-alias_maps =
-alias_database =
-local_transport = discard:
-default_transport = discard:
-relay_transport = discard:
-virtual_transport = discard:
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-lmtp_host_lookup = native
-smtpd_peername_lookup = no
-smtpd_client_connection_count_limit = 0
-smtpd_client_connection_rate_limit = 0
-smtpd_client_message_rate_limit = 0
-biff = no
-"""
-
-# Only the services this setup uses; none runs chrooted, and there is no smtp client at all.
-MASTER_CF = """\
-127.0.0.1:{port} inet n - n - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n -  0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n -  - trivial-rewrite
-bounce    unix  - - n -  0 bounce
-defer     unix  - - n -  0 bounce
-trace     unix  - - n -  0 bounce
-verify    unix  - - n -  1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n -  - proxymap
-showq     unix  n - n -  - showq
-error     unix  - - n -  - error
-retry     unix  - - n -  - error
-discard   unix  - - n -  - discard
-anvil     unix  - - n -  1 anvil
-scache    unix  - - n -  1 scache
-postlog   unix-dgram n - n - 1 postlogd
-"""
+        return tail(self.workdir / "errors.txt", 10**6).splitlines()
 
 
 class Postfix(Target):
-    """Postfix as an MTA: smtpd, cleanup and its queue, which fsyncs each message before 250."""
+    """Postfix as an MTA: smtpd, cleanup and its queue, which fsyncs each message before 250.
+    The private instance of tools/interop/peers.py, with every transport set to discard."""
 
     label = "postfix (durable queue)"
 
+    def __init__(self, workdir):
+        super().__init__(workdir)
+        self.peer = peers.Postfix(workdir, delivery="discard")
+
     def start(self):
-        self.port = free_port()
-        self.conf = self.workdir / "conf"
-        queue, data = self.workdir / "queue", self.workdir / "data"
-        self.maillog = self.workdir / "maillog"
-        for folder in (self.conf, queue, data):
-            folder.mkdir()
-        owner = pwd.getpwnam("postfix")
-        os.chown(data, owner.pw_uid, owner.pw_gid)
-        (self.conf / "main.cf").write_text(MAIN_CF.format(
-            queue=queue, data=data, maillog=self.maillog, workdir=self.workdir, domain=DOMAIN))
-        (self.conf / "master.cf").write_text(MASTER_CF.format(port=self.port))
-        self.master_pid_file = queue / "pid" / "master.pid"
-        result = subprocess.run([POSTFIX, "-c", str(self.conf), "start"], capture_output=True,
-                                text=True, timeout=60)
-        if result.returncode != 0:
-            raise BenchError("postfix start failed:\n" + tail(self.maillog))
-        wait_for_port(self.port)
+        start_peer(self.peer)
+        self.port = self.peer.port
         self.base = self.accepted()
 
     def accepted(self):
         # cleanup logs one message-id line per message it queued.
-        try:
-            text = self.maillog.read_text(errors="replace")
-        except OSError:
-            return 0
-        return len(re.findall(r"postfix/cleanup\[\d+\]: \w+: message-id=", text))
+        return self.peer.queued()
 
     def wait_logged(self, expected, timeout=15.0):
         """Postfix logs through postlogd, after the fact: waits for the log to catch up."""
@@ -234,30 +162,18 @@ class Postfix(Target):
         while self.accepted() < expected and time.monotonic() < deadline:
             time.sleep(0.2)
 
-    def master_pid(self):
-        try:
-            return int(self.master_pid_file.read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-
     def stop(self):
-        if not (getattr(self, "conf", None) and (self.conf / "main.cf").exists()):
-            return
-        pid = self.master_pid()
-        subprocess.run([POSTFIX, "-c", str(self.conf), "stop"], capture_output=True, timeout=60)
-        if pid is None:
-            return
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-        os.kill(pid, signal.SIGKILL)
+        self.peer.stop()
 
     def problems(self):
-        text = tail(self.maillog, 10**6)
+        text = tail(self.workdir / "maillog", 10**6)
         return [line for line in text.splitlines()
                 if re.search(r"\b(warning|error|fatal|panic):", line)
                 and "not owned by" not in line]
+
+
+def start_peer(peer):
+    try:
+        peer.start()
+    except peers.PeerError as error:
+        raise BenchError(str(error)) from None

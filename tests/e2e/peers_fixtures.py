@@ -1,0 +1,65 @@
+"""Fixtures for the end-to-end tests: third-party SMTP servers (Postfix, smtp-sink, Exim,
+OpenSMTPD, aiosmtpd) started on free loopback ports by tools/interop/peers.py.
+
+Each `<name>_peer` fixture starts its peer once per session and stops it at the end; `peer` is
+the same, parametrised over all five (tests that use it run once per peer). Peers that can
+offer STARTTLS do so with the certificate of `peer_certificate` (CN mx.example.test, SAN
+127.0.0.1). Postfix, Exim and OpenSMTPD need root and tools/setup (skipped without root).
+conftest.py imports these fixtures.
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "interop"))
+import peers  # noqa: E402
+
+PEER_NAMES = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd"]
+
+
+@pytest.fixture(scope="session")
+def peer_certificate():
+    """(cert, key): a self-signed certificate for mx.example.test and 127.0.0.1."""
+    with tempfile.TemporaryDirectory(prefix="ehlo-peer-cert-") as folder:
+        Path(folder).chmod(0o755)
+        yield peers.make_test_certificate(folder)
+
+
+def start_peer(name, certificate):
+    """Starts one peer (with STARTTLS when it can) or skips/fails with the reason."""
+    kind = peers.PEERS[name]
+    if kind.needs_root and os.geteuid() != 0:
+        pytest.skip(f"{name}: needs root to start")
+    tls = {}
+    if kind.supports_tls:
+        tls = {"tls_cert": certificate[0], "tls_key": certificate[1]}
+    try:
+        return kind(**tls).start()
+    except peers.PeerError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def _peer_fixture(name):
+    @pytest.fixture(scope="session", name=name.replace("-", "_") + "_peer")
+    def fixture(peer_certificate):
+        running = start_peer(name, peer_certificate)
+        yield running
+        running.stop()
+    return fixture
+
+
+postfix_peer = _peer_fixture("postfix")
+smtp_sink_peer = _peer_fixture("smtp-sink")
+exim_peer = _peer_fixture("exim")
+opensmtpd_peer = _peer_fixture("opensmtpd")
+aiosmtpd_peer = _peer_fixture("aiosmtpd")
+
+
+@pytest.fixture(scope="session", params=PEER_NAMES)
+def peer(request):
+    """Each peer in turn (the same instance as its `<name>_peer` fixture)."""
+    return request.getfixturevalue(request.param.replace("-", "_") + "_peer")

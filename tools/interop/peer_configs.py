@@ -1,0 +1,178 @@
+"""The configuration files of the test peers in peers.py: Postfix's main.cf and master.cf, Exim's
+configuration, OpenSMTPD's smtpd.conf and the mounts of its private namespace.
+
+Each accepts mail for one domain from anyone on the loopback, refuses to relay elsewhere, does
+no DNS, and has no client that could send mail off the machine.
+"""
+
+POSTFIX_MAIN_CF = """\
+# A private Postfix test peer: loopback only, no DNS, its own queue, log and configuration.
+compatibility_level = 3.6
+queue_directory = {workdir}/queue
+data_directory = {workdir}/data
+maillog_file = {workdir}/maillog
+maillog_file_prefixes = {workdir}
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.{domain}
+mydomain = {domain}
+myorigin = {domain}
+alias_maps =
+alias_database =
+smtp_dns_support_level = disabled
+smtp_host_lookup = native
+lmtp_host_lookup = native
+smtpd_peername_lookup = no
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0
+smtpd_client_message_rate_limit = 0
+biff = no
+"""
+
+# delivery="maildir": an MX for the domain; every recipient in it lands in one Maildir.
+POSTFIX_MAILDIR = """\
+mydestination =
+mynetworks =
+smtpd_relay_restrictions = reject_unauth_destination
+virtual_mailbox_domains = {domain}
+virtual_mailbox_base = {workdir}
+virtual_mailbox_maps = static:maildir/
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_transport = virtual
+local_transport = error:no local delivery
+default_transport = error:no relaying
+relay_transport = error:no relaying
+"""
+
+# delivery="discard" (the benchmark's): every message is queued durably, then discarded.
+POSTFIX_DISCARD = """\
+mydestination = {domain}
+mynetworks = 127.0.0.0/8
+local_recipient_maps =
+local_transport = discard:
+default_transport = discard:
+relay_transport = discard:
+virtual_transport = discard:
+"""
+
+POSTFIX_TLS = """\
+smtpd_tls_security_level = may
+smtpd_tls_cert_file = {cert}
+smtpd_tls_key_file = {key}
+"""
+
+# Only the services these set-ups use; none runs chrooted, and there is no smtp client at all.
+POSTFIX_MASTER_CF = """\
+127.0.0.1:{port} inet n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n -  0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+tlsmgr    unix  - - n 1000? 1 tlsmgr
+rewrite   unix  - - n -  - trivial-rewrite
+bounce    unix  - - n -  0 bounce
+defer     unix  - - n -  0 bounce
+trace     unix  - - n -  0 bounce
+verify    unix  - - n -  1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n -  - proxymap
+showq     unix  n - n -  - showq
+error     unix  - - n -  - error
+retry     unix  - - n -  - error
+discard   unix  - - n -  - discard
+virtual   unix  - n n -  - virtual
+anvil     unix  - - n -  1 anvil
+scache    unix  - - n -  1 scache
+postlog   unix-dgram n - n - 1 postlogd
+"""
+
+
+def postfix_main_cf(workdir, domain, delivery, cert=None, key=None):
+    text = POSTFIX_MAIN_CF + {"maildir": POSTFIX_MAILDIR, "discard": POSTFIX_DISCARD}[delivery]
+    if cert:
+        text += POSTFIX_TLS.format(cert=cert, key=key)
+    return text.format(workdir=workdir, domain=domain)
+
+
+def postfix_master_cf(port):
+    return POSTFIX_MASTER_CF.format(port=port)
+
+
+EXIM_CONF = """\
+# A private Exim test peer: an MX for {domain} on the loopback, one Maildir, no DNS.
+exim_path = {exim}
+spool_directory = {workdir}/spool
+log_file_path = {workdir}/log/%slog
+keep_environment =
+primary_hostname = mx.{domain}
+domainlist local_domains = {domain}
+local_interfaces = 127.0.0.1
+host_lookup =
+rfc1413_hosts =
+smtputf8_advertise_hosts = *
+chunking_advertise_hosts = *
+pipelining_advertise_hosts = *
+deliver_drop_privilege = true
+acl_smtp_rcpt = check_rcpt
+{tls}
+begin acl
+check_rcpt:
+  accept domains = +local_domains
+  deny message = 5.7.1 relay not permitted
+
+begin routers
+to_maildir:
+  driver = accept
+  domains = +local_domains
+  transport = maildir
+
+begin transports
+maildir:
+  driver = appendfile
+  directory = {workdir}/maildir
+  maildir_format = true
+  user = Debian-exim
+  group = Debian-exim
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+"""
+
+EXIM_TLS = """\
+tls_advertise_hosts = *
+tls_certificate = {cert}
+tls_privatekey = {key}
+"""
+
+
+def exim_conf(exim, workdir, domain, tls):
+    """tls: {} for none, or {"cert": path, "key": path} readable by Debian-exim."""
+    tls_lines = EXIM_TLS.format(**tls) if tls else "tls_advertise_hosts =\n"
+    return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines)
+
+
+OPENSMTPD_CONF = """\
+# A private OpenSMTPD test peer: an MX for {domain} on the loopback, one Maildir (uid 65534).
+table domains {{ "{domain}" }}
+table recipients {{ "@{domain}" = "nobody" }}
+listen on 127.0.0.1 port {port} hostname mx.{domain}
+action "deliver" maildir "{workdir}/maildir" virtual <recipients>
+match from any for domain <domains> action "deliver"
+"""
+
+
+def opensmtpd_conf(workdir, domain, port):
+    return OPENSMTPD_CONF.format(workdir=workdir, domain=domain, port=port)
+
+
+# Run by `unshare --mount` with $1 the working folder, $2 the private tree, $3 smtpd: puts the
+# peer's own folders where smtpd looks, then becomes smtpd (so its PID is the one to stop).
+OPENSMTPD_MOUNTS = """\
+set -e
+mount --bind "$1/resolv.conf" /etc/resolv.conf
+mount --bind "$1/spool" /var/spool
+mount --bind "$1/run" /run
+mount --bind "$1/varlib" /var/lib
+mount --bind "$2/usr/libexec" /usr/libexec
+exec "$3" -d -f "$1/smtpd.conf"
+"""
