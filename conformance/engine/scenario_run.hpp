@@ -8,12 +8,17 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "engine/reply_match.hpp"
 #include "engine/result.hpp"
+#include "engine/transcript.hpp"
 #include "scenario/scenario.hpp"
 
 namespace ehlo::engine {
@@ -65,29 +70,105 @@ using Request = std::variant<OpenConnection, WriteBytes, ReadReply, Handshake, S
 
 /// One run of one scenario. Use: `for (auto r = run.next(now); !finished; r = run.next(now))`,
 /// answering each request with exactly one of the calls below before asking for the next.
+///
+/// The run follows docs/scenario-format.md:
+/// - A connection is opened just before its first step (for connection 1, the first step of
+///   the scenario; for N, the first step after `connection N`). When that step is `tls`, the
+///   connection is opened with implicit TLS and the step is done \rfc{8314,3}.
+/// - `C:` writes the line and CRLF, `C~` the bytes, exactly; `C>` queues the line and CRLF,
+///   and the next `S:` writes the whole queue in one write before it reads \rfc{2920,3.1}.
+/// - Each `S:` is matched with `match()`; the scenario's verdict is the worst step verdict.
+///   WARN and INFO go on; a broken step ends the scenario (`step_verdict()`).
+/// - A time-out or a malformed reply ends the scenario in ERROR. Once the server closed a
+///   connection, no request goes to it again: an `S:` accepting `<close>` takes that close,
+///   a `C:`, `C~` or `C>` before such an `S:` is not sent, `wait` still waits, `close` does
+///   nothing; any other step ends the scenario in ERROR.
+/// - When the scenario ends, however it ends, each connection still open gets one
+///   `CloseConnection`, then `Finished`. A connection the server closed gets none.
+/// - Asking `next()` again before answering repeats the request; an answer to a request that
+///   was not made ends the scenario in ERROR.
 class ScenarioRun {
   public:
     /// `variables` fills `{client}`, `{from}`, ...; a scenario using a variable without a value
     /// finishes at once with SKIP, naming the variable.
     ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables);
 
+    /// The next request; `now` is the time since the scenario started.
     Request next(Millis now);
 
+    /// Answers `OpenConnection` and `Handshake`: done.
     void connected(Millis now);
+    /// Answers `WriteBytes`: every byte was written.
     void written(Millis now);
+    /// Answers `ReadReply`: a reply, the server closing, a time-out, or malformed bytes.
     void received(const Received& received, Millis now);
+    /// Answers `Sleep`.
     void waited(Millis now);
+    /// Answers `CloseConnection`.
     void closed(Millis now);
     /// The request could not be carried out (connection refused, handshake failed, write on a
     /// closed connection): the scenario ends in ERROR with `why`, unless the step being run
     /// expects the close (a write after the server closed is then part of the expected end).
+    /// Precisely: a failed `WriteBytes` when the next `S:` on that connection accepts
+    /// `<close>` counts as the server having closed it.
     void failed(std::string why, Millis now);
 
+    /// The verdict and its evidence. Complete (the wire log included) once `next()` returned
+    /// `Finished`.
     const ScenarioResult& result() const;
 
   private:
-    struct State;
-    // Implementation detail left to scenario_run.cpp.
+    /// The request the driver has not answered yet.
+    enum class Waiting { nothing, open, write, read, handshake, sleep, close };
+    /// One connection as the run sees it.
+    struct Link {
+        bool open = false;           ///< opened, and closed by neither side since
+        bool client_closed = false;  ///< by a `close` step
+        int server_closed_line = 0;  ///< the step at which the server closed it; 0 if it did not
+        bool talked = false;         ///< something was written or read on it
+        /// The lines of the last `C>` queue whose replies are still to come, in order, and the
+        /// last line written by `C:` or `C~` and not yet answered: what a reply answers, for
+        /// the reason of a verdict.
+        std::deque<std::string> queued;
+        std::optional<std::string> last_line;
+    };
+    /// An open `repeat` block: where its steps start, and how many more rounds to run.
+    struct Loop {
+        std::size_t start = 0;
+        int left = 0;
+    };
+
+    std::optional<Request> advance();
+    std::optional<Request> run_step(const scenario::Step& step, Link& link);
+    std::optional<Request> run_on_closed(const scenario::Step& step, Link& link);
+    std::optional<Request> run_expect(const scenario::Step& step, Link& link);
+    Request write(std::string bytes, int step_line);
+    Request issue(Waiting waiting, Request request);
+    bool answering(Waiting waiting, Millis now);
+    void judge(const scenario::Step& step, const Received& received, const Answered& answered);
+    bool close_expected() const;
+    void complete_step();
+    void end(Verdict verdict, std::string reason, int line, std::string explanation);
+    void note(int connection, std::string text, int step_line);
+    void log(LogLine::Side side, int connection, std::string text, int step_line);
+    int step_line() const;
+    static Answered answered_by(Link& link);
+
+    std::vector<scenario::Step> steps_;
+    scenario::Level level_;
+    scenario::Variables variables_;
+    std::size_t pc_ = 0;  ///< the step being run
+    std::vector<Loop> loops_;
+    std::map<int, Link> links_;
+    int current_ = 1;
+    std::string queue_;  ///< the `C>` bytes not sent yet
+    Waiting waiting_ = Waiting::nothing;
+    Request request_;
+    bool ended_ = false;     ///< the verdict is fixed; what is still open gets closed
+    bool finished_ = false;  ///< `Finished` was returned
+    Millis now_{0};
+    Transcript transcript_;
+    ScenarioResult result_;
 };
 
 }  // namespace ehlo::engine

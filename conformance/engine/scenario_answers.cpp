@@ -1,0 +1,202 @@
+// Layer: conformance/engine (pure, no I/O). The second half of ScenarioRun (scenario_run.hpp):
+// what the driver's answers do to the run. A reply is matched and judged after
+// docs/scenario-format.md "Verdicts" (the worst step verdict; a broken step ends the scenario);
+// a time-out or a malformed reply (RFC 5321 §4.2) gives ERROR; the server closing is remembered
+// per connection; a failed write when the next `S:` accepts `<close>` counts as that close.
+// Choosing the next request is in scenario_run.cpp.
+#include "engine/scenario_run.hpp"
+
+#include <utility>
+
+#include "engine/transcript.hpp"
+
+namespace ehlo::engine {
+
+namespace {
+
+// The connection a request is about.
+int connection_of(const Request& request) {
+    return std::visit(
+        [](const auto& r) {
+            if constexpr (requires { r.connection; }) {
+                return r.connection;
+            } else {
+                return 0;
+            }
+        },
+        request);
+}
+
+}  // namespace
+
+// What the next reply on `link` answers, taken off the link: a pipelined line first, else the
+// last line written, else the greeting when nothing has travelled yet.
+Answered ScenarioRun::answered_by(Link& link) {
+    Answered answered;
+    if (!link.queued.empty()) {
+        answered.command = std::move(link.queued.front());
+        link.queued.pop_front();
+    } else if (link.last_line) {
+        answered.command = std::move(*link.last_line);
+        link.last_line.reset();
+    } else {
+        answered.greeting = !link.talked;
+    }
+    link.talked = true;
+    return answered;
+}
+
+bool ScenarioRun::answering(Waiting waiting, Millis now) {
+    now_ = now;
+    result_.duration = now;
+    if (finished_) return false;
+    if (waiting_ != waiting || waiting == Waiting::nothing) {
+        waiting_ = Waiting::nothing;
+        end(Verdict::error, "the driver gave an answer to a request it was not given", step_line(),
+            {});
+        return false;
+    }
+    waiting_ = Waiting::nothing;
+    return true;
+}
+
+void ScenarioRun::connected(Millis now) {
+    const int connection = connection_of(request_);
+    if (waiting_ == Waiting::handshake) {
+        answering(Waiting::handshake, now);
+        note(connection, "TLS handshake done", step_line());
+        complete_step();
+        return;
+    }
+    if (!answering(Waiting::open, now)) return;
+    const bool implicit = std::get<OpenConnection>(request_).implicit_tls;
+    links_[connection].open = true;
+    note(connection, implicit ? "connection opened (implicit TLS)" : "connection opened",
+         step_line());
+    if (implicit) complete_step();  // the `tls` step is done with the connection
+}
+
+void ScenarioRun::written(Millis now) {
+    if (!answering(Waiting::write, now)) return;
+    // An `S:` that sent the queue goes on to read; a `C:` or `C~` step is done.
+    if (!std::holds_alternative<scenario::Expect>(steps_[pc_].action)) complete_step();
+}
+
+void ScenarioRun::waited(Millis now) {
+    if (answering(Waiting::sleep, now)) complete_step();
+}
+
+void ScenarioRun::closed(Millis now) {
+    if (!answering(Waiting::close, now)) return;
+    auto& link = links_[connection_of(request_)];
+    link.open = false;
+    link.client_closed = true;
+    note(connection_of(request_), "closed by client", step_line());
+    if (!ended_) complete_step();
+}
+
+void ScenarioRun::received(const Received& received, Millis now) {
+    if (!answering(Waiting::read, now)) return;
+    const auto& step = steps_[pc_];
+    const int connection = connection_of(request_);
+    auto& link = links_[connection];
+    const Answered answered = answered_by(link);
+    switch (received.kind) {
+        case Received::Kind::reply:
+            for (auto& line : server_log_lines(received.reply))
+                log(LogLine::Side::server, connection, std::move(line), step.line);
+            break;
+        case Received::Kind::closed:
+            note(connection, "closed by server", step.line);
+            link.open = false;
+            link.server_closed_line = step.line;
+            break;
+        case Received::Kind::timeout:
+            note(connection, "no reply within the time limit", step.line);
+            end(Verdict::error,
+                "no reply within the time limit to the step at line " + std::to_string(step.line),
+                step.line, explain(std::get<scenario::Expect>(step.action), received));
+            return;
+        case Received::Kind::malformed:
+            note(connection, "malformed reply: " + escape_bytes(received.error), step.line);
+            end(Verdict::error, "malformed reply: " + escape_bytes(received.error), step.line,
+                explain(std::get<scenario::Expect>(step.action), received));
+            return;
+    }
+    judge(step, received, answered);
+}
+
+void ScenarioRun::failed(std::string why, Millis now) {
+    const Waiting was = waiting_;
+    if (!answering(was, now)) return;
+    const int connection = connection_of(request_);
+    auto& link = links_[connection];
+    if (was == Waiting::write && !ended_ && close_expected()) {
+        // The write hit a connection the server had closed, and the scenario allows the close:
+        // the next S: takes it as `<close>`.
+        note(connection, "write failed (" + why + "): the server has closed the connection",
+             step_line());
+        link.open = false;
+        link.server_closed_line = steps_[pc_].line;
+        if (!std::holds_alternative<scenario::Expect>(steps_[pc_].action)) complete_step();
+        return;
+    }
+    if (was == Waiting::close) {
+        note(connection, "close failed: " + why, step_line());
+        link.open = false;
+        link.client_closed = true;
+        if (!ended_) complete_step();
+        return;
+    }
+    note(connection, "failed: " + why, step_line());
+    end(Verdict::error, std::move(why), step_line(), {});
+}
+
+void ScenarioRun::judge(const scenario::Step& step, const Received& received,
+                        const Answered& answered) {
+    const auto& expect = std::get<scenario::Expect>(step.action);
+    const Match m = match(expect, received);
+    const Verdict verdict = step_verdict(m, level_);
+    if (m.broken()) {
+        end(verdict, step_reason(expect, received, m, answered), step.line,
+            explain(expect, received));
+        return;
+    }
+    // WARN and INFO go on; the first step that reached the worst verdict so far explains it.
+    if (verdict > result_.verdict) {
+        result_.verdict = verdict;
+        result_.reason = step_reason(expect, received, m, answered);
+        result_.decisive_line = step.line;
+        result_.explanation = explain(expect, received);
+    }
+    complete_step();
+}
+
+void ScenarioRun::end(Verdict verdict, std::string reason, int line, std::string explanation) {
+    // The scenario's verdict is the worst seen; on a tie the step that ends it explains it.
+    if (verdict >= result_.verdict) {
+        result_.verdict = verdict;
+        result_.reason = std::move(reason);
+        result_.decisive_line = line;
+        result_.explanation = std::move(explanation);
+    }
+    ended_ = true;
+}
+
+void ScenarioRun::complete_step() {
+    ++pc_;
+}
+
+int ScenarioRun::step_line() const {
+    return !ended_ && pc_ < steps_.size() ? steps_[pc_].line : 0;
+}
+
+void ScenarioRun::note(int connection, std::string text, int line) {
+    log(LogLine::Side::note, connection, std::move(text), line);
+}
+
+void ScenarioRun::log(LogLine::Side side, int connection, std::string text, int line) {
+    transcript_.add(LogLine{now_, connection, side, std::move(text), line});
+}
+
+}  // namespace ehlo::engine

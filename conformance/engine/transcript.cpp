@@ -1,0 +1,155 @@
+// Layer: conformance/engine (pure). Turns written bytes and read replies into wire-log lines
+// (CRLF as the line end of RFC 5321 §2.3.8, replies as in §4.2.1), keeps the log bounded, and
+// writes the reason line of a step: what the reply answered (the greeting of RFC 5321 §3.1, or
+// a command), what came back (as reply_match.hpp describes it) and what was expected.
+// See transcript.hpp; the scenario run decides what is logged and which step decides.
+#include "engine/transcript.hpp"
+
+#include <cstddef>
+#include <utility>
+
+namespace ehlo::engine {
+
+std::string escape_bytes(std::string_view bytes) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size());
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0x0f];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> client_log_lines(std::string_view bytes) {
+    std::vector<std::string> lines;
+    while (!bytes.empty()) {
+        const auto end = bytes.find("\r\n");
+        if (end == std::string_view::npos) {
+            lines.push_back(escape_bytes(bytes));
+            break;
+        }
+        lines.push_back(escape_bytes(bytes.substr(0, end)));
+        bytes.remove_prefix(end + 2);
+    }
+    return lines;
+}
+
+std::vector<std::string> server_log_lines(const wire::WireReply& reply) {
+    const std::string code = std::to_string(reply.code);
+    if (reply.lines.empty()) return {code};
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < reply.lines.size(); ++i) {
+        const bool last = i + 1 == reply.lines.size();
+        if (last && reply.lines[i].empty()) {
+            lines.push_back(code);
+        } else {
+            lines.push_back(code + (last ? " " : "-") + escape_bytes(reply.lines[i]));
+        }
+    }
+    return lines;
+}
+
+Transcript::Transcript(std::size_t head, std::size_t tail) : head_limit_(head), tail_limit_(tail) {}
+
+void Transcript::add(LogLine line) {
+    if (head_.size() < head_limit_) {
+        head_.push_back(std::move(line));
+        return;
+    }
+    tail_.push_back(std::move(line));
+    if (tail_.size() > tail_limit_) {
+        tail_.pop_front();
+        ++dropped_;
+    }
+}
+
+std::vector<LogLine> Transcript::lines() const {
+    std::vector<LogLine> out(head_);
+    if (dropped_ > 0) {
+        // The note stands where the first kept line of the tail begins.
+        LogLine note;
+        note.side = LogLine::Side::note;
+        note.text = "log truncated: " + std::to_string(dropped_) + " lines left out";
+        if (!tail_.empty()) {
+            note.at = tail_.front().at;
+            note.connection = tail_.front().connection;
+        }
+        out.push_back(std::move(note));
+    }
+    out.insert(out.end(), tail_.begin(), tail_.end());
+    return out;
+}
+
+namespace {
+
+// The lines of a multi-line description, joined into one line.
+std::string one_line(std::string_view text, std::string_view separator) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '\n') {
+            out += separator;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string quoted_command(const std::string& command) {
+    return command.empty() ? std::string("an empty line") : shorten(command);
+}
+
+// The first line of what was received, and how many lines followed it.
+std::string received_text(const Received& received) {
+    const std::string all = describe(received);
+    const auto end = all.find('\n');
+    if (end == std::string::npos) return all;
+    std::size_t more = 0;
+    for (const char c : all)
+        more += c == '\n' ? 1 : 0;
+    return all.substr(0, end) + " (and " + std::to_string(more) + " more line" +
+           (more == 1 ? "" : "s") + ")";
+}
+
+std::string what_came(const Received& received, const Answered& answered) {
+    if (received.kind == Received::Kind::closed) {
+        std::string out = "the server closed the connection";
+        if (answered.command)
+            return out + " instead of answering " + quoted_command(*answered.command);
+        if (answered.greeting) return out + " instead of greeting";
+        return out;
+    }
+    std::string subject = "the reply";
+    if (answered.command) {
+        subject = "the reply to " + quoted_command(*answered.command);
+    } else if (answered.greeting) {
+        subject = "the greeting";
+    }
+    return subject + " was " + received_text(received);
+}
+
+}  // namespace
+
+std::string shorten(std::string_view command, std::size_t limit) {
+    if (command.size() <= limit) return std::string(command);
+    return std::string(command.substr(0, limit)) + "...";
+}
+
+std::string step_reason(const scenario::Expect& expect, const Received& received,
+                        const Match& match, const Answered& answered) {
+    const std::string came = what_came(received, answered);
+    if (!match.alternative || *match.alternative >= expect.alternatives.size()) {
+        return came + "; expected " + one_line(describe(expect), " / ");
+    }
+    const auto& alternative = expect.alternatives[*match.alternative];
+    return came + "; it fits " + one_line(describe(alternative), " / ");
+}
+
+}  // namespace ehlo::engine
