@@ -1,0 +1,251 @@
+// Layer: conformance/report. The console report (report.hpp): while the run goes on, a progress
+// bar on a terminal or one plain line per finished scenario; at the end, the summary by RFC
+// section, the details of each FAIL, WARN and ERROR (expected and received side by side, the
+// requirement, the wire log around the decisive step) and the tally line. Colours only on a
+// terminal and never with NO_COLOR. The runner decides the exit status from the tally.
+#include <unistd.h>
+
+#include <sys/ioctl.h>
+#include <algorithm>
+#include <cstdlib>
+
+#include "report/format.hpp"
+#include "report/report.hpp"
+
+namespace ehlo::report {
+
+namespace {
+
+constexpr std::size_t log_context = 3;  // wire-log lines shown around the decisive step
+
+std::string_view color_code(engine::Verdict verdict) {
+    switch (verdict) {
+        case engine::Verdict::pass:
+            return "\033[32m";  // green
+        case engine::Verdict::fail:
+            return "\033[1;31m";  // bold red
+        case engine::Verdict::warn:
+            return "\033[33m";  // yellow
+        case engine::Verdict::info:
+            return "\033[36m";  // cyan
+        case engine::Verdict::skip:
+            return "\033[2m";  // dim
+        case engine::Verdict::error:
+            return "\033[1;35m";  // bold magenta
+    }
+    return "";
+}
+
+/// `text` in the colour of `verdict`, when the options allow colours.
+std::string paint(std::string_view text, engine::Verdict verdict, const ConsoleOptions& options) {
+    if (!options.color) return std::string(text);
+    return std::string(color_code(verdict)) + std::string(text) + "\033[0m";
+}
+
+/// The verdict's name padded to five columns, coloured.
+std::string verdict_cell(engine::Verdict verdict, const ConsoleOptions& options) {
+    std::string name(engine::to_string(verdict));
+    name.resize(5, ' ');
+    return paint(name, verdict, options);
+}
+
+/// Columns taken on a terminal: one per UTF-8 character (the reports print no wide ones).
+std::size_t columns(std::string_view text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string pad(std::string text, std::size_t width) {
+    const std::size_t used = columns(text);
+    if (used < width) text.append(width - used, ' ');
+    return text;
+}
+
+std::string right(const std::string& text, std::size_t width) {
+    const std::size_t used = columns(text);
+    return used < width ? std::string(width - used, ' ') + text : text;
+}
+
+std::string count_cell(int count) {
+    return count == 0 ? "-" : std::to_string(count);
+}
+
+void write_sections(std::ostream& out, const engine::RunResult& run) {
+    const auto rows = by_section(run);
+    if (rows.empty()) return;
+    std::size_t label_width = 7;
+    for (const auto& row : rows)
+        label_width = std::max(label_width, columns(ref_label(row.ref)));
+    out << "Summary by RFC section\n  " << pad("section", label_width);
+    for (const auto verdict : verdict_columns)
+        out << right(std::string(engine::to_string(verdict)), 6);
+    out << '\n';
+    for (const auto& row : rows) {
+        out << "  " << pad(ref_label(row.ref), label_width);
+        for (const auto verdict : verdict_columns)
+            out << right(count_cell(row.tally.count(verdict)), 6);
+        out << '\n';
+    }
+    out << '\n';
+}
+
+/// The expected and received sides of an explanation in two columns.
+void write_explanation(std::ostream& out, const engine::ScenarioResult& result,
+                       const ConsoleOptions& options) {
+    const Explanation sides = split_explanation(result.explanation);
+    for (const auto& line : sides.other)
+        out << "      " << line << '\n';
+    if (sides.expected.empty()) return;
+    // Expectations hold `|` themselves: the columns are set apart by blanks only.
+    std::size_t width = 20;
+    for (const auto& line : sides.expected)
+        width = std::max(width, columns(line));
+    width = std::min<std::size_t>(width, std::max(20, options.width / 2 - 8));
+    out << "      " << pad("expected:", width) << "   received:\n";
+    const std::size_t rows = std::max(sides.expected.size(), sides.received.size());
+    for (std::size_t i = 0; i < rows; ++i) {
+        const std::string left = i < sides.expected.size() ? sides.expected[i] : "";
+        const std::string right_side = i < sides.received.size() ? sides.received[i] : "";
+        out << "      " << pad(left, width) << "   " << right_side << '\n';
+    }
+}
+
+void write_log(std::ostream& out, const engine::ScenarioResult& result) {
+    const LogWindow window = decisive_window(result, log_context);
+    if (window.first == window.last) return;
+    out << "      wire log";
+    if (result.decisive_line > 0) out << " around line " << result.decisive_line;
+    out << ":\n";
+    if (window.first > 0) out << "          ...\n";
+    for (std::size_t i = window.first; i < window.last; ++i) {
+        const auto& line = result.log[i];
+        out << (is_decisive(result, line) ? "      \u25B6 " : "        ") << transcript_line(line)
+            << '\n';
+    }
+    if (window.last < result.log.size()) out << "          ...\n";
+}
+
+void write_details(std::ostream& out, const engine::ScenarioResult& result,
+                   const ConsoleOptions& options) {
+    out << verdict_cell(result.verdict, options) << ' ' << printable(result.id) << '\n';
+    out << "      " << printable(result.title) << '\n';
+    out << "      requirement: " << scenario::to_string(result.level);
+    for (std::size_t i = 0; i < result.refs.size(); ++i)
+        out << (i == 0 ? "  " : ", ") << ref_label(result.refs[i]);
+    out << '\n';
+    if (!result.reason.empty()) out << "      reason: " << printable(result.reason) << '\n';
+    write_explanation(out, result, options);
+    write_log(out, result);
+    out << '\n';
+}
+
+}  // namespace
+
+bool use_color(bool terminal, const char* no_color) {
+    return terminal && (no_color == nullptr || *no_color == '\0');
+}
+
+ConsoleOptions ConsoleOptions::detect(int fd) {
+    ConsoleOptions options;
+    options.terminal = ::isatty(fd) == 1;
+    options.color = use_color(options.terminal, std::getenv("NO_COLOR"));
+    winsize size{};
+    if (options.terminal && ::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+        options.width = size.ws_col;
+    } else if (const char* env = std::getenv("COLUMNS"); env != nullptr && std::atoi(env) > 0) {
+        options.width = std::atoi(env);
+    }
+    return options;
+}
+
+std::string console_line(const engine::ScenarioResult& result, const ConsoleOptions& options) {
+    std::string line = verdict_cell(result.verdict, options) + ' ' + printable(result.id);
+    if (result.verdict != engine::Verdict::pass && !result.reason.empty())
+        line += ": " + printable(result.reason);
+    return line;
+}
+
+std::string tally_line(const engine::RunResult& run) {
+    const engine::Tally tally = run.tally();
+    std::string line =
+        std::to_string(tally.total()) + (tally.total() == 1 ? " scenario: " : " scenarios: ");
+    bool first = true;
+    for (const auto verdict : verdict_columns) {
+        if (tally.count(verdict) == 0 && verdict != engine::Verdict::pass &&
+            verdict != engine::Verdict::fail)
+            continue;  // PASS and FAIL always, the others when they occur
+        line += (first ? "" : ", ") + std::to_string(tally.count(verdict)) + ' ' +
+                std::string(engine::to_string(verdict));
+        first = false;
+    }
+    return line + " in " + human_duration(run.duration);
+}
+
+void write_console_summary(std::ostream& out, const engine::RunResult& run,
+                           const ConsoleOptions& options) {
+    out << '\n' << printable(run.target);
+    if (!run.started_at.empty()) out << ", " << printable(run.started_at);
+    if (!run.tool_version.empty()) out << ", ehlo-check " << printable(run.tool_version);
+    out << "\n\n";
+    write_sections(out, run);
+    for (const auto* result : sorted_by_id(run)) {
+        if (needs_details(result->verdict)) write_details(out, *result, options);
+    }
+    const engine::Tally tally = run.tally();
+    out << paint(tally_line(run), tally.worst(), options) << '\n';
+}
+
+ConsoleReporter::ConsoleReporter(std::ostream& out, ConsoleOptions options)
+    : out_(out), options_(options) {}
+
+void ConsoleReporter::started(int total) {
+    total_ = total;
+    so_far_ = {};
+    if (options_.terminal) draw_bar("");
+}
+
+void ConsoleReporter::scenario_finished(const engine::ScenarioResult& result) {
+    so_far_.add(result.verdict);
+    if (!options_.terminal) {
+        out_ << console_line(result, options_) << '\n';
+        return;
+    }
+    clear_bar();
+    if (result.verdict != engine::Verdict::pass) out_ << console_line(result, options_) << '\n';
+    draw_bar(result.id);
+}
+
+void ConsoleReporter::finished(const engine::RunResult& run) {
+    clear_bar();
+    write_console_summary(out_, run, options_);
+    out_.flush();
+}
+
+void ConsoleReporter::draw_bar(std::string_view last_id) {
+    const int done = so_far_.total();
+    const int cells = std::clamp(options_.width / 3, 10, 40);
+    const int filled = total_ > 0 ? std::min(cells, done * cells / total_) : 0;
+    std::string bar = "[" + std::string(filled, '#') + std::string(cells - filled, '.') + "] " +
+                      std::to_string(done) + "/" + std::to_string(total_);
+    for (const auto verdict :
+         {engine::Verdict::fail, engine::Verdict::warn, engine::Verdict::error})
+        if (so_far_.count(verdict) > 0)
+            bar += "  " + paint(std::string(engine::to_string(verdict)) + " " +
+                                    std::to_string(so_far_.count(verdict)),
+                                verdict, options_);
+    const auto limit = static_cast<std::size_t>(std::max(1, options_.width) - 1);
+    const std::size_t used = columns(bar);  // colour codes count too: a little room lost
+    const std::size_t room = used < limit ? limit - used : 0;
+    std::string id = printable(last_id);
+    if (id.size() + 2 > room) id = room > 2 ? id.substr(id.size() + 2 - room) : "";
+    if (!id.empty()) bar += "  " + id;
+    out_ << '\r' << bar << std::flush;
+    bar_shown_ = true;
+}
+
+void ConsoleReporter::clear_bar() {
+    if (bar_shown_) out_ << "\r\033[K";
+    bar_shown_ = false;
+}
+
+}  // namespace ehlo::report

@@ -1,0 +1,84 @@
+// Layer: conformance/report. The JSON report (`--json FILE`, report.hpp): the whole RunResult,
+// after the schema in docs/report-schema.json and the field list of docs/reports.md. Every
+// string goes through `printable`, so the file holds valid UTF-8 and no raw control bytes.
+// Reading the run and choosing what to report is left to the runner.
+#include <nlohmann/json.hpp>
+
+#include "report/format.hpp"
+#include "report/report.hpp"
+
+namespace ehlo::report {
+
+namespace {
+
+using nlohmann::json;
+
+/// The version of the JSON layout; raised when a field changes meaning or goes away.
+constexpr int json_format_version = 1;
+
+json strings(const std::vector<std::string>& values) {
+    json out = json::array();
+    for (const auto& value : values)
+        out.push_back(printable(value));
+    return out;
+}
+
+json tally_json(const engine::Tally& tally) {
+    json out = json::object();
+    for (const auto verdict : verdict_columns)
+        out[std::string(engine::to_string(verdict))] = tally.count(verdict);
+    out["total"] = tally.total();
+    return out;
+}
+
+json log_json(const std::vector<engine::LogLine>& log) {
+    json out = json::array();
+    for (const auto& line : log) {
+        out.push_back({{"at_ms", line.at.count()},
+                       {"connection", line.connection},
+                       {"side", side_name(line.side)},
+                       {"text", printable(line.text)},
+                       {"step_line", line.step_line}});
+    }
+    return out;
+}
+
+json scenario_json(const engine::ScenarioResult& result) {
+    json refs = json::array();
+    for (const auto& ref : result.refs)
+        refs.push_back(ref_key(ref));
+    return {{"id", printable(result.id)},
+            {"title", printable(result.title)},
+            {"refs", refs},
+            {"level", scenario::to_string(result.level)},
+            {"tags", strings(result.tags)},
+            {"verdict", engine::to_string(result.verdict)},
+            {"reason", printable(result.reason)},
+            {"decisive_line", result.decisive_line},
+            {"explanation", printable(result.explanation, true)},
+            {"duration_ms", result.duration.count()},
+            {"log", log_json(result.log)}};
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const engine::RunResult& run) {
+    json scenarios = json::array();
+    for (const auto* result : sorted_by_id(run))
+        scenarios.push_back(scenario_json(*result));
+    const json document = {{"format_version", json_format_version},
+                           {"target", printable(run.target)},
+                           {"tool_version", printable(run.tool_version)},
+                           {"started_at", printable(run.started_at)},
+                           {"duration_ms", run.duration.count()},
+                           {"discovery",
+                            {{"greeting", printable(run.greeting, true)},
+                             {"keywords", strings(run.keywords)},
+                             {"keywords_after_tls", strings(run.keywords_after_tls)}}},
+                           {"tally", tally_json(run.tally())},
+                           {"scenarios", std::move(scenarios)}};
+    // `printable` leaves only valid UTF-8; `replace` is a second guard, never an exception.
+    out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace ehlo::report

@@ -1,0 +1,101 @@
+// The HTML report (`--html`): one self-contained page, everything escaped, the summary, and the
+// lines of the decisive step marked.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <sstream>
+
+#include "report/report.hpp"
+#include "report_sample.hpp"
+
+namespace report = ehlo::report;
+
+namespace {
+
+std::string html_text() {
+    std::ostringstream out;
+    report::write_html(out, report_sample::sample_run());
+    return out.str();
+}
+
+int occurrences(const std::string& text, const std::string& part) {
+    int count = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+        ++count;
+    return count;
+}
+
+}  // namespace
+
+TEST_CASE("HTML: a whole page with the run's header and tally", "[report]") {
+    const std::string page = html_text();
+    CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(page.find("</html>") != std::string::npos);
+    CHECK(page.find("<meta charset=\"utf-8\">") != std::string::npos);
+    CHECK(page.find("<h1>ehlo-check: 127.0.0.1:2525</h1>") != std::string::npos);
+    CHECK(page.find("2026-11-22T05:00:00Z") != std::string::npos);
+    CHECK(page.find("<span class=\"v v-FAIL\">FAIL</span> 1") != std::string::npos);
+    CHECK(page.find("6 scenarios") != std::string::npos);
+    CHECK(occurrences(page, "<article class=\"scenario") == 6);
+    CHECK(page.find("PIPELINING 8BITMIME STARTTLS") != std::string::npos);
+}
+
+TEST_CASE("HTML: the summary by RFC section links the RFC text", "[report]") {
+    const std::string page = html_text();
+    CHECK(page.find("<a href=\"https://www.rfc-editor.org/rfc/rfc5321#section-4.1.4\">RFC 5321 "
+                    "\u00A74.1.4</a></td><td>1</td><td>1</td>") != std::string::npos);
+    // Findings link to the scenarios that are neither PASS nor SKIP.
+    CHECK(page.find("<a href=\"#s-rfc5321/4.1.4/rcpt-before-mail\">") != std::string::npos);
+    CHECK(page.find("id=\"s-rfc5321/4.1.4/rcpt-before-mail\"") != std::string::npos);
+    CHECK(page.find("<a href=\"#s-rfc5321/4.1.1.10/quit\">") == std::string::npos);
+}
+
+TEST_CASE("HTML: everything from the run is escaped", "[report]") {
+    const std::string page = html_text();
+    CHECK(page.find("<ok>") == std::string::npos);
+    CHECK(page.find("<a@b>") == std::string::npos);
+    CHECK(page.find("RCPT before MAIL answered 250 &lt;ok&gt; &amp; &quot;done&quot;") !=
+          std::string::npos);
+    CHECK(page.find("250 2.1.5 &lt;a@b&gt; &amp; &quot;q&quot;\\x01\\x1b[31m") !=
+          std::string::npos);
+    CHECK(page.find("221 bye \\xff") != std::string::npos);
+    CHECK(report_sample::control_bytes(page) == 0);
+}
+
+TEST_CASE("HTML: the decisive step's lines carry the marker", "[report]") {
+    const std::string page = html_text();
+    // One decisive line in each of FAIL, WARN and ERROR.
+    CHECK(occurrences(page, "<tr class=\"server decisive\">") == 2);
+    CHECK(occurrences(page, "<tr class=\"note decisive\">") == 1);
+    CHECK(occurrences(page, "\u25B6") == 3);
+    const auto row = page.find(
+        "<tr class=\"server decisive\"><td class=\"mark\">\u25B6</td><td "
+        "class=\"at\">0.009</td>");
+    REQUIRE(row != std::string::npos);
+    CHECK(page.find("250 2.1.5 &lt;a@b&gt;", row) < page.find("</tr>", row));
+    // Expected and received side by side.
+    CHECK(page.find("<tr><td><pre>503 | 5xx\n</pre></td><td><pre>250 2.1.5 &lt;a@b&gt; &amp; "
+                    "&quot;q&quot;\n</pre></td></tr>") != std::string::npos);
+}
+
+TEST_CASE("HTML: self-contained, no script, no external resource", "[report]") {
+    const std::string page = html_text();
+    CHECK(page.find("<script") == std::string::npos);
+    CHECK(page.find("<link") == std::string::npos);
+    CHECK(page.find("src=") == std::string::npos);
+    CHECK(page.find("url(") == std::string::npos);
+    CHECK(page.find("@import") == std::string::npos);
+    CHECK(page.find("<style>") != std::string::npos);
+    // The only links: anchors on the page, and the RFC text on <a>.
+    const std::regex href("(<[a-z]+) [^>]*href=\"([^\"]*)\"");
+    int links = 0;
+    for (std::sregex_iterator it(page.begin(), page.end(), href), end; it != end; ++it) {
+        ++links;
+        const std::string tag = (*it)[1], target = (*it)[2];
+        CHECK(tag == "<a");
+        const bool local = target.rfind("#", 0) == 0;
+        const bool rfc = target.rfind("https://www.rfc-editor.org/rfc/rfc", 0) == 0;
+        CHECK((local || rfc));
+    }
+    CHECK(links > 10);
+}

@@ -1,0 +1,140 @@
+// The JUnit XML report (`--junit`): written, read back with pugixml, and checked for the shape
+// the CI systems read: counts, one testcase per scenario, the element of each verdict, and no
+// byte that XML 1.0 forbids.
+#include <catch2/catch.hpp>
+
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "report/report.hpp"
+#include "report_sample.hpp"
+
+namespace report = ehlo::report;
+
+namespace {
+
+std::string junit_text() {
+    std::ostringstream out;
+    report::write_junit(out, report_sample::sample_run());
+    return out.str();
+}
+
+struct Parsed {
+    pugi::xml_document document;
+    pugi::xml_node suite;
+};
+
+void parse(Parsed& parsed, const std::string& text) {
+    const auto status = parsed.document.load_string(text.c_str());
+    INFO(status.description());
+    REQUIRE(status);
+    parsed.suite = parsed.document.child("testsuites").child("testsuite");
+    REQUIRE(parsed.suite);
+}
+
+pugi::xml_node testcase(const pugi::xml_node& suite, const char* classname, const char* name) {
+    auto node = suite.find_child([&](pugi::xml_node child) {
+        return std::string(child.name()) == "testcase" &&
+               std::string(child.attribute("classname").value()) == classname &&
+               std::string(child.attribute("name").value()) == name;
+    });
+    INFO(classname << " " << name);
+    REQUIRE(node);
+    return node;
+}
+
+std::string property(const pugi::xml_node& node, const char* name) {
+    return node.child("properties")
+        .find_child_by_attribute("property", "name", name)
+        .attribute("value")
+        .value();
+}
+
+}  // namespace
+
+TEST_CASE("JUnit: suite counts", "[report]") {
+    Parsed parsed;
+    parse(parsed, junit_text());
+    for (const auto& node : {parsed.document.child("testsuites"), parsed.suite}) {
+        CHECK(node.attribute("tests").as_int() == 6);
+        CHECK(node.attribute("failures").as_int() == 1);
+        CHECK(node.attribute("errors").as_int() == 1);
+        CHECK(node.attribute("skipped").as_int() == 1);
+        CHECK(std::string(node.attribute("time").value()) == "3.250");
+        CHECK(std::string(node.attribute("name").value()) == "ehlo-check 127.0.0.1:2525");
+    }
+    CHECK(std::string(parsed.suite.attribute("timestamp").value()) == "2026-11-22T05:00:00Z");
+    CHECK(property(parsed.suite, "target") == "127.0.0.1:2525");
+    CHECK(property(parsed.suite, "keywords") == "PIPELINING 8BITMIME STARTTLS");
+    int testcases = 0;
+    for ([[maybe_unused]] const auto& node : parsed.suite.children("testcase"))
+        ++testcases;
+    CHECK(testcases == 6);
+}
+
+TEST_CASE("JUnit: FAIL is a failure with the reason and the explanation", "[report]") {
+    Parsed parsed;
+    parse(parsed, junit_text());
+    const auto node = testcase(parsed.suite, "rfc5321.4.1.4", "rcpt-before-mail");
+    CHECK(std::string(node.attribute("time").value()) == "0.012");
+    const auto failure = node.child("failure");
+    REQUIRE(failure);
+    CHECK(std::string(failure.attribute("type").value()) == "FAIL");
+    CHECK(std::string(failure.attribute("message").value()) ==
+          "RCPT before MAIL answered 250 <ok> & \"done\"");
+    CHECK(std::string(failure.text().get()) ==
+          "expected: 503 | 5xx\nreceived: 250 2.1.5 <a@b> & \"q\"");
+    CHECK_FALSE(node.child("error"));
+    CHECK_FALSE(node.child("skipped"));
+    const std::string out = node.child("system-out").text().get();
+    CHECK(out.find(">   0.009 [1] S: 250 2.1.5 <a@b> & \"q\"\\x01\\x1b[31m") != std::string::npos);
+    CHECK(out.find("    0.004 [1] C: EHLO client.example") != std::string::npos);
+    CHECK(property(node, "verdict") == "FAIL");
+    CHECK(property(node, "refs") == "5321#4.1.4 5321#4.3.2");
+}
+
+TEST_CASE("JUnit: ERROR is an error, SKIP is skipped", "[report]") {
+    Parsed parsed;
+    parse(parsed, junit_text());
+    const auto error = testcase(parsed.suite, "rfc3207", "starttls-handshake").child("error");
+    REQUIRE(error);
+    CHECK(std::string(error.attribute("type").value()) == "ERROR");
+    CHECK(std::string(error.attribute("message").value()) ==
+          "time-out after 10 s waiting for the reply to STARTTLS");
+    const auto skip = testcase(parsed.suite, "rfc3030", "chunking");
+    REQUIRE(skip.child("skipped"));
+    CHECK(std::string(skip.child("skipped").attribute("message").value()) ==
+          "requires CHUNKING, not advertised");
+    CHECK_FALSE(skip.child("failure"));
+}
+
+TEST_CASE("JUnit: PASS, WARN and INFO pass, the verdict visible", "[report]") {
+    Parsed parsed;
+    parse(parsed, junit_text());
+    const struct {
+        const char* classname;
+        const char* name;
+        const char* verdict;
+    } cases[] = {{"rfc5321.4.1.1.10", "quit", "PASS"},
+                 {"rfc5321.4.1.1.9", "noop-argument", "WARN"},
+                 {"rfc5321.4.5.3.1", "line-length", "INFO"}};
+    for (const auto& c : cases) {
+        const auto node = testcase(parsed.suite, c.classname, c.name);
+        CHECK_FALSE(node.child("failure"));
+        CHECK_FALSE(node.child("error"));
+        CHECK_FALSE(node.child("skipped"));
+        CHECK(property(node, "verdict") == c.verdict);
+        const std::string out = node.child("system-out").text().get();
+        CHECK(out.rfind(std::string(c.verdict) + " ", 0) == 0);
+    }
+    const auto warn = testcase(parsed.suite, "rfc5321.4.1.1.9", "noop-argument");
+    CHECK(property(warn, "reason") == "NOOP with an argument answered 500");
+}
+
+TEST_CASE("JUnit: no byte XML 1.0 forbids reaches the file", "[report]") {
+    const std::string text = junit_text();
+    CHECK(report_sample::control_bytes(text) == 0);
+    CHECK(text.find("&#") == std::string::npos);  // not even as character references
+    CHECK(text.find("\\x01") != std::string::npos);
+    CHECK(text.find("\\xff") != std::string::npos);
+}
