@@ -1,8 +1,10 @@
 // ehlo-server: the reference SMTP server's main (design.md §5). It turns the command line
 // into a server::Policy and a Store and hands them to net::Listener; the limits it checks
-// are those of RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts), and
-// the names of the extensions --disable may switch off (server/extensions.hpp). Every
-// SMTP rule lives in reference/server, every byte of I/O in reference/net.
+// are those of RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts), the
+// names of the extensions --disable may switch off (server/extensions.hpp), and the TLS
+// options: a certificate turns STARTTLS on (RFC 3207), --smtps adds an implicit TLS port
+// (RFC 8314 §3), --require-tls refuses mail before TLS (RFC 3207 §4). Every SMTP rule lives
+// in reference/server, every byte of I/O and the TLS settings in reference/net.
 #include <cctype>
 #include <chrono>
 #include <csignal>
@@ -20,6 +22,7 @@
 
 #include "net/address.hpp"
 #include "net/listener.hpp"
+#include "net/tls_context.hpp"
 #include "protocol/address.hpp"
 #include "server/extensions.hpp"
 #include "server/policy.hpp"
@@ -35,6 +38,10 @@ constexpr const char* version = "ehlo-server 0.1.0";
 /// The command line, as given.
 struct Settings {
     std::string listen = "127.0.0.1:2525";
+    std::string smtps;
+    std::string tls_cert;
+    std::string tls_key;
+    bool require_tls = false;
     std::string hostname = "localhost";
     std::vector<std::string> domains;
     std::string maildir;
@@ -97,9 +104,24 @@ CLI::Validator extension_check() {
             if (server::extension_by_name(text)) return {};
             return "'" + text +
                    "' is not an extension this server offers; name one of "
-                   "PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS";
+                   "PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS, "
+                   "STARTTLS";
         },
         "");
+}
+
+/// The TLS options: certificate and key, the implicit TLS port, and --require-tls.
+void define_tls_options(CLI::App& app, Settings& s) {
+    app.add_option("--tls-cert", s.tls_cert,
+                   "Certificate chain (PEM, leaf first); offers STARTTLS (RFC 3207)")
+        ->type_name("FILE");
+    app.add_option("--tls-key", s.tls_key, "Private key (PEM) of --tls-cert")->type_name("FILE");
+    app.add_option("--smtps", s.smtps,
+                   "Also listen here with TLS from the first byte (implicit TLS, RFC 8314)")
+        ->type_name("HOST:PORT")
+        ->check(address_check());
+    app.add_flag("--require-tls", s.require_tls,
+                 "Answer 530 to mail commands until the client has started TLS (RFC 3207)");
 }
 
 void define_options(CLI::App& app, Settings& s) {
@@ -134,7 +156,7 @@ void define_options(CLI::App& app, Settings& s) {
         ->capture_default_str();
     app.add_option("--disable", s.disabled,
                    "Do not offer an extension: PIPELINING, SIZE, 8BITMIME, "
-                   "ENHANCEDSTATUSCODES, SMTPUTF8 or LIMITS (repeatable)")
+                   "ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS or STARTTLS (repeatable)")
         ->type_name("EXT")
         ->check(extension_check());
     app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
@@ -155,6 +177,31 @@ void define_options(CLI::App& app, Settings& s) {
         ->type_name("N")
         ->check(positive_check());
     app.add_flag("--trace", s.trace, "Print the dialogue with the RFC section of each step");
+    define_tls_options(app, s);
+}
+
+bool disabled(const Settings& s, server::Extension extension) {
+    for (const std::string& name : s.disabled) {
+        if (server::extension_by_name(name) == extension) return true;
+    }
+    return false;
+}
+
+/// A certificate needs its key and the other way round; TLS options need a certificate.
+void check_tls_settings(const Settings& s) {
+    if (s.tls_cert.empty() != s.tls_key.empty()) {
+        throw UsageError("--tls-cert and --tls-key go together: give both, or neither");
+    }
+    bool certificate = !s.tls_cert.empty();
+    if (!s.smtps.empty() && !certificate) {
+        throw UsageError("--smtps needs a certificate: add --tls-cert FILE --tls-key FILE");
+    }
+    if (s.require_tls && !certificate) {
+        throw UsageError("--require-tls needs a certificate: add --tls-cert FILE --tls-key FILE");
+    }
+    if (s.require_tls && disabled(s, server::Extension::starttls)) {
+        throw UsageError("--require-tls needs STARTTLS: drop --disable STARTTLS");
+    }
 }
 
 /// The rules between options that CLI11 cannot say alone.
@@ -165,6 +212,7 @@ void check_settings(const Settings& s) {
     if (!s.discard && s.domains.empty()) {
         throw UsageError("--maildir needs at least one --domain to accept mail for");
     }
+    check_tls_settings(s);
     if (s.max_recipients < 100) {
         // RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients.
         throw UsageError("--max-recipients must be at least 100 (RFC 5321 §4.5.3.1.8)");
@@ -201,8 +249,11 @@ server::Policy make_policy(const Settings& s) {
     policy.limits.max_message_size = s.max_size;
     policy.limits.max_recipients = s.max_recipients;
     policy.limits.max_transactions = s.max_messages;
+    // A certificate offers STARTTLS (RFC 3207), unless it is switched off.
+    if (!s.tls_cert.empty()) policy.extensions.insert(server::Extension::starttls);
     for (const std::string& name : s.disabled)
         policy.extensions.erase(*server::extension_by_name(name));
+    policy.require_tls = s.require_tls;
     policy.timeouts.command = std::chrono::seconds(s.timeout_command);
     policy.timeouts.data_block = std::chrono::seconds(s.timeout_data);
     return policy;
@@ -223,17 +274,34 @@ std::unique_ptr<server::Store> make_store(const Settings& s) {
     return store;
 }
 
+/// The TLS context of --tls-cert and --tls-key (TLS 1.2 and up), or none.
+std::optional<asio::ssl::context> make_tls_context(const Settings& s) {
+    if (s.tls_cert.empty()) return std::nullopt;
+    try {
+        return net::server_tls_context(s.tls_cert, s.tls_key);
+    } catch (const net::TlsSetupError& error) {
+        throw UsageError(std::string("cannot use --tls-cert/--tls-key: ") + error.what() +
+                         "; give a PEM certificate chain and its private key");
+    }
+}
+
 int serve(const Settings& s) {
     server::Policy policy = make_policy(s);
+    std::optional<asio::ssl::context> tls = make_tls_context(s);
     std::unique_ptr<server::Store> store = make_store(s);
     net::ListenerOptions options;
     options.listen = net::parse_host_port(s.listen);
+    if (!s.smtps.empty()) options.smtps = net::parse_host_port(s.smtps);
     options.threads = s.threads;
     options.max_connections = s.max_connections;
     options.trace = s.trace;
-    net::Listener listener(options, policy, *store);
+    net::Listener listener(options, policy, *store, tls ? &*tls : nullptr);
     listener.bind();
+    // One line per listener, the SMTP port first.
     std::cout << "listening on " << listener.address() << std::endl;
+    if (auto smtps = listener.smtps_address()) {
+        std::cout << "listening on " << *smtps << " (implicit TLS)" << std::endl;
+    }
     listener.run();
     // Stopped cleanly. A further SIGTERM or SIGINT arriving while the process tears down
     // must not turn that into death by signal: hold such signals until exit.

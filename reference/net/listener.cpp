@@ -58,17 +58,24 @@ unsigned worker_count(unsigned asked) {
 
 }  // namespace
 
-Listener::Listener(ListenerOptions options, const server::Policy& policy, server::Store& store)
+Listener::Listener(ListenerOptions options, const server::Policy& policy, server::Store& store,
+                   asio::ssl::context* tls)
     : options_(std::move(options)),
       policy_(policy),
       tracer_(std::cout),
       blocking_(commit_threads),
-      context_{policy, store, blocking_, options_.trace ? &tracer_ : nullptr},
-      acceptor_(accept_context_),
+      context_{policy, store, blocking_, options_.trace ? &tracer_ : nullptr, tls},
       signals_(accept_context_, SIGINT, SIGTERM),
       drain_timer_(accept_context_) {
     for (unsigned i = 0; i < worker_count(options_.threads); ++i) {
         workers_.push_back(std::make_unique<Worker>());
+    }
+    ports_.push_back(
+        std::make_unique<Port>(Port{options_.listen, false, tcp::acceptor(accept_context_)}));
+    if (options_.smtps) {
+        if (!tls) throw std::logic_error("an implicit TLS port needs a TLS context");
+        ports_.push_back(
+            std::make_unique<Port>(Port{*options_.smtps, true, tcp::acceptor(accept_context_)}));
     }
 }
 
@@ -83,7 +90,13 @@ Listener::~Listener() {
 
 void Listener::bind() {
     raise_open_file_limit();
-    const HostPort& listen = options_.listen;
+    for (auto& port : ports_)
+        bind(*port);
+}
+
+void Listener::bind(Port& port) {
+    const HostPort& listen = port.address;
+    tcp::acceptor& acceptor = port.acceptor;
     bool v6 = listen.host.find(':') != std::string::npos;
     std::string host = v6 ? "[" + listen.host + "]" : listen.host;
     std::string shown = host + ":" + std::to_string(listen.port);
@@ -92,24 +105,32 @@ void Listener::bind() {
         auto found = resolver.resolve(listen.host, std::to_string(listen.port),
                                       tcp::resolver::passive | tcp::resolver::numeric_service);
         tcp::endpoint endpoint = found.begin()->endpoint();
-        acceptor_.open(endpoint.protocol());
-        acceptor_.set_option(tcp::acceptor::reuse_address(true));
-        acceptor_.bind(endpoint);
-        acceptor_.listen(asio::socket_base::max_listen_connections);
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(tcp::acceptor::reuse_address(true));
+        acceptor.bind(endpoint);
+        acceptor.listen(asio::socket_base::max_listen_connections);
     } catch (const std::system_error& error) {
         throw std::runtime_error("cannot listen on " + shown + ": " + error.code().message());
     }
 }
 
 std::string Listener::address() const {
-    return format_endpoint(acceptor_.local_endpoint());
+    return format_endpoint(ports_.front()->acceptor.local_endpoint());
+}
+
+std::optional<std::string> Listener::smtps_address() const {
+    for (const auto& port : ports_) {
+        if (port->implicit_tls) return format_endpoint(port->acceptor.local_endpoint());
+    }
+    return std::nullopt;
 }
 
 void Listener::run() {
     for (auto& worker : workers_) {
         worker->thread = std::thread([w = worker.get()] { w->context.run(); });
     }
-    asio::co_spawn(accept_context_, accept_loop(), asio::detached);
+    for (auto& port : ports_)
+        asio::co_spawn(accept_context_, accept_loop(*port), asio::detached);
     wait_for_signal();
     accept_context_.run();
     for (auto& worker : workers_)
@@ -117,12 +138,12 @@ void Listener::run() {
     blocking_.join();
 }
 
-asio::awaitable<void> Listener::accept_loop() {
+asio::awaitable<void> Listener::accept_loop(Port& port) {
     asio::steady_timer pause(accept_context_);
-    while (acceptor_.is_open()) {
+    while (port.acceptor.is_open()) {
         Worker& worker = *workers_[next_worker_++ % workers_.size()];  // round robin
         std::error_code error;
-        tcp::socket socket = co_await acceptor_.async_accept(
+        tcp::socket socket = co_await port.acceptor.async_accept(
             worker.context, asio::redirect_error(asio::use_awaitable, error));
         if (error == asio::error::operation_aborted) break;  // the acceptor was closed
         if (error) {
@@ -132,26 +153,34 @@ asio::awaitable<void> Listener::accept_loop() {
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
             continue;
         }
-        admit(worker, std::move(socket));
+        admit(worker, std::move(socket), port.implicit_tls);
     }
 }
 
-void Listener::admit(Worker& worker, tcp::socket socket) {
+void Listener::admit(Worker& worker, tcp::socket socket, bool implicit_tls) {
     std::error_code error;
     tcp::endpoint remote = socket.remote_endpoint(error);
     if (error) return;  // the client is already gone
     server::Peer peer{address_text(remote.address()), ++next_id_};
     if (live_.load() >= options_.max_connections) {
+        // On an implicit TLS port a 421 would first need a handshake, the very work the
+        // limit is there to save: the connection is just closed.
+        if (implicit_tls) {
+            socket.close(error);
+            return;
+        }
         refuse(std::move(socket), std::move(peer));
         return;
     }
     ++live_;
-    asio::co_spawn(worker.context, serve(worker, std::move(socket), std::move(peer)),
+    asio::co_spawn(worker.context, serve(worker, std::move(socket), std::move(peer), implicit_tls),
                    asio::detached);
 }
 
-asio::awaitable<void> Listener::serve(Worker& worker, tcp::socket socket, server::Peer peer) {
-    SessionDriver session(std::move(socket), std::move(peer), context_, worker.buffer);
+asio::awaitable<void> Listener::serve(Worker& worker, tcp::socket socket, server::Peer peer,
+                                      bool implicit_tls) {
+    SessionDriver session(std::move(socket), std::move(peer), context_, worker.buffer,
+                          implicit_tls);
     worker.sessions.insert(&session);
     if (worker.stopping) session.request_stop();
     co_await session.run();
@@ -191,7 +220,8 @@ void Listener::wait_for_signal() {
 void Listener::begin_stop() {
     stopping_ = true;
     std::error_code ignored;
-    acceptor_.close(ignored);
+    for (auto& port : ports_)
+        port->acceptor.close(ignored);
     for (auto& worker : workers_) {
         asio::post(worker->context, [w = worker.get()] {
             w->stopping = true;

@@ -1,14 +1,16 @@
-// Layer: net. The server's listening side: binds one address, accepts connections on one
-// thread and hands each to one of N worker threads (one io_context each), where a
-// SessionDriver runs it. It enforces the connection limit (421 instead of the greeting,
-// RFC 5321 §3.1) and stops cleanly on SIGTERM or SIGINT (421 to every session, §3.8).
-// The SMTP dialogue itself is left to session_driver.hpp and server::Connection.
+// Layer: net. The server's listening side: binds its addresses (the SMTP port, and an
+// implicit TLS port, RFC 8314 §3), accepts connections on one thread and hands each to one of
+// N worker threads (one io_context each), where a SessionDriver runs it. It enforces the
+// connection limit (421 instead of the greeting, RFC 5321 §3.1) and stops cleanly on SIGTERM
+// or SIGINT (421 to every session, §3.8). The SMTP dialogue and the TLS handshake are left to
+// session_driver.hpp and server::Connection, the TLS settings to tls_context.hpp.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,9 @@ namespace ehlo::net {
 
 struct ListenerOptions {
     HostPort listen{"127.0.0.1", 2525};
+    /// A port where TLS starts at once, before the greeting (`--smtps`) \rfc{8314,3}; needs
+    /// the Listener's TLS context.
+    std::optional<HostPort> smtps;
     unsigned threads = 0;                ///< worker threads; 0: one per hardware thread
     std::size_t max_connections = 1000;  ///< sessions at once; more get 421 at once
     bool trace = false;                  ///< print the dialogue (--trace) on stdout
@@ -34,27 +39,39 @@ struct ListenerOptions {
 /// Accepts SMTP connections and runs them until a stop signal.
 class Listener {
   public:
-    /// `policy` and `store` must outlive the listener.
-    Listener(ListenerOptions options, const server::Policy& policy, server::Store& store);
+    /// `policy`, `store` and `tls` (the certificate for STARTTLS and implicit TLS; null for
+    /// none) must outlive the listener.
+    Listener(ListenerOptions options, const server::Policy& policy, server::Store& store,
+             asio::ssl::context* tls = nullptr);
     ~Listener();
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
 
-    /// Binds and listens; from here on the system queues connections. Throws
-    /// std::runtime_error naming the address and the reason if it cannot.
+    /// Binds and listens on every address; from here on the system queues connections.
+    /// Throws std::runtime_error naming the address and the reason if it cannot.
     void bind();
-    /// The address really bound (with the port the system chose for port 0), as text.
+    /// The SMTP address really bound (with the port the system chose for port 0), as text.
     std::string address() const;
+    /// The implicit TLS address really bound, if there is one.
+    std::optional<std::string> smtps_address() const;
     /// Serves until SIGTERM or SIGINT, then lets the sessions finish, at most for the data
     /// timeout (a second signal ends the wait), and returns.
     void run();
 
   private:
     struct Worker;
+    /// One listening address, and whether TLS starts before the greeting there.
+    struct Port {
+        HostPort address;
+        bool implicit_tls;
+        asio::ip::tcp::acceptor acceptor;
+    };
 
-    asio::awaitable<void> accept_loop();
-    asio::awaitable<void> serve(Worker& worker, asio::ip::tcp::socket socket, server::Peer peer);
-    void admit(Worker& worker, asio::ip::tcp::socket socket);
+    void bind(Port& port);
+    asio::awaitable<void> accept_loop(Port& port);
+    asio::awaitable<void> serve(Worker& worker, asio::ip::tcp::socket socket, server::Peer peer,
+                                bool implicit_tls);
+    void admit(Worker& worker, asio::ip::tcp::socket socket, bool implicit_tls);
     void refuse(asio::ip::tcp::socket socket, server::Peer peer);
     void session_ended();
     void wait_for_signal();
@@ -68,8 +85,8 @@ class Listener {
     asio::thread_pool blocking_;  ///< commits (fsync) run here, off the event loops
     SessionContext context_;
     std::vector<std::unique_ptr<Worker>> workers_;
-    asio::io_context accept_context_{1};  ///< the acceptor, the signals, the drain timer
-    asio::ip::tcp::acceptor acceptor_;
+    asio::io_context accept_context_{1};        ///< the acceptors, the signals, the drain timer
+    std::vector<std::unique_ptr<Port>> ports_;  ///< the SMTP port first
     asio::signal_set signals_;
     asio::steady_timer drain_timer_;
     std::atomic<std::size_t> live_{0};  ///< sessions running on all workers

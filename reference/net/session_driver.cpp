@@ -1,14 +1,18 @@
 // Layer: net (the server's I/O glue). One connection's coroutine: see session_driver.hpp.
 // The loop reads like the dialogue of RFC 5321 §3.3: greet, then read what the client sent,
-// let the Connection answer it, carry out its actions, write the answers, and again.
+// let the Connection answer it, carry out its actions, write the answers, and again. The TLS
+// handshake (RFC 3207 §4, RFC 8314 §3) is one more action with its own deadline.
 #include "net/session_driver.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
+
+#include <openssl/ssl.h>
 
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
@@ -78,8 +82,9 @@ auto commit_on(asio::thread_pool& pool, std::shared_ptr<server::PendingMessage> 
 }  // namespace
 
 SessionDriver::SessionDriver(asio::ip::tcp::socket socket, server::Peer peer,
-                             const SessionContext& context, ReadBuffer& buffer)
+                             const SessionContext& context, ReadBuffer& buffer, bool implicit_tls)
     : socket_(std::move(socket)),
+      implicit_tls_(implicit_tls),
       timer_(socket_.get_executor(), SteadyClock::time_point::max()),
       context_(context),
       buffer_(buffer),
@@ -127,8 +132,10 @@ void SessionDriver::request_stop() {
 }
 
 asio::awaitable<void> SessionDriver::dialogue() {
-    // The greeting \rfc{5321,3.1}, then one round per batch of input.
-    bool open = co_await carry_out(connection_.start(server::Clock::now()));
+    // On an implicit TLS port the handshake comes first \rfc{8314,3}; then the greeting
+    // \rfc{5321,3.1}, then one round per batch of input.
+    if (implicit_tls_ && !co_await handshake()) co_return;
+    bool open = co_await carry_out(connection_.start(server::Clock::now(), implicit_tls_));
     while (open) {
         co_await flush();
         if (stopping_ && may_stop_now()) {
@@ -149,6 +156,10 @@ asio::awaitable<std::string_view> SessionDriver::read() {
     bool in_data = connection_.state() == server::State::data;
     arm(in_data ? SteadyClock::now() + policy.timeouts.data_block : command_deadline_);
     phase_ = Phase::reading;
+    if (tls_) {
+        std::size_t size = co_await read_tls();
+        co_return std::string_view(tls_buffer_->data(), size);
+    }
     std::error_code error;
     std::size_t size = 0;
     do {
@@ -158,6 +169,42 @@ asio::awaitable<std::string_view> SessionDriver::read() {
     phase_ = Phase::working;
     if (error) co_return std::string_view{};  // end of stream, or a reset
     co_return std::string_view(buffer_.data(), size);
+}
+
+asio::awaitable<std::size_t> SessionDriver::read_tls() {
+    // A plain read into the session's own buffer: OpenSSL may hold decrypted input that the
+    // socket no longer shows, so a wait for readability could wait forever.
+    std::error_code error;
+    std::size_t size = co_await tls_->async_read_some(
+        asio::buffer(*tls_buffer_), asio::redirect_error(asio::use_awaitable, error));
+    phase_ = Phase::working;
+    co_return error ? 0 : size;  // end of stream, close_notify, a reset or a bad record
+}
+
+asio::awaitable<bool> SessionDriver::handshake() {
+    // Only a server with a certificate offers STARTTLS or listens for implicit TLS.
+    if (!context_.tls) co_return false;
+    tls_ = std::make_unique<TlsStream>(socket_, *context_.tls);
+    // A stalled handshake holds a connection like a silent client: it gets the shorter of
+    // the handshake and command timeouts, then the connection is closed, never left half-open.
+    const server::Timeouts& timeouts = context_.policy.timeouts;
+    arm(SteadyClock::now() + std::min(timeouts.tls_handshake, timeouts.command));
+    phase_ = Phase::handshaking;
+    std::error_code error;
+    co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                   asio::redirect_error(asio::use_awaitable, error));
+    phase_ = Phase::working;
+    if (error) {
+        note("TLS handshake failed: " + error.message());
+        co_return false;
+    }
+    tls_up_ = true;
+    tls_buffer_ = std::make_unique<ReadBuffer>();
+    SSL* ssl = tls_->native_handle();
+    note(std::string("TLS handshake done: ") + SSL_get_version(ssl) + " " +
+         SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
+    command_deadline_ = SteadyClock::now() + timeouts.command;
+    co_return true;
 }
 
 asio::awaitable<bool> SessionDriver::feed(std::string_view input) {
@@ -179,6 +226,12 @@ asio::awaitable<bool> SessionDriver::carry_out(server::Output out) {
     for (const Action& action : out.actions) {
         if (action.kind == Action::Kind::commit_message) {
             if (!co_await commit()) co_return false;
+        } else if (action.kind == Action::Kind::start_tls) {
+            // The 220 goes out in the clear; the Connection has already dropped whatever
+            // came after STARTTLS, and the next read is from TLS \rfc{3207,4.2}.
+            co_await flush();
+            if (!co_await handshake()) co_return false;
+            if (!co_await carry_out(connection_.tls_started())) co_return false;
         } else {
             store_action(action);
         }
@@ -204,6 +257,7 @@ void SessionDriver::store_action(const Action& action) {
             break;
         case Action::Kind::commit_message:  // commit() waits for it
         case Action::Kind::close:           // Output::close says the same
+        case Action::Kind::start_tls:       // carry_out() does the handshake
             break;
     }
 }
@@ -226,7 +280,11 @@ asio::awaitable<void> SessionDriver::flush() {
     if (replies_.empty()) co_return;
     arm(SteadyClock::now() + context_.policy.timeouts.command);  // a client that never reads
     phase_ = Phase::writing;
-    co_await asio::async_write(socket_, asio::buffer(replies_), asio::use_awaitable);
+    if (tls_) {
+        co_await asio::async_write(*tls_, asio::buffer(replies_), asio::use_awaitable);
+    } else {
+        co_await asio::async_write(socket_, asio::buffer(replies_), asio::use_awaitable);
+    }
     phase_ = Phase::working;
     replies_.clear();
     if (replies_.capacity() > 4096) replies_.shrink_to_fit();  // after a long pipeline
@@ -257,7 +315,11 @@ void SessionDriver::last_words(Interrupt why) {
     for (const Action& action : out.actions)
         store_action(action);
     std::error_code ignored;  // one attempt, without waiting for a peer that may not read
-    asio::write(socket_, asio::buffer(out.replies), ignored);
+    if (tls_up_) {
+        asio::write(*tls_, asio::buffer(out.replies), ignored);
+    } else {
+        asio::write(socket_, asio::buffer(out.replies), ignored);
+    }
 }
 
 void SessionDriver::arm(SteadyClock::time_point deadline) {
@@ -284,6 +346,9 @@ bool SessionDriver::may_stop_now() const {
 
 void SessionDriver::close() {
     std::error_code ignored;
+    // One attempt at TLS's close_notify; the socket does not block, so a peer that does not
+    // answer with its own costs nothing.
+    if (tls_up_) tls_->shutdown(ignored);
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     timer_.cancel();

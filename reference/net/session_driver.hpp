@@ -1,9 +1,12 @@
 // Layer: net (the server's I/O glue). One coroutine per connection moves bytes between a TCP
 // socket and the pure server::Connection, and carries out its actions against a Store: the
 // commit (an fsync) runs on a thread pool so the event loop never waits for the disk. It
-// enforces the server timeouts of RFC 5321 §4.5.3.2 and answers 421 when they expire or the
-// server stops (§3.8). Every SMTP rule is left to server::Connection; accepting, the
-// connection limit and the signals are left to listener.hpp.
+// does the TLS handshake, after STARTTLS's 220 (RFC 3207 §4) or before the greeting on an
+// implicit TLS port (RFC 8314 §3), under a deadline; a failed or stalled handshake closes the
+// connection. It enforces the server timeouts of RFC 5321 §4.5.3.2 and answers 421 when they
+// expire or the server stops (§3.8). Every SMTP rule is left to server::Connection; accepting,
+// the connection limit and the signals are left to listener.hpp, the TLS settings to
+// tls_context.hpp.
 #pragma once
 
 #include <array>
@@ -18,6 +21,8 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
@@ -44,18 +49,25 @@ struct SessionContext {
     server::Store& store;
     asio::thread_pool& blocking;  ///< runs PendingMessage::commit()
     Tracer* tracer = nullptr;     ///< null unless --trace
+    /// The server's certificate and TLS settings (net::server_tls_context); null without
+    /// a certificate, and then STARTTLS is not offered.
+    asio::ssl::context* tls = nullptr;
 };
 
 /// Input is read into a buffer that belongs to the worker thread, not to the session: a
 /// session only needs it between a read and the end of processing what was read, so an idle
-/// connection holds no read buffer at all.
+/// connection holds no read buffer at all. This needs a wait for readability followed by a
+/// read that does not block, which TLS cannot do (OpenSSL may already hold decrypted data
+/// the socket no longer shows), so a TLS session reads into a buffer of its own.
 using ReadBuffer = std::array<char, 16 * 1024>;
 
 /// One SMTP connection, from greeting to close.
 class SessionDriver {
   public:
+    /// `implicit_tls`: the connection came in on an implicit TLS port, so the handshake comes
+    /// before the greeting \rfc{8314,3}; it needs `context.tls`.
     SessionDriver(asio::ip::tcp::socket socket, server::Peer peer, const SessionContext& context,
-                  ReadBuffer& buffer);
+                  ReadBuffer& buffer, bool implicit_tls = false);
     SessionDriver(const SessionDriver&) = delete;
     SessionDriver& operator=(const SessionDriver&) = delete;
 
@@ -71,10 +83,13 @@ class SessionDriver {
     /// Why the watchdog ended the dialogue.
     enum class Interrupt { none, timeout, shutdown };
     /// What the session is waiting for; only a wait for input may be interrupted.
-    enum class Phase { working, reading, writing, committing };
+    enum class Phase { working, reading, writing, committing, handshaking };
+    using TlsStream = asio::ssl::stream<asio::ip::tcp::socket&>;
 
     asio::awaitable<void> dialogue();
     asio::awaitable<std::string_view> read();
+    asio::awaitable<std::size_t> read_tls();
+    asio::awaitable<bool> handshake();
     asio::awaitable<bool> feed(std::string_view input);
     asio::awaitable<bool> carry_out(server::Output out);
     asio::awaitable<bool> commit();
@@ -90,6 +105,10 @@ class SessionDriver {
     void close();
 
     asio::ip::tcp::socket socket_;
+    std::unique_ptr<TlsStream> tls_;          ///< over socket_, from the start of the handshake
+    std::unique_ptr<ReadBuffer> tls_buffer_;  ///< the TLS session's own read buffer
+    bool tls_up_ = false;                     ///< the handshake succeeded
+    bool implicit_tls_;
     asio::steady_timer timer_;  ///< the deadline of the current wait; watchdog() waits on it
     const SessionContext& context_;
     ReadBuffer& buffer_;

@@ -1,5 +1,6 @@
 // Layer: protocol (sans-I/O). One command line (its CRLF already removed by wire/) to a typed
-// Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2.
+// Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2, and
+// STARTTLS of RFC 3207 §4.
 // Paths are read by address.cpp; whether a command is allowed now, and what the reply is, is
 // the server's business (its transition table and reply table).
 //
@@ -37,7 +38,8 @@ using grammar::Scanner;
 
 // Indexed by Verb; the last entry stands for Verb::unknown.
 constexpr std::array<std::string_view, verb_count> verb_names = {
-    "EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "?"};
+    "EHLO", "HELO", "MAIL", "RCPT", "DATA",     "RSET", "NOOP",
+    "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "?"};
 
 static_assert(static_cast<int>(Verb::unknown) == verb_count - 1);
 
@@ -181,7 +183,8 @@ ParsedCommand with_utf8_flag(ParsedCommand parsed, Arguments args) {
 
 // ---- The other verbs: RFC 5321 §4.1.1.4-4.1.1.10 -----------------------------------------
 
-// data = "DATA", rset = "RSET", quit = "QUIT": nothing may follow.
+// data = "DATA", rset = "RSET", quit = "QUIT": nothing may follow; nor after "STARTTLS"
+// (RFC 3207 §4: no parameters, else 501).
 template <typename T>
 ParsedCommand parse_bare(Verb verb, Arguments args) {
     if (args) return reject(verb, SyntaxError::bad_arguments);
@@ -238,6 +241,8 @@ ParsedCommand parse_command(std::string_view line, CommandOptions options) {
             return parse_string<Vrfy>(verb, args, true);
         case Verb::expn:
             return parse_string<Expn>(verb, args, true);
+        case Verb::starttls:
+            return parse_bare<StartTls>(verb, args);
         case Verb::unknown:
             break;
     }

@@ -1,6 +1,7 @@
 // Layer: protocol (sans-I/O). Typed SMTP commands from one command line, after the command
-// syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4). It says what a line
-// means, never whether it is allowed now: that is the server's transition table.
+// syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4), and STARTTLS of
+// RFC 3207 §4. It says what a line means, never whether it is allowed now: that is the
+// server's transition table.
 //
 // UTF-8 (RFC 6531): whether a transaction may use UTF-8 addresses depends on the SMTPUTF8
 // parameter of its MAIL (RFC 6531 §3.4), which only the server knows across commands. So the
@@ -21,8 +22,22 @@
 namespace ehlo::protocol {
 
 /// The verbs the reference server knows, plus `unknown` for anything else.
-enum class Verb { ehlo, helo, mail, rcpt, data, rset, noop, quit, vrfy, expn, help, unknown };
-inline constexpr int verb_count = 12;
+enum class Verb {
+    ehlo,
+    helo,
+    mail,
+    rcpt,
+    data,
+    rset,
+    noop,
+    quit,
+    vrfy,
+    expn,
+    help,
+    starttls,
+    unknown
+};
+inline constexpr int verb_count = 13;
 
 /// The verb's name as sent ("EHLO"), or "?" for unknown.
 std::string_view verb_name(Verb verb);
@@ -72,7 +87,11 @@ struct Help {
     std::string argument;
 };
 
-using Command = std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help>;
+/// STARTTLS: upgrade the connection to TLS; it takes no parameters \rfc{3207,4}.
+struct StartTls {};
+
+using Command =
+    std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help, StartTls>;
 
 /// Why a line with a known verb did not parse.
 enum class SyntaxError {

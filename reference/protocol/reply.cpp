@@ -1,7 +1,7 @@
 // Layer: protocol (sans-I/O). The reply table: every reply the reference server sends, with
 // its code (RFC 5321 §4.2.2-4.2.3), enhanced code (RFC 3463), default text, and the section
 // that makes it the right answer (RFC 5321 unless the section names another RFC, as for
-// SMTPUTF8 and LIMITS). Choosing *when* to send which reply is the server's job.
+// STARTTLS, SMTPUTF8 and LIMITS). Choosing *when* to send which reply is the server's job.
 #include "protocol/reply.hpp"
 
 #include <cassert>
@@ -17,6 +17,7 @@ const std::vector<ReplySpec> table = {
     // id                    code  enhanced  text                                        section
     {help,                   214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP", "5321#4.1.1.8"},
     {greeting,               220, "",      "ESMTP Ehlo reference server ready",       "5321#4.3.1"},
+    {tls_ready,              220, "2.0.0", "Ready to start TLS",                      "3207#4"},
     {closing,                221, "2.0.0", "Bye",                                     "5321#4.1.1.10"},
     {ehlo_ok,                250, "",      "Hello",                                   "5321#4.1.1.1"},
     {helo_ok,                250, "",      "Hello",                                   "5321#4.1.1.1"},
@@ -35,6 +36,7 @@ const std::vector<ReplySpec> table = {
     {local_error,            451, "4.3.0", "Local error in processing; message not stored", "5321#4.2.3"},
     {too_many_recipients,    452, "4.5.3", "Too many recipients",                     "5321#4.5.3.1.10"},
     {too_many_transactions,  451, "4.5.0", "Too many transactions in this session; reconnect to send more", "9422#4.1"},
+    {tls_not_available,      454, "4.7.0", "TLS not available",                       "3207#4"},
     {unknown_command,        500, "5.5.1", "Command unrecognized",                    "5321#4.2.4"},
     {line_too_long,          500, "5.5.2", "Line too long",                           "5321#4.5.3.1.4"},
     {bare_cr,                500, "5.5.2", "Bare CR in command line: CR may only come before LF", "5321#2.3.8"},
@@ -50,11 +52,16 @@ const std::vector<ReplySpec> table = {
     {path_too_long,          501, "5.1.3", "Path too long",                           "5321#4.5.3.1.3"},
     {bad_sender_utf8,        501, "5.1.7", "Syntax error: the reverse-path is not well-formed UTF-8", "6531#3.3"},
     {bad_recipient_utf8,     501, "5.1.3", "Syntax error: the forward-path is not well-formed UTF-8", "6531#3.3"},
+    {starttls_syntax,        501, "5.5.4", "Syntax error: STARTTLS takes no parameters", "3207#4"},
     {not_implemented,        502, "5.5.1", "Command not implemented",                 "5321#4.2.4"},
     {need_greeting,          503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first", "5321#4.1.4"},
     {need_mail,              503, "5.5.1", "Bad sequence of commands: send MAIL first", "5321#4.1.1.3"},
     {nested_mail,            503, "5.5.1", "Bad sequence of commands: a mail transaction is already open", "5321#4.1.1.2"},
+    {starttls_needs_ehlo,    503, "5.5.1", "Bad sequence of commands: send EHLO before STARTTLS", "5321#4.1.1.1"},
+    {starttls_in_mail,       503, "5.5.1", "Bad sequence of commands: end the mail transaction (RSET) before STARTTLS", "3207#4.2"},
+    {tls_already_active,     503, "5.5.1", "Bad sequence of commands: TLS is already active", "3207#4.2"},
     {help_topic_unknown,     504, "5.5.4", "No help for that topic",                  "5321#4.1.1.8"},
+    {need_starttls,          530, "5.7.0", "Must issue a STARTTLS command first",     "3207#4"},
     {relay_denied,           550, "5.7.1", "Relaying denied: not a local domain",     "5321#3.6.2"},
     {sender_not_ascii,       550, "5.6.7", "Non-ASCII sender address not permitted without SMTPUTF8", "6531#3.5"},
     {non_ascii_address,      553, "5.6.7", "Non-ASCII recipient address not permitted without SMTPUTF8", "6531#3.5"},

@@ -1,7 +1,7 @@
 // Layer: protocol (sans-I/O). Every reply the reference server can send, in one table:
 // RFC 5321 §4.2 (reply codes), §4.2.2-4.2.3 (their meaning), §4.3.2 (which command may get
 // which reply), the enhanced status codes of RFC 3463 / RFC 2034, and the replies of the
-// extensions SMTPUTF8 (RFC 6531 §3.5) and LIMITS (RFC 9422).
+// extensions STARTTLS (RFC 3207 §4), SMTPUTF8 (RFC 6531 §3.5) and LIMITS (RFC 9422).
 #pragma once
 
 #include <string>
@@ -18,6 +18,7 @@ enum class ReplyId {
     // 2xx, 3xx: positive completion and intermediate replies
     help,                 // 214
     greeting,             // 220
+    tls_ready,            // 220 (STARTTLS, RFC 3207)
     closing,              // 221
     ehlo_ok,              // 250 (multi-line)
     helo_ok,              // 250
@@ -37,6 +38,7 @@ enum class ReplyId {
     local_error,            // 451
     too_many_recipients,    // 452
     too_many_transactions,  // 451 (past MAILMAX, RFC 9422)
+    tls_not_available,      // 454 (STARTTLS not offered, RFC 3207)
     // 5xx: permanent
     unknown_command,       // 500
     line_too_long,         // 500
@@ -53,11 +55,16 @@ enum class ReplyId {
     path_too_long,         // 501
     bad_sender_utf8,       // 501 (ill-formed UTF-8, RFC 6531)
     bad_recipient_utf8,    // 501 (ill-formed UTF-8, RFC 6531)
+    starttls_syntax,       // 501 (STARTTLS with parameters, RFC 3207)
     not_implemented,       // 502 (EXPN)
     need_greeting,         // 503
     need_mail,             // 503
     nested_mail,           // 503
+    starttls_needs_ehlo,   // 503 (STARTTLS after HELO)
+    starttls_in_mail,      // 503 (STARTTLS inside a mail transaction)
+    tls_already_active,    // 503 (a second STARTTLS, RFC 3207)
     help_topic_unknown,    // 504
+    need_starttls,         // 530 (--require-tls, RFC 3207)
     relay_denied,          // 550
     sender_not_ascii,      // 550 (MAIL, RFC 6531)
     non_ascii_address,     // 553 (RCPT, RFC 6531)

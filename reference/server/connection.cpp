@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). Bytes in, replies and actions out, for one connection: framing
 // by wire::LineReader (commands) and wire::DataReader (message data, RFC 5321 §4.1.1.4),
 // the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
-// when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), and the annotated trace.
+// when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
+// STARTTLS and the handshake (RFC 3207 §4.2), and the annotated trace.
 #include "server/connection.hpp"
 
 #include "server/extensions.hpp"
@@ -35,6 +36,8 @@ std::string_view verb_section(std::string_view line) {
             return "5321#4.1.1.9";
         case protocol::Verb::quit:
             return "5321#4.1.1.10";
+        case protocol::Verb::starttls:
+            return "3207#4";
         default:
             return "5321#4.2.4";
     }
@@ -64,16 +67,18 @@ Connection::Connection(const Policy& policy, Peer peer, bool trace)
     session_.peer = std::move(peer);
 }
 
-Output Connection::start(Clock::time_point now) {
+Output Connection::start(Clock::time_point now, bool tls) {
     Output out;
-    apply(event::Connected{now}, out);
+    apply(event::Connected{now, tls}, out);
     return out;
 }
 
 Output Connection::receive(std::string_view& input, Clock::time_point now) {
     Output out;
     while (!input.empty() && !awaiting_commit_ && session_.state != State::closed) {
-        if (session_.state == State::data) {
+        if (session_.state == State::starting_tls) {
+            discard_before_tls(input, out);
+        } else if (session_.state == State::data) {
             receive_data(input, out);
         } else {
             receive_line(input, now, out);
@@ -107,6 +112,26 @@ void Connection::receive_data(std::string_view& input, Output& out) {
     wire::DataFaults faults = data_.faults();
     data_.reset();
     apply(event::DataEnd{faults}, out);
+}
+
+/// What follows STARTTLS in the clear is dropped, never read: a man in the middle could have
+/// put commands there that would run inside the TLS session (CVE-2011-0411) \rfc{3207,4.2}.
+void Connection::discard_before_tls(std::string_view& input, Output& out) {
+    if (trace_) {
+        std::string note = "<" + std::to_string(input.size()) +
+                           " octets sent before the TLS handshake: dropped unread>";
+        out.trace.push_back({'C', std::move(note), "3207#4.2"});
+    }
+    input = {};
+}
+
+Output Connection::tls_started() {
+    Output out;
+    // Nothing from before the handshake may survive it, not even half a line.
+    lines_ = wire::LineReader(policy_.limits.command_line);
+    data_ = wire::DataReader(policy_.limits.text_line);
+    apply(event::TlsStarted{}, out);
+    return out;
 }
 
 Output Connection::stored(std::optional<protocol::Reply> failure) {

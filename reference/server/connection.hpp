@@ -1,7 +1,9 @@
 // Layer: server (sans-I/O). One SMTP connection as bytes in, bytes and actions out: it
 // frames input with wire::LineReader / wire::DataReader, parses commands, runs step() and
-// formats replies. The driver (net/session_driver.hpp) only moves bytes and carries out actions,
-// so the whole server can be tested by feeding bytes and reading replies.
+// formats replies; after STARTTLS's 220 it drops the plaintext sent before the handshake
+// (RFC 3207 §4.2). The driver (net/session_driver.hpp) only moves bytes, does the TLS
+// handshake and carries out actions, so the whole server can be tested by feeding bytes and
+// reading replies.
 #pragma once
 
 #include <string>
@@ -31,11 +33,18 @@ class Connection {
   public:
     Connection(const Policy& policy, Peer peer, bool trace = false);
 
-    /// The greeting \rfc{5321,3.1}.
-    Output start(Clock::time_point now);
+    /// The greeting \rfc{5321,3.1}; `tls` when the connection came in on an implicit TLS
+    /// port and its handshake is done \rfc{8314,3}.
+    Output start(Clock::time_point now, bool tls = false);
     /// Consumes `input` until it is empty, the connection closes, or a message waits for
-    /// its commit result (then call stored() and feed the rest of `input` again).
+    /// its commit result (then call stored() and feed the rest of `input` again). After
+    /// STARTTLS's 220, everything left in `input` and everything fed until tls_started() is
+    /// dropped unread: plaintext sent before the handshake never becomes a command
+    /// \rfc{3207,4.2}.
     Output receive(std::string_view& input, Clock::time_point now);
+    /// The TLS handshake after STARTTLS succeeded: the session starts afresh, as after the
+    /// greeting, and the client must send EHLO again \rfc{3207,4.2}.
+    Output tls_started();
     /// The store's result for the message whose commit_message action was last given.
     Output stored(std::optional<protocol::Reply> failure);
     /// The client was silent too long \rfc{5321,4.5.3.2.7}.
@@ -46,6 +55,8 @@ class Connection {
     Output refuse();
 
     State state() const { return session_.state; }
+    /// STARTTLS was answered 220 and the handshake is to be done.
+    bool starting_tls() const { return session_.state == State::starting_tls; }
     bool awaiting_commit() const { return awaiting_commit_; }
     /// True while no command or message is partly received (safe point to stop).
     bool idle() const;
@@ -54,6 +65,7 @@ class Connection {
   private:
     void receive_line(std::string_view& input, Clock::time_point now, Output& out);
     void receive_data(std::string_view& input, Output& out);
+    void discard_before_tls(std::string_view& input, Output& out);
     void apply(Event event, Output& out);
 
     const Policy& policy_;

@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). The ESMTP extensions: EHLO keywords after RFC 5321 §4.1.1.1,
 // the MAIL parameters SIZE (RFC 1870 §6), BODY (RFC 6152 §2) and SMTPUTF8 (RFC 6531 §3.4),
-// the MAILMAX session limit of LIMITS (RFC 9422), and the `with` keyword of Received:
-// (RFC 6531 §3.7.3). RCPT's own UTF-8 rule is in verbs_transaction.cpp.
+// the MAILMAX session limit of LIMITS (RFC 9422), STARTTLS's keyword (RFC 3207 §4, §4.2) and
+// the `with` keyword of Received: (RFC 3848, RFC 6531 §3.7.3). RCPT's own UTF-8 rule is in
+// verbs_transaction.cpp.
 #include "server/extensions.hpp"
 
 #include <charconv>
@@ -75,6 +76,8 @@ std::string_view extension_name(Extension extension) {
             return "ENHANCEDSTATUSCODES";
         case Extension::smtputf8:
             return "SMTPUTF8";
+        case Extension::starttls:
+            return "STARTTLS";
         default:
             return "LIMITS";
     }
@@ -87,10 +90,12 @@ std::optional<Extension> extension_by_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::vector<std::string> ehlo_keywords(const Policy& policy) {
+std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& session) {
     std::vector<std::string> keywords;
     for (Extension extension : all_extensions) {
         if (!policy.offers(extension)) continue;
+        // Never announce STARTTLS over TLS (RFC 3207 §4.2).
+        if (extension == Extension::starttls && session.tls) continue;
         std::string keyword(extension_name(extension));
         // SIZE announces the limit (RFC 1870 §4); LIMITS its limits (RFC 9422 §3), of which
         // this server has RCPTMAX (recipients per transaction) and MAILMAX (per session).
@@ -134,9 +139,11 @@ bool mail_requests_smtputf8(const protocol::Mail& cmd) {
 
 std::string_view with_protocol(const Session& session) {
     // SMTP after HELO, ESMTP after EHLO (RFC 3848), UTF8SMTP for a transaction with SMTPUTF8
-    // (RFC 6531 §3.7.3 and its registry of §4.3).
+    // (RFC 6531 §3.7.3 and its registry of §4.3). Over TLS, ESMTPS (RFC 3848 §2) and
+    // UTF8SMTPS (RFC 6531 §4.3); the registry has no TLS name for a HELO session.
     if (!session.extended) return "SMTP";
-    return session.envelope.smtputf8 ? "UTF8SMTP" : "ESMTP";
+    if (session.envelope.smtputf8) return session.tls ? "UTF8SMTPS" : "UTF8SMTP";
+    return session.tls ? "ESMTPS" : "ESMTP";
 }
 
 }  // namespace ehlo::server

@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). The ESMTP extensions of the server: their names, the keywords
 // EHLO announces (RFC 5321 §4.1.1.1) and the MAIL parameters each one brings: SIZE (RFC 1870),
 // BODY of 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531 §3.4), and the session limit MAILMAX of
-// LIMITS (RFC 9422). An extension the policy does not offer is neither announced nor honoured.
+// LIMITS (RFC 9422); STARTTLS (RFC 3207) is announced here and handled in verbs_tls.cpp. An
+// extension the policy does not offer is neither announced nor honoured.
 #pragma once
 
 #include <array>
@@ -18,9 +19,11 @@
 namespace ehlo::server {
 
 /// Every extension, in the order EHLO announces them.
-inline constexpr std::array<Extension, 6> all_extensions{
-    Extension::pipelining,          Extension::size,     Extension::eightbitmime,
-    Extension::enhancedstatuscodes, Extension::smtputf8, Extension::limits};
+inline constexpr std::array<Extension, 7> all_extensions{
+    Extension::pipelining,   Extension::size,
+    Extension::eightbitmime, Extension::enhancedstatuscodes,
+    Extension::smtputf8,     Extension::limits,
+    Extension::starttls};
 
 /// The EHLO keyword of an extension, e.g. "8BITMIME".
 std::string_view extension_name(Extension extension);
@@ -28,9 +31,9 @@ std::string_view extension_name(Extension extension);
 /// The extension an EHLO keyword names, in any case; nothing for an unknown name.
 std::optional<Extension> extension_by_name(std::string_view name);
 
-/// The EHLO keyword lines (after the greeting line) for what `policy` offers
-/// \rfc{5321,4.1.1.1}.
-std::vector<std::string> ehlo_keywords(const Policy& policy);
+/// The EHLO keyword lines (after the greeting line) for what `policy` offers in `session`
+/// \rfc{5321,4.1.1.1}: STARTTLS only while the session is not yet over TLS \rfc{3207,4.2}.
+std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& session);
 
 /// Whether replies carry enhanced status codes: only after EHLO, and only while the server
 /// offers ENHANCEDSTATUSCODES \rfc{2034,3}.
@@ -46,7 +49,8 @@ std::optional<protocol::Reply> check_mail_extensions(const Session& session, con
 bool mail_requests_smtputf8(const protocol::Mail& cmd);
 
 /// The protocol name for the `with` clause of Received: ESMTP, SMTP, or UTF8SMTP when the
-/// transaction uses SMTPUTF8 \rfc{6531,3.7.3}.
+/// transaction uses SMTPUTF8 \rfc{6531,3.7.3}; with an S for a session over TLS (ESMTPS,
+/// UTF8SMTPS, RFC 3848 and RFC 6531 §4.3).
 std::string_view with_protocol(const Session& session);
 
 }  // namespace ehlo::server

@@ -1,7 +1,7 @@
 // Layer: server (sans-I/O). What one server instance accepts: its name and domains, the
 // size limits of RFC 5321 §4.5.3.1 (and the session limit of RFC 9422), the timeouts of
-// §4.5.3.2 and the ESMTP extensions it offers. Filled in from the command line by
-// apps/ehlo-server.cpp; read-only while the server runs.
+// §4.5.3.2 and the ESMTP extensions it offers, and whether it demands TLS (RFC 3207 §4). Filled in
+// from the command line by apps/ehlo-server.cpp; read-only while the server runs.
 #pragma once
 
 #include <chrono>
@@ -33,6 +33,7 @@ enum class Extension {
     enhancedstatuscodes,  ///< RFC 2034
     smtputf8,             ///< RFC 6531
     limits,               ///< RFC 9422
+    starttls,             ///< RFC 3207; offered only by a server that has a certificate
 };
 
 /// Server-side timeouts \rfc{5321,4.5.3.2}. The RFC names client timeouts for each step
@@ -44,6 +45,10 @@ struct Timeouts {
     /// Longest pause between two reads of message data; mirrors the client's 3-minute
     /// data block timeout \rfc{5321,4.5.3.2.5}.
     std::chrono::seconds data_block{180};
+    /// Time a client has to complete a TLS handshake, after STARTTLS's 220 or on connecting
+    /// to the implicit TLS port; never longer than `command`. RFC 3207 names no limit; a
+    /// real handshake takes well under a second, so a stalled one is not kept open long.
+    std::chrono::seconds tls_handshake{30};
 };
 
 /// Everything a session needs to decide its replies.
@@ -58,9 +63,13 @@ struct Policy {
     Limits limits;
     Timeouts timeouts;
     /// The extensions announced in EHLO; a missing one is neither announced nor honoured.
+    /// STARTTLS is not in the default set: it is added when a certificate is configured.
     std::set<Extension> extensions{Extension::pipelining,   Extension::size,
                                    Extension::eightbitmime, Extension::enhancedstatuscodes,
                                    Extension::smtputf8,     Extension::limits};
+    /// Before TLS, refuse every command but EHLO, HELO, NOOP, RSET, QUIT and STARTTLS with
+    /// 530 \rfc{3207,4}; needs STARTTLS offered (or only implicit TLS ports).
+    bool require_tls = false;
 
     bool offers(Extension extension) const { return extensions.count(extension) != 0; }
 };

@@ -1,6 +1,7 @@
 // Layer: server (sans-I/O). The data of one connection (Session) and of one mail
 // transaction (Envelope), RFC 5321 §3.3: a transaction is MAIL, one or more RCPT, DATA;
-// RSET, EHLO/HELO and the end of DATA clear it (§4.1.1.5, §4.1.4).
+// RSET, EHLO/HELO and the end of DATA clear it (§4.1.1.5, §4.1.4); the TLS handshake after
+// STARTTLS clears everything the client said before it (RFC 3207 §4.2).
 #pragma once
 
 #include <cstddef>
@@ -33,8 +34,11 @@ struct Peer {
 struct Session {
     State state = State::connected;
     Peer peer;
-    std::string client_domain;        ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
-    bool extended = false;            ///< greeted with EHLO, not HELO
+    std::string client_domain;  ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
+    bool extended = false;      ///< greeted with EHLO, not HELO
+    /// The connection runs over TLS: after STARTTLS's handshake \rfc{3207,4.2}, or from the
+    /// start on an implicit TLS port \rfc{8314,3}.
+    bool tls = false;
     std::uint64_t transactions = 0;   ///< messages begun, for unique message ids
     std::uint64_t mail_commands = 0;  ///< MAIL commands accepted, against MAILMAX \rfc{9422,4.1}
     Envelope envelope;

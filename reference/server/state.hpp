@@ -17,9 +17,12 @@ enum class State {
     mail,        ///< MAIL accepted, no recipient yet
     recipients,  ///< at least one RCPT accepted
     data,        ///< reading message data (no commands)
-    closed,      ///< QUIT answered, or the connection is being dropped
+    /// STARTTLS answered 220: nothing is read as a command until the TLS handshake is done,
+    /// which leads back to `connected` \rfc{3207,4.2}
+    starting_tls,
+    closed,  ///< QUIT answered, or the connection is being dropped
 };
-inline constexpr int state_count = 6;
+inline constexpr int state_count = 7;
 
 std::string_view state_name(State state);
 
@@ -30,6 +33,7 @@ enum class Rule {
     need_mail,       ///< 503: MAIL first \rfc{5321,4.1.1.3}
     nested_mail,     ///< 503: a transaction is already open \rfc{5321,4.1.1.2}
     need_recipient,  ///< 554/503: no accepted recipient yet \rfc{5321,3.3}
+    in_transaction,  ///< 503: STARTTLS would silently drop the open transaction \rfc{3207,4.2}
     not_a_command,   ///< in the data or closed state, lines are not commands
 };
 
@@ -51,10 +55,14 @@ constexpr Transition no(Rule rule, State stay) {
 }
 
 // Column order follows protocol::Verb:
-// EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, unknown.
+// EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, unknown.
 // NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (§4.1.4); EHLO/HELO
 // may come again and then clear any transaction (§4.1.4); RSET ends a transaction (§4.1.1.5).
-constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, State reset) {
+// STARTTLS is an extension, so it needs the greeting (RFC 5321 §4.1.1.1); inside a
+// transaction it is refused, since the reset after the handshake would drop the transaction
+// without a word (RFC 3207 §4.2).
+constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, State reset,
+                  Transition starttls) {
     return {ok(State::greeted),
             ok(State::greeted),
             mail,
@@ -66,6 +74,7 @@ constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, St
             ok(s),
             ok(s),
             ok(s),
+            starttls,
             ok(s)};
 }
 constexpr Row inert_row(State s) {
@@ -80,16 +89,20 @@ constexpr Row inert_row(State s) {
 inline constexpr std::array<detail::Row, state_count> transitions = {
     detail::row(State::connected, detail::no(Rule::need_greeting, State::connected),
                 detail::no(Rule::need_greeting, State::connected),
-                detail::no(Rule::need_greeting, State::connected), State::connected),
+                detail::no(Rule::need_greeting, State::connected), State::connected,
+                detail::no(Rule::need_greeting, State::connected)),
     detail::row(State::greeted, detail::ok(State::mail),
                 detail::no(Rule::need_mail, State::greeted),
-                detail::no(Rule::need_mail, State::greeted), State::greeted),
+                detail::no(Rule::need_mail, State::greeted), State::greeted,
+                detail::ok(State::starting_tls)),
     detail::row(State::mail, detail::no(Rule::nested_mail, State::mail),
                 detail::ok(State::recipients), detail::no(Rule::need_recipient, State::mail),
-                State::greeted),
+                State::greeted, detail::no(Rule::in_transaction, State::mail)),
     detail::row(State::recipients, detail::no(Rule::nested_mail, State::recipients),
-                detail::ok(State::recipients), detail::ok(State::data), State::greeted),
+                detail::ok(State::recipients), detail::ok(State::data), State::greeted,
+                detail::no(Rule::in_transaction, State::recipients)),
     detail::inert_row(State::data),
+    detail::inert_row(State::starting_tls),
     detail::inert_row(State::closed),
 };
 

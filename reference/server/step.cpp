@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). The step function: one event in, reply and actions out.
 // A command goes through the transition table of state.hpp (RFC 5321 §4.1.4, §4.3.2), then
-// its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp). Message data, faults of
-// the line framing, timeouts and shutdown are handled here too.
+// its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp); a server that demands
+// TLS refuses commands before all that (RFC 3207 §4). Message data, faults of the line
+// framing, timeouts, shutdown and the end of the TLS handshake are handled here too.
 #include "server/step.hpp"
 
 #include <array>
@@ -50,6 +51,8 @@ Reply sequence_reply(Rule rule) {
         // MAIL was accepted but no RCPT: §3.3 allows 503 or 554; 554 says why.
         case Rule::need_recipient:
             return make_reply(ReplyId::no_valid_recipients);
+        case Rule::in_transaction:
+            return make_reply(ReplyId::starttls_in_mail);
         default:
             return make_reply(ReplyId::unknown_command);
     }
@@ -87,6 +90,7 @@ Reply syntax_reply(const protocol::ParsedCommand& parsed) {
     if (parsed.error == protocol::SyntaxError::bad_address) {
         return address_reply(parsed.address_error, parsed.verb);
     }
+    if (parsed.verb == Verb::starttls) return make_reply(ReplyId::starttls_syntax);
     if (parsed.verb == Verb::ehlo || parsed.verb == Verb::helo) {
         return make_reply(ReplyId::bad_domain);
     }
@@ -103,6 +107,10 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
         bool obsolete = is_obsolete_verb(line.line);
         return answer(session,
                       make_reply(obsolete ? ReplyId::not_implemented : ReplyId::unknown_command));
+    }
+    // A server that demands TLS says so before anything else \rfc{3207,4}.
+    if (auto refusal = verbs::require_tls(session, policy, parsed.verb)) {
+        return answer(session, *refusal);
     }
     Transition transition = server::transition(session.state, parsed.verb);
     if (transition.rule != Rule::allowed) return answer(session, sequence_reply(transition.rule));
@@ -187,8 +195,12 @@ Outcome step(Session& session, Event event, const Policy& policy) {
         [&](auto& e) -> Outcome {
             using E = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<E, event::Connected>) {
+                session.tls = e.tls;
                 return answer(session, make_reply(ReplyId::greeting,
                                                   {policy.hostname + " ESMTP Ehlo ready"}));
+            } else if constexpr (std::is_same_v<E, event::TlsStarted>) {
+                verbs::tls_started(session);
+                return Outcome{std::nullopt, session.state, {}};
             } else if constexpr (std::is_same_v<E, event::CommandLine>) {
                 return on_command(session, e, policy);
             } else if constexpr (std::is_same_v<E, event::LineFault>) {

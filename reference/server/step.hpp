@@ -1,6 +1,7 @@
 // Layer: server (sans-I/O). The server state machine: one event in, one outcome out.
 // step() is where every rule of RFC 5321 that governs the server's replies is applied; it
-// reads no socket, file or clock (time comes in with the event).
+// reads no socket, file or clock (time comes in with the event). The TLS handshake of
+// STARTTLS (RFC 3207) is an action for the driver and an event back.
 #pragma once
 
 #include <chrono>
@@ -22,9 +23,12 @@ using Clock = std::chrono::system_clock;
 
 /// Events the driver feeds into the machine.
 namespace event {
+/// Send the greeting \rfc{5321,3.1}; `tls` when the connection came in over implicit TLS and
+/// its handshake is already done \rfc{8314,3}.
 struct Connected {
     Clock::time_point now;
-};  ///< send the greeting \rfc{5321,3.1}
+    bool tls = false;
+};
 struct CommandLine {
     std::string_view line;
     Clock::time_point now;
@@ -44,11 +48,13 @@ struct Stored {
 struct TimedOut {};           ///< \rfc{5321,4.5.3.2.7}
 struct ShuttingDown {};       ///< \rfc{5321,3.8}
 struct ConnectionRefused {};  ///< over the connection limit
+/// The TLS handshake after STARTTLS's 220 succeeded: start afresh \rfc{3207,4.2}.
+struct TlsStarted {};
 }  // namespace event
 
 using Event = std::variant<event::Connected, event::CommandLine, event::LineFault,
                            event::MessageData, event::DataEnd, event::Stored, event::TimedOut,
-                           event::ShuttingDown, event::ConnectionRefused>;
+                           event::ShuttingDown, event::ConnectionRefused, event::TlsStarted>;
 
 /// Work for the driver, carried out in order.
 struct Action {
@@ -58,6 +64,9 @@ struct Action {
         commit_message,  ///< pending.commit(), then feed event::Stored with its result
         abort_message,   ///< pending.abort()
         close,           ///< close the connection after the reply is written
+        /// write the reply, drop every byte already received, then do the TLS handshake
+        /// and feed event::TlsStarted; a failed handshake closes \rfc{3207,4.2}
+        start_tls,
     };
     Kind kind;
     std::string data;

@@ -43,6 +43,16 @@ std::optional<Reply> check(const Context& ctx, const protocol::Rcpt& cmd);
 Applied apply(Context& ctx, const protocol::Rcpt& cmd);
 Applied apply(Context& ctx, const protocol::Data& cmd);
 
+// STARTTLS and the rules of a server that demands TLS (verbs_tls.cpp).
+std::optional<Reply> check(const Context& ctx, const protocol::StartTls& cmd);
+Applied apply(Context& ctx, const protocol::StartTls& cmd);
+/// 530 for a command that must wait for TLS under Policy::require_tls \rfc{3207,4}; nothing
+/// when the command may go on.
+std::optional<Reply> require_tls(const Session& session, const Policy& policy, protocol::Verb verb);
+/// The handshake is done: forget what the client said before it, and mark TLS on
+/// \rfc{3207,4.2}.
+void tls_started(Session& session);
+
 /// Commands without a check of their own pass it.
 template <typename Command>
 std::optional<Reply> check(const Context&, const Command&) {

@@ -30,7 +30,7 @@ Applied apply(Context& ctx, const protocol::Ehlo& cmd) {
     // The first line names the server and greets the client; then one keyword a line for
     // each extension offered (extensions.cpp).
     std::vector<std::string> lines{ctx.policy.hostname + " greets " + cmd.domain};
-    for (auto& keyword : ehlo_keywords(ctx.policy))
+    for (auto& keyword : ehlo_keywords(ctx.policy, ctx.session))
         lines.push_back(std::move(keyword));
     return {make_reply(ReplyId::ehlo_ok, std::move(lines))};
 }

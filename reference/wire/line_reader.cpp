@@ -1,6 +1,6 @@
 // Layer: wire (sans-I/O). Frames the command stream into lines: RFC 5321 §2.3.8 (a line ends
-// only at CRLF), §4.1.1.4 (bare LF is not a line end) and §4.5.3.1.4 (512-octet command lines).
-// It reports a malformed line as one event and leaves the reply to it (500, or closing the
+// only at CRLF), §4.1.1.4 and §2.3.8 (a bare LF is no line end) and §4.5.3.1.4 (512-octet command
+// lines). It reports a malformed line as one event and leaves the reply to it (500, or closing the
 // connection) to the server; commands and their syntax belong to protocol/.
 #include "wire/line_reader.hpp"
 
@@ -11,10 +11,9 @@ namespace ehlo::wire {
 //   - A CR is held as "pending": only the next octet tells whether it starts a CRLF (which
 //     ends the line) or is a bare CR (a fault, RFC 5321 §2.3.8). A CR at the end of one push
 //     stays pending until the next push.
-//   - An LF after a pending CR ends the line. An LF without one also ends it, so that the
-//     peer's idea of where the line ended and ours never differ, but the line is reported as
-//     `bare_lf` and its text is dropped: RFC 5321 §4.1.1.4 forbids treating it as a line end
-//     that carries a command.
+//   - An LF after a pending CR ends the line. An LF without one is a fault inside the line,
+//     which goes on to the next CRLF: RFC 5321 §2.3.8 lets nothing but CRLF end a line, so
+//     "NOOP<LF>NOOP<CRLF>" is one faulty line, never a command after a line end.
 //   - Every octet counts towards the limit, the CR and LF included (RFC 5321 §4.5.3.1.4).
 //     Past the limit the text is no longer kept, so memory stays bounded by `max_line`.
 //   - The first fault of a line is the one reported; the text of a faulty line is dropped.
@@ -36,8 +35,9 @@ LineEvent LineReader::next(std::string_view& input) {
 
         switch (c) {
             case '\n':
-                if (!pending_cr_) note(LineEvent::bare_lf);  // RFC 5321 §4.1.1.4
-                return end_line();
+                if (pending_cr_) return end_line();
+                note(LineEvent::bare_lf);  // a fault, not a line end: RFC 5321 §2.3.8
+                break;
             case '\r':
                 pending_cr_ = true;
                 break;

@@ -14,15 +14,16 @@ enum class LineEvent {
     need_more,  ///< no complete line yet: all input was consumed and buffered
     line,       ///< a well-formed line; its text (without CRLF) is in LineReader::line()
     bare_cr,    ///< the line held a CR not followed by LF \rfc{5321,2.3.8}
-    bare_lf,    ///< the line ended in (or held) an LF without CR \rfc{5321,4.1.1.4}
+    bare_lf,    ///< the line held an LF without CR before it \rfc{5321,2.3.8}
     nul,        ///< the line held a NUL octet
     too_long,   ///< the line, CRLF included, was longer than the limit \rfc{5321,4.5.3.1.4}
 };
 
 /// Splits a byte stream into CRLF-terminated lines, one event per line.
 ///
-/// A line ends at CRLF, or at a bare LF (which is then reported as `bare_lf`, never as a line,
-/// so that no text from a malformed line is ever acted upon). A bare CR never ends a line.
+/// A line ends at CRLF and nowhere else \rfc{5321,2.3.8}: a bare LF or a bare CR is a fault
+/// inside the line, which is reported at its CRLF as one event, so no text of a malformed
+/// line is ever acted upon, and nothing after a bare LF is taken for a new line.
 /// A line with several faults is reported by its first one. Over-long lines are discarded as
 /// they arrive, so memory stays bounded by the limit whatever the peer sends.
 class LineReader {

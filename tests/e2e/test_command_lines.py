@@ -48,11 +48,13 @@ def test_nul_in_command_refused(server):
 
 
 def test_bare_lf_command_refused(server):
+    """A bare LF ends no line (RFC 5321 §2.3.8): "NOOP<LF>NOOP<CRLF>" is one faulty line,
+    answered once."""
     with SmtpClient(server.port) as client:
         client.greet()
-        client.send(b"NOOP\n")
+        client.send(b"NOOP\nNOOP\r\n")
         assert client.reply().code == 500
-        client.expect("NOOP", 250)
+        client.expect("VRFY postmaster", 252)  # not a 250 for a second NOOP
 
 
 def test_bare_cr_in_command_refused(server):

@@ -75,7 +75,7 @@ TEST_CASE("Verbs are case-insensitive", "[command][rfc5321-2.4]") {
 
 TEST_CASE("Unknown verbs", "[command][rfc5321-4.1.1]") {
     for (std::string_view line : {"", "FOO", "FOO bar", "EHLOX example.com", " EHLO example.com",
-                                  "MAILFROM:<a@example.com>", "EHLO\texample.com", "STARTTLS",
+                                  "MAILFROM:<a@example.com>", "EHLO\texample.com", "STARTTLSX",
                                   "AUTH PLAIN", "BDAT 10", "TURN", "E HLO", "EHL"}) {
         INFO(line);
         ParsedCommand parsed = parse_command(line);

@@ -73,7 +73,8 @@ TEST_CASE("extension names are the EHLO keywords, in any case", "[extensions]") 
     }
     CHECK(ehlo::server::extension_by_name("smtputf8") == Extension::smtputf8);
     CHECK(ehlo::server::extension_by_name("8bitmime") == Extension::eightbitmime);
-    CHECK_FALSE(ehlo::server::extension_by_name("STARTTLS"));
+    CHECK(ehlo::server::extension_by_name("starttls") == Extension::starttls);
+    CHECK_FALSE(ehlo::server::extension_by_name("XFROB"));
     CHECK_FALSE(ehlo::server::extension_by_name(""));
 }
 

@@ -34,6 +34,13 @@ class Harness {
 
     /// The greeting.
     std::string start() { return run(connection_.start(now())); }
+    /// The greeting on an implicit TLS port, after its handshake (RFC 8314 §3).
+    std::string start_over_tls() { return run(connection_.start(now(), true)); }
+    /// The driver's TLS handshake after STARTTLS succeeded.
+    std::string tls_handshake_done() {
+        tls_requested_ = false;
+        return run(connection_.tls_started());
+    }
 
     /// Feeds bytes as one read, carrying out every action; returns all reply text.
     std::string send(std::string_view bytes) {
@@ -53,6 +60,8 @@ class Harness {
 
     const std::vector<StoredMessage>& stored() const { return stored_; }
     bool closed() const { return closed_; }
+    /// A start_tls action came and tls_handshake_done() has not been called since.
+    bool tls_requested() const { return tls_requested_; }
     bool open_message() const { return open_; }
     int aborts() const { return aborts_; }
     server::Connection& connection() { return connection_; }
@@ -84,6 +93,8 @@ class Harness {
             } else if (action.kind == Kind::abort_message) {
                 open_ = false;
                 ++aborts_;
+            } else if (action.kind == Kind::start_tls) {
+                tls_requested_ = true;
             }
         }
         for (auto& line : out.trace)
@@ -98,6 +109,7 @@ class Harness {
     std::vector<StoredMessage> stored_;
     bool fail_next_commit_ = false;
     bool closed_ = false;
+    bool tls_requested_ = false;
     bool open_ = false;
     int aborts_ = 0;
 };

@@ -54,6 +54,14 @@ TEST_CASE("transaction verbs follow the table of §4.1.4", "[state]") {
     }
 }
 
+TEST_CASE("STARTTLS only between transactions after the greeting (RFC 3207 §4.2)", "[state]") {
+    CHECK(transition(State::connected, Verb::starttls).rule == Rule::need_greeting);
+    CHECK(transition(State::greeted, Verb::starttls).rule == Rule::allowed);
+    CHECK(transition(State::greeted, Verb::starttls).next == State::starting_tls);
+    CHECK(transition(State::mail, Verb::starttls).rule == Rule::in_transaction);
+    CHECK(transition(State::recipients, Verb::starttls).rule == Rule::in_transaction);
+}
+
 TEST_CASE("EHLO, HELO and QUIT are allowed in every command state", "[state]") {
     for (State state : command_states) {
         INFO(ehlo::server::state_name(state));
@@ -79,8 +87,8 @@ TEST_CASE("RSET, NOOP, VRFY, EXPN and HELP work at any time, even before EHLO", 
     }
 }
 
-TEST_CASE("no verb is a command in the data and closed states", "[state]") {
-    for (State state : {State::data, State::closed}) {
+TEST_CASE("no verb is a command in the data, starting_tls and closed states", "[state]") {
+    for (State state : {State::data, State::starting_tls, State::closed}) {
         for (int v = 0; v < ehlo::protocol::verb_count; ++v) {
             CHECK(transition(state, static_cast<Verb>(v)).rule == Rule::not_a_command);
             CHECK(transition(state, static_cast<Verb>(v)).next == state);
@@ -131,6 +139,8 @@ constexpr Probe probes[] = {
     {"VRFY someone\r\n", 252, 252, 252, 252},
     {"EXPN some-list\r\n", 252, 252, 252, 252},
     {"HELP\r\n", 214, 214, 214, 214},
+    // Without a certificate STARTTLS is not offered: 454 where the table lets it through.
+    {"STARTTLS\r\n", 503, 454, 503, 503},
     {"FROB\r\n", 500, 500, 500, 500},
 };
 

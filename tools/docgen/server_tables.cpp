@@ -27,6 +27,8 @@ std::string rule_text(Rule rule) {
             return "503 (nested MAIL)";
         case Rule::need_recipient:
             return "554 (no valid recipients)";
+        case Rule::in_transaction:
+            return "503 (in a transaction)";
         case Rule::not_a_command:
             return "-";
     }
@@ -43,8 +45,8 @@ void print_transition_table() {
     std::cout << "## Transitions (RFC 5321 §4.1.4, §4.3.2)\n\n"
               << "Each cell: the state after a successful command (→), or the reply that "
                  "refuses the verb in that state before its arguments are read. A command "
-                 "that fails its own checks keeps the state. In `data` and `closed`, lines "
-                 "are not commands (-).\n\n| state |";
+                 "that fails its own checks keeps the state. In `data`, `starting_tls` and "
+                 "`closed`, lines are not commands (-).\n\n| state |";
     for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v) {
         std::cout << " " << ehlo::protocol::verb_name(static_cast<Verb>(v)) << " |";
     }
@@ -64,7 +66,9 @@ void print_transition_table() {
 
 void print_state_diagram() {
     std::cout << "\n## State diagram\n\nOnly the transitions that change the state; the end "
-                 "of data (250, or a refusal) leads from `data` back to `greeted`.\n\n"
+                 "of data (250, or a refusal) leads from `data` back to `greeted`, and the "
+                 "TLS handshake after STARTTLS from `starting_tls` back to `connected` "
+                 "(RFC 3207 §4.2).\n\n"
               << "```mermaid\nstateDiagram-v2\n    [*] --> connected: 220\n";
     for (int s = 0; s < ehlo::server::state_count; ++s) {
         auto state = static_cast<State>(s);
@@ -77,7 +81,8 @@ void print_state_diagram() {
                       << "\n";
         }
     }
-    std::cout << "    data --> greeted: end of data\n    closed --> [*]\n```\n";
+    std::cout << "    data --> greeted: end of data\n"
+              << "    starting_tls --> connected: TLS handshake\n    closed --> [*]\n```\n";
 }
 
 // Reply text as a Markdown table cell: "<CR><LF>" would otherwise be read as HTML tags.

@@ -1,0 +1,317 @@
+// Layer: conformance/check. See app.hpp: one run of ehlo-check, from options to exit status.
+#include "check/app.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "check/baseline.hpp"
+#include "check/discovery.hpp"
+#include "check/scheduler.hpp"
+#include "check/selection.hpp"
+#include "net/tls_context.hpp"
+
+#ifndef EHLO_BUILTIN_SCENARIOS
+#define EHLO_BUILTIN_SCENARIOS ""
+#endif
+
+namespace ehlo::check {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// What the run reads before it reaches the target: the suite, the scenarios chosen from it,
+/// and the baseline.
+struct Prepared {
+    Suite suite;
+    std::vector<const scenario::Scenario*> chosen;
+    Baseline baseline;
+};
+
+std::string utc_now() {
+    std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return text;
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string text;
+    for (const std::string& word : words)
+        text += (text.empty() ? "" : " ") + word;
+    return text.empty() ? "(none)" : text;
+}
+
+Filter make_filter(const Options& options) {
+    Filter filter;
+    filter.only = options.only;
+    filter.tags = options.tags;
+    filter.slow = options.slow;
+    if (!options.level.empty()) {
+        std::string level;
+        for (char c : options.level)
+            level += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (level == "MUST") filter.level = scenario::Level::must;
+        if (level == "SHOULD") filter.level = scenario::Level::should;
+        if (level == "MAY") filter.level = scenario::Level::may;
+        if (level == "INFO") filter.level = scenario::Level::info;
+    }
+    return filter;
+}
+
+/// Loads the suite, chooses from it and reads the baseline; nothing after telling `err` why
+/// the run cannot start.
+std::optional<Prepared> prepare(const Options& options, const Environment& environment,
+                                std::ostream& err) {
+    auto dir = scenarios_dir(options.scenarios, environment.scenarios_env, environment.program,
+                             EHLO_BUILTIN_SCENARIOS);
+    if (!dir) {
+        err << "ehlo-check: cannot find the scenarios; give --scenarios DIR or set "
+               "EHLO_SCENARIOS\n";
+        return std::nullopt;
+    }
+    Prepared prepared;
+    prepared.suite = load_suite(*dir);
+    for (const std::string& error : prepared.suite.errors)
+        err << error << "\n";
+    if (!prepared.suite.errors.empty()) {
+        err << "ehlo-check: the scenarios in " << dir->string()
+            << " have errors (above); fix them, or give --scenarios DIR\n";
+        return std::nullopt;
+    }
+    if (!options.baseline.empty()) {
+        prepared.baseline = load_baseline(options.baseline);
+        for (const std::string& error : prepared.baseline.errors)
+            err << error << "\n";
+        if (!prepared.baseline.ok()) {
+            err << "ehlo-check: fix the baseline file, or leave out --baseline\n";
+            return std::nullopt;
+        }
+    }
+    return prepared;
+}
+
+scenario::Variables make_variables(const Options& options, const std::string& rcpt) {
+    scenario::Variables variables{{"client", options.client}, {"from", options.from}};
+    if (!rcpt.empty()) variables["rcpt"] = rcpt;
+    if (!options.auth.empty()) {
+        std::size_t colon = options.auth.find(':');
+        variables["user"] = options.auth.substr(0, colon);
+        variables["password"] = options.auth.substr(colon + 1);
+    }
+    return variables;
+}
+
+Schedule make_schedule(const Options& options, bool demo) {
+    Schedule schedule;
+    schedule.jobs = options.jobs.value_or(demo ? 4 : 1);
+    schedule.max_connections = options.max_connections.value_or(demo ? 16 : 4);
+    schedule.rate = options.rate.value_or(demo ? 0 : 10);
+    return schedule;
+}
+
+std::vector<Planned> make_plan(const std::vector<const scenario::Scenario*>& chosen,
+                               const Gates& gates) {
+    std::vector<Planned> plan;
+    for (const scenario::Scenario* scenario : chosen) {
+        Planned planned;
+        planned.scenario = scenario;
+        planned.skip = skip_reason(*scenario, gates);
+        planned.settings.upgrade_first = gates.tls == TlsMode::starttls &&
+                                         !has_tls_step(*scenario, false) &&
+                                         !has_tls_step(*scenario, true);
+        plan.push_back(std::move(planned));
+    }
+    return plan;
+}
+
+void print_discovery(std::ostream& out, const std::string& target, const Discovery& found,
+                     bool demo) {
+    out << "target: " << target << (demo ? " (the in-process reference server)" : "") << "\n";
+    if (!found.tried_tls && !found.tls_description.empty()) {
+        out << "TLS: " << found.tls_description << "\n";
+    }
+    if (!found.greeting.empty()) out << "greeting: " << found.greeting << "\n";
+    out << "keywords: " << join(found.keywords) << "\n";
+    if (found.tried_tls && found.tls_problem.empty()) {
+        out << "after STARTTLS (" << found.tls_description
+            << "): " << join(found.keywords_after_tls) << "\n";
+    }
+}
+
+/// The exit status, after telling about baseline entries that no longer apply.
+int conclude(const Options& options, const engine::RunResult& run, const Baseline& baseline,
+             std::ostream& err) {
+    for (const StaleEntry& entry : stale_entries(baseline, run.results)) {
+        err << "baseline: " << entry.id << " is listed as " << engine::to_string(entry.listed)
+            << " but gave " << engine::to_string(entry.now) << ": update " << options.baseline
+            << "\n";
+    }
+    if (!options.write_baseline.empty()) {
+        std::ofstream file(options.write_baseline, std::ios::binary | std::ios::trunc);
+        file << format_baseline(run.results, run.target);
+        if (!file.flush()) {
+            err << "ehlo-check: cannot write " << options.write_baseline << "\n";
+            return exit_cannot;
+        }
+    }
+    for (const engine::ScenarioResult& result : run.results) {
+        if (counts_as_failure(result, baseline)) return exit_findings;
+    }
+    return exit_ok;
+}
+
+/// Target, TLS and the reachable address; nothing after telling `err` why not.
+std::optional<Target> make_target(const Options& options, const std::string& address,
+                                  asio::ssl::context& tls, std::ostream& err) {
+    Target target;
+    try {
+        target.address = net::parse_host_port(address);
+    } catch (const net::AddressError& error) {
+        err << "ehlo-check: " << error.what() << "\n";
+        return std::nullopt;
+    }
+    target.shown = address;
+    target.tls =
+        options.tls ? TlsMode::implicit : (options.starttls ? TlsMode::starttls : TlsMode::none);
+    target.tls_context = &tls;
+    target.verify = !options.insecure;
+    target.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout * 1000));
+    target.client_name = options.client;
+    return target;
+}
+
+/// Discovers the target; nothing after telling `err` why the run cannot go on.
+std::optional<Discovery> discover_target(const Options& options, const Target& target,
+                                         std::ostream& err) {
+    Discovery found = discover_blocking(target);
+    if (!found.connect_error.empty()) {
+        bool certificate = found.connect_error.find("certificate") != std::string::npos;
+        err << "ehlo-check: " << found.connect_error
+            << (certificate ? "; give --ca-file FILE to trust its CA, or --insecure"
+                            : "; check HOST:PORT (and --tls), or give no target for the demo")
+            << "\n";
+        return std::nullopt;
+    }
+    if (options.starttls && !found.tls_problem.empty()) {
+        bool certificate = found.tls_problem.find("certificate") != std::string::npos;
+        err << "ehlo-check: --starttls: " << found.tls_problem
+            << (certificate ? "; give --ca-file FILE to trust its CA, or --insecure"
+                            : "; leave out --starttls")
+            << "\n";
+        return std::nullopt;
+    }
+    if (!found.problem.empty()) {
+        err << "ehlo-check: discovery: " << found.problem << "; running without EHLO keywords\n";
+    } else if (!found.tls_problem.empty()) {
+        err << "ehlo-check: discovery: STARTTLS: " << found.tls_problem << "\n";
+    }
+    return found;
+}
+
+/// Runs the plan, reporting as results come, and fills the run's record.
+engine::RunResult run_plan(const Options& options, const std::vector<Planned>& plan,
+                           const scenario::Variables& variables, const Target& target,
+                           const Discovery& found, report::Reporter& reporter) {
+    engine::RunResult run;
+    run.target = target.shown;
+    run.tool_version = version_number;
+    run.started_at = utc_now();
+    run.greeting = found.greeting;
+    run.keywords = found.keywords;
+    run.keywords_after_tls = found.keywords_after_tls;
+    Clock::time_point start = Clock::now();
+    reporter.started(static_cast<int>(plan.size()));
+    run.results = run_all(plan, variables, target, make_schedule(options, options.target.empty()),
+                          [&](const engine::ScenarioResult& r) { reporter.scenario_finished(r); });
+    run.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    return run;
+}
+
+/// The client TLS context of `--insecure` and `--ca-file`; nothing after telling `err`.
+std::optional<asio::ssl::context> make_tls(const Options& options, std::ostream& err) {
+    net::ClientTlsOptions tls_options;
+    tls_options.verify = !options.insecure;
+    if (!options.ca_file.empty()) tls_options.ca_file = options.ca_file;
+    try {
+        return net::client_tls_context(tls_options);
+    } catch (const net::TlsSetupError& error) {
+        err << "ehlo-check: " << error.what() << "; check --ca-file\n";
+        return std::nullopt;
+    }
+}
+
+/// Starts the demo server when no target is given; false after telling `err` it cannot.
+bool start_demo_if_asked(const Options& options, const Environment& environment,
+                         std::unique_ptr<DemoServer>& demo, std::ostream& err) {
+    if (!options.target.empty()) return true;
+    try {
+        demo = environment.start_demo();
+        return true;
+    } catch (const std::exception& error) {
+        err << "ehlo-check: cannot start the demo server: " << error.what() << "\n";
+        return false;
+    }
+}
+
+int run_target(const Options& options, const Environment& environment, Prepared& prepared,
+               std::ostream& out, std::ostream& err) {
+    std::optional<asio::ssl::context> tls = make_tls(options, err);
+    std::unique_ptr<DemoServer> demo;
+    if (!tls || !start_demo_if_asked(options, environment, demo, err)) return exit_cannot;
+    bool own = demo != nullptr;
+    std::string address = own ? demo->address() : options.target;
+    std::string rcpt = options.rcpt.empty() && own ? demo->mailbox() : options.rcpt;
+    std::optional<Target> target = make_target(options, address, *tls, err);
+    if (!target) return exit_cannot;
+    std::optional<Discovery> found = discover_target(options, *target, err);
+    if (!found) return exit_cannot;
+    print_discovery(out, address, *found, own);
+
+    Gates gates{target->tls,
+                found->keywords,
+                found->keywords_after_tls,
+                make_variables(options, rcpt),
+                make_schedule(options, own).max_connections,
+                options.no_delivery,
+                own};
+    std::vector<Planned> plan = make_plan(prepared.chosen, gates);
+    try {
+        std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
+        engine::RunResult run =
+            run_plan(options, plan, gates.variables, *target, *found, *reporter);
+        reporter->finished(run);
+        return conclude(options, run, prepared.baseline, err);
+    } catch (const report::ReportError& error) {
+        err << "ehlo-check: " << error.what() << "\n";
+        return exit_cannot;
+    }
+}
+
+}  // namespace
+
+int run_check(const Options& options, const Environment& environment, std::ostream& out,
+              std::ostream& err) {
+    std::optional<Prepared> prepared = prepare(options, environment, err);
+    if (!prepared) return exit_cannot;
+    prepared->chosen = select(prepared->suite.scenarios, make_filter(options));
+    if (options.list) {
+        for (const scenario::Scenario* scenario : prepared->chosen)
+            out << scenario->id << "  " << scenario->title << "\n";
+        return exit_ok;
+    }
+    if (prepared->chosen.empty()) {
+        err << "ehlo-check: no scenario fits --only, --tag and --level; see them with --list\n";
+        return exit_cannot;
+    }
+    return run_target(options, environment, *prepared, out, err);
+}
+
+}  // namespace ehlo::check

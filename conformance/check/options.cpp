@@ -1,0 +1,186 @@
+// Layer: conformance/check. See options.hpp: the command line of ehlo-check.
+#include "check/options.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "net/address.hpp"
+
+namespace ehlo::check {
+
+namespace {
+
+constexpr const char* footer =
+    R"(Without HOST:PORT, ehlo-check starts the reference server in-process on
+127.0.0.1 and checks it (the demo).
+
+Verdicts: PASS, INFO, WARN, FAIL, SKIP (the target lacks what the scenario needs, or an
+option rules it out), ERROR (no verdict: refused connection, time-out, malformed reply).
+
+Exit status: 0 when no scenario gave FAIL or ERROR; 1 when some did (a target that could
+not be checked is no pass); 2 on bad usage or when the run could not start (unreachable
+target, a scenario file with errors, an unreadable baseline). With --baseline FILE, a FAIL
+or ERROR listed there with that verdict does not count.
+
+Politeness: messages are only sent to --rcpt (or to reserved domains such as .invalid);
+scenarios tagged 'slow' run only with --slow; against a target the defaults are --jobs 1,
+--max-connections 4, --rate 10.)";
+
+/// `validator` without its name in --help: the type names say it already.
+CLI::Validator quiet(CLI::Validator validator) {
+    validator.description("");
+    return validator;
+}
+
+CLI::Validator address_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            try {
+                net::parse_host_port(text);
+                return {};
+            } catch (const net::AddressError& error) {
+                return error.what();
+            }
+        },
+        "");
+}
+
+CLI::Validator mailbox_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (is_plain_mailbox(text)) return {};
+            return "'" + text + "' is not a mailbox; write e.g. postmaster@example.test";
+        },
+        "");
+}
+
+CLI::Validator ehlo_name_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (is_ehlo_name(text)) return {};
+            return "'" + text + "' is not a domain; write e.g. client.example.test";
+        },
+        "");
+}
+
+void define_target_options(CLI::App& app, Options& o) {
+    app.add_option("target", o.target, "The server to check; none: the in-process demo")
+        ->type_name("HOST:PORT")
+        ->check(address_check());
+    auto* starttls = app.add_flag("--starttls", o.starttls,
+                                  "Upgrade every connection with STARTTLS (RFC 3207) first");
+    auto* tls = app.add_flag("--tls", o.tls, "Implicit TLS from the first byte (RFC 8314)");
+    starttls->excludes(tls);
+    auto* insecure = app.add_flag("--insecure", o.insecure,
+                                  "Do not verify the server's certificate (still encrypts)");
+    auto* ca = app.add_option("--ca-file", o.ca_file, "Trust the CA certificates in this PEM file")
+                   ->type_name("FILE")
+                   ->check(quiet(CLI::ExistingFile));
+    insecure->excludes(ca);
+    app.add_option("--rcpt", o.rcpt, "The only mailbox messages are sent to ({rcpt})")
+        ->type_name("ADDRESS")
+        ->check(mailbox_check());
+    app.add_option("--from", o.from, "The sender ({from})")
+        ->type_name("ADDRESS")
+        ->check(mailbox_check())
+        ->capture_default_str();
+    app.add_option("--auth", o.auth, "Credentials for AUTH scenarios ({user}, {password})")
+        ->type_name("USER:PASS");
+    app.add_option("--client", o.client, "The name given in EHLO ({client})")
+        ->type_name("DOMAIN")
+        ->check(ehlo_name_check())
+        ->capture_default_str();
+}
+
+void define_selection_options(CLI::App& app, Options& o) {
+    app.add_option("--only", o.only, "Run scenarios whose id fits this glob (repeatable)")
+        ->type_name("PATTERN");
+    app.add_option("--tag", o.tags, "Run scenarios with this tag (repeatable)")->type_name("TAG");
+    app.add_option("--level", o.level, "Run this level and stronger: MUST, SHOULD, MAY or INFO")
+        ->type_name("LEVEL")
+        ->check(quiet(CLI::IsMember({"MUST", "SHOULD", "MAY", "INFO"}, CLI::ignore_case)));
+    app.add_flag("--slow", o.slow, "Also run scenarios tagged 'slow'");
+    app.add_flag("--list", o.list, "Print the chosen scenarios (id and title) and exit");
+    app.add_flag("--no-delivery", o.no_delivery,
+                 "SKIP every scenario that could complete a message (DATA, BDAT)");
+    app.add_option("--scenarios", o.scenarios, "Run the suite in DIR instead of the built-in one")
+        ->type_name("DIR")
+        ->check(quiet(CLI::ExistingDirectory));
+}
+
+void define_run_options(CLI::App& app, Options& o) {
+    app.add_option("--jobs", o.jobs, "Scenarios at once (default 1; the demo 4)")
+        ->type_name("N")
+        ->check(quiet(CLI::Range(std::size_t{1}, std::size_t{256})));
+    app.add_option("--max-connections", o.max_connections, "Connections open at once (default 4)")
+        ->type_name("N")
+        ->check(quiet(CLI::Range(std::size_t{1}, std::size_t{1024})));
+    app.add_option("--rate", o.rate, "New connections per second; 0 for no limit (default 10)")
+        ->type_name("N")
+        ->check(quiet(CLI::Range(0.0, 10000.0)));
+    app.add_option("--timeout", o.timeout, "Seconds for each step: connect, write, one reply")
+        ->type_name("SECONDS")
+        ->check(quiet(CLI::Range(0.001, 3600.0)))
+        ->capture_default_str();
+    app.add_option("--baseline", o.baseline, "Known failures, 'ID VERDICT' lines: not counted")
+        ->type_name("FILE")
+        ->check(quiet(CLI::ExistingFile));
+    app.add_option("--write-baseline", o.write_baseline, "Write this run's FAIL and ERROR lines")
+        ->type_name("FILE");
+    app.add_option("--json", o.json, "Write a JSON report")->type_name("FILE");
+    app.add_option("--junit", o.junit, "Write a JUnit XML report")->type_name("FILE");
+    app.add_option("--html", o.html, "Write an HTML report")->type_name("FILE");
+}
+
+}  // namespace
+
+void define_options(CLI::App& app, Options& options) {
+    app.set_version_flag("--version", version);
+    app.footer(footer);
+    define_target_options(app, options);
+    define_selection_options(app, options);
+    define_run_options(app, options);
+}
+
+void check_options(const Options& o) {
+    if (o.target.empty() && (o.starttls || o.tls || o.insecure || !o.ca_file.empty())) {
+        throw UsageError(
+            "the in-process demo has no TLS: give a target HOST:PORT to use --starttls, --tls, "
+            "--insecure or --ca-file");
+    }
+    if (!o.auth.empty()) {
+        std::size_t colon = o.auth.find(':');
+        if (colon == std::string::npos || colon == 0) {
+            throw UsageError("--auth wants USER:PASS, e.g. --auth alice:secret");
+        }
+    }
+    if (!o.write_baseline.empty() && o.write_baseline == o.baseline) {
+        throw UsageError("--write-baseline would overwrite --baseline; give another file");
+    }
+}
+
+bool is_plain_mailbox(const std::string& text) {
+    std::size_t at = text.rfind('@');
+    if (at == std::string::npos || at == 0 || at + 1 == text.size()) return false;
+    return std::none_of(text.begin(), text.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte <= ' ' || byte == 0x7f || c == '<' || c == '>';
+    });
+}
+
+bool is_ehlo_name(const std::string& text) {
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+        return std::none_of(text.begin() + 1, text.end() - 1, [](char c) {
+            return c == '[' || c == ']' || static_cast<unsigned char>(c) <= ' ';
+        });
+    }
+    if (text.empty() || text.size() > 255 || text.front() == '.' || text.back() == '.') {
+        return false;
+    }
+    if (text.find("..") != std::string::npos) return false;
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+    });
+}
+
+}  // namespace ehlo::check

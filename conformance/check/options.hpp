@@ -1,0 +1,72 @@
+// Layer: conformance/check. The command line of `ehlo-check` (design.md §5): the options as
+// given, their definition for CLI11, and the rules between them that CLI11 cannot say alone.
+// Addresses are `HOST:PORT` or `[IPv6]:PORT` (net/address.hpp); `--rcpt` and `--from` are
+// mailboxes (RFC 5321 §4.1.2), `--client` a domain or address literal for EHLO (§4.1.1.1).
+// What the options do is app.hpp's.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace ehlo::check {
+
+/// The version of ehlo-check, as reports record it.
+inline constexpr const char* version_number = "0.1.0";
+/// What `--version` prints.
+inline constexpr const char* version = "ehlo-check 0.1.0";
+
+/// The command line, as given.
+struct Options {
+    std::string target;  ///< `HOST:PORT`; empty for the in-process demo
+    bool starttls = false;
+    bool tls = false;
+    bool insecure = false;
+    std::string ca_file;
+    std::string rcpt;
+    std::string from = "ehlo-check@example.org";
+    std::string auth;  ///< `USER:PASS`
+    std::string client = "client.ehlo-check.test";
+    std::vector<std::string> only;
+    std::vector<std::string> tags;
+    std::string level;
+    bool slow = false;
+    bool list = false;
+    bool no_delivery = false;
+    std::optional<std::size_t> jobs;
+    std::optional<std::size_t> max_connections;
+    std::optional<double> rate;
+    double timeout = 30;  ///< seconds, for each step
+    std::string scenarios;
+    std::string baseline;
+    std::string write_baseline;
+    std::string json;
+    std::string junit;
+    std::string html;
+};
+
+/// A bad command line: the message names the problem and the fix.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Defines every option on `app`, storing into `options`, with the help text (exit codes
+/// included) in the footer.
+void define_options(CLI::App& app, Options& options);
+
+/// The rules between options; throws UsageError naming the problem and the fix.
+void check_options(const Options& options);
+
+/// Whether `text` is a mailbox `local@domain` that can stand in `<...>` on a command line:
+/// no blanks, no angle brackets, no control characters \rfc{5321,4.1.2}.
+bool is_plain_mailbox(const std::string& text);
+
+/// Whether `text` can follow EHLO: a domain of letters, digits, `-` and dots, or an address
+/// literal in brackets \rfc{5321,4.1.1.1}.
+bool is_ehlo_name(const std::string& text);
+
+}  // namespace ehlo::check

@@ -1,0 +1,130 @@
+"""Helpers of the ehlo-check end-to-end tests: running the binary, writing a suite of
+scenarios into a temporary folder, reading the console's verdicts, and a loopback server whose
+behaviour a test scripts (hostile servers, a small STARTTLS server)."""
+
+import socket
+import subprocess
+import threading
+
+import pytest
+
+from conftest import BIN_DIR
+
+GREETING_AND_QUIT = """title: the greeting, then QUIT
+refs: 5321#4.3.1
+level: MUST
+requires: -
+
+S: 220 *
+C: QUIT
+S: 221
+"""
+
+WRONG_REPLY = """title: expects NOOP to be refused, which no server does
+refs: 5321#4.1.1.9
+level: MUST
+requires: -
+
+S: 220 *
+C: EHLO {client}
+S: 250
+C: NOOP
+S: 500
+"""
+
+SENDS_MESSAGE = """title: one message to {rcpt}
+refs: 5321#4.1.1.4
+level: MUST
+requires: -
+
+S: 220 *
+C: EHLO {client}
+S: 250
+C: MAIL FROM:<{from}>
+S: 250
+C: RCPT TO:<{rcpt}>
+S: 250 | 251
+C: DATA
+S: 354
+C~ Subject: t\\r\\n\\r\\nhello\\r\\n.\\r\\n
+S: 250
+C: QUIT
+S: 221
+"""
+
+NEEDS_CHUNKING = """title: needs CHUNKING
+refs: 3030#2
+level: MUST
+requires: CHUNKING
+
+S: 220 *
+C: QUIT
+S: 221
+"""
+
+
+def run_check(*args, timeout=60):
+    binary = BIN_DIR / "ehlo-check"
+    if not binary.is_file():
+        pytest.fail(f"no ehlo-check in {BIN_DIR}: build it, or set EHLO_BIN_DIR")
+    return subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def verdict_of(stdout, scenario_id):
+    """The verdict the console printed for `scenario_id`, or None."""
+    for line in stdout.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[1].rstrip(":") == scenario_id:
+            return words[0]
+    return None
+
+
+def suite(tmp_path, **files):
+    """A scenarios folder under tmp_path with one file per keyword: name=text."""
+    root = tmp_path / "suite"
+    for name, text in files.items():
+        path = root / "mine" / f"{name}.smtp"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ScriptedServer:
+    """A loopback server that treats every connection with `behave(conn, stop)`."""
+
+    def __init__(self, behave):
+        self.stop = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.behave = behave
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            try:
+                self.behave(conn, self.stop)
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop.set()
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept
+        except OSError:
+            pass
+        self.listener.close()
