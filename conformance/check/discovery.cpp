@@ -37,7 +37,7 @@ asio::awaitable<std::optional<wire::WireReply>> exchange(Link& link, const Targe
                                                          const std::string& command,
                                                          int expected_class, std::string& problem) {
     if (!command.empty()) {
-        std::string error = co_await link.write(command + "\r\n", target);
+        std::string error = (co_await link.write(command + "\r\n", target)).error;
         if (!error.empty()) {
             problem = command + ": " + error;
             co_return std::nullopt;

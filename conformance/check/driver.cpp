@@ -86,7 +86,7 @@ class ScenarioDriver {
         }
         std::string ehlo = "EHLO " + target_.client_name;
         for (const std::string& command : {ehlo, std::string("STARTTLS")}) {
-            std::string error = co_await link.write(command + "\r\n", target_);
+            std::string error = (co_await link.write(command + "\r\n", target_)).error;
             if (!error.empty()) co_return "--starttls: " + command + ": " + error;
             engine::Received reply = co_await link.read_reply(target_.timeout);
             if (reply.kind != engine::Received::Kind::reply || reply.reply.code / 100 != 2) {
@@ -104,11 +104,13 @@ class ScenarioDriver {
             run_.failed("connection " + std::to_string(write.connection) + " is not open", now());
             co_return;
         }
-        std::string error = co_await connection->link.write(write.bytes, target_);
-        if (!error.empty()) {
-            run_.failed(error, now());
-        } else {
+        Link::WriteOutcome outcome = co_await connection->link.write(write.bytes, target_);
+        if (outcome.error.empty()) {
             run_.written(now());
+        } else if (outcome.peer_closed) {
+            run_.write_cut_short(outcome.error, now());  // what it sent first is still read
+        } else {
+            run_.failed(outcome.error, now());
         }
     }
 

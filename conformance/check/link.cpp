@@ -49,10 +49,10 @@ asio::awaitable<std::string> Link::start_tls(const Target& target) {
     co_return std::string{};
 }
 
-asio::awaitable<std::string> Link::write(std::string_view bytes, const Target& target) {
+asio::awaitable<Link::WriteOutcome> Link::write(std::string_view bytes, const Target& target) {
     net::IoResult written = co_await connection_.write(bytes, target.timeout);
-    if (!written.ok()) co_return why_failed("write", written);
-    co_return std::string{};
+    if (written.ok()) co_return WriteOutcome{};
+    co_return WriteOutcome{why_failed("write", written), written.closed_by_peer()};
 }
 
 std::optional<engine::Received> Link::parse_pending() {

@@ -60,8 +60,14 @@ class Link {
     /// dropped and named in the answer. Empty on success, else why it failed.
     asio::awaitable<std::string> start_tls(const Target& target);
 
-    /// Writes `bytes` within the target's timeout; empty on success, else why it failed.
-    asio::awaitable<std::string> write(std::string_view bytes, const Target& target);
+    /// What a write came to: `error` is empty on success, else why it failed; `peer_closed`
+    /// says the failure was the server closing or resetting the connection.
+    struct WriteOutcome {
+        std::string error;
+        bool peer_closed = false;
+    };
+    /// Writes `bytes` within the target's timeout.
+    asio::awaitable<WriteOutcome> write(std::string_view bytes, const Target& target);
 
     /// Reads one whole reply within `timeout`, counted from now for the whole reply, not per
     /// byte. A close between replies is `closed`, a close inside one is `malformed`.

@@ -82,6 +82,13 @@ void ScenarioRun::written(Millis now) {
     if (!std::holds_alternative<scenario::Expect>(steps_[pc_].action)) complete_step();
 }
 
+void ScenarioRun::write_cut_short(std::string why, Millis now) {
+    if (!answering(Waiting::write, now)) return;
+    note(connection_of(request_), "write cut short (" + why + "): the server has closed",
+         step_line());
+    if (!std::holds_alternative<scenario::Expect>(steps_[pc_].action)) complete_step();
+}
+
 void ScenarioRun::waited(Millis now) {
     if (answering(Waiting::sleep, now)) complete_step();
 }

@@ -100,6 +100,11 @@ class ScenarioRun {
     void connected(Millis now);
     /// Answers `WriteBytes`: every byte was written.
     void written(Millis now);
+    /// Answers `WriteBytes`: the server closed (or reset) the connection before every byte
+    /// was written. The run goes on as after a write: the next `S:` reads what the server sent
+    /// before it closed, or its close, and judges that. So a server that answers and hangs up
+    /// is judged the same whether its close reaches the client during a write or after it.
+    void write_cut_short(std::string why, Millis now);
     /// Answers `ReadReply`: a reply, the server closing, a time-out, or malformed bytes.
     void received(const Received& received, Millis now);
     /// Answers `Sleep`.

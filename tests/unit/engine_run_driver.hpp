@@ -53,10 +53,12 @@ inline const scenario::Variables variables{
     {"client", "client.example"}, {"from", "a@example.test"}, {"rcpt", "b@example.test"}};
 
 // Plays the driver: answers reads from `replies` (a time-out once they run out), fails the
-// requests named in `failures` (once each), and writes down every request as text.
+// requests named in `failures` and cuts short the writes named in `cut_short` (once each),
+// and writes down every request as text.
 struct Driver {
     std::deque<Received> replies;
     std::map<std::string, std::string> failures;
+    std::map<std::string, std::string> cut_short;  // writes the server's close cuts short
     std::vector<std::string> trace;
     Millis now{0};
 
@@ -88,6 +90,12 @@ struct Driver {
             const std::string why = failure->second;
             failures.erase(failure);
             return run.failed(why, now);
+        }
+        const auto cut = cut_short.find(trace.back());
+        if (cut != cut_short.end()) {
+            const std::string why = cut->second;
+            cut_short.erase(cut);
+            return run.write_cut_short(why, now);
         }
         if (std::holds_alternative<engine::OpenConnection>(request) ||
             std::holds_alternative<engine::Handshake>(request)) {

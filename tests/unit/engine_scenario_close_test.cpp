@@ -240,3 +240,25 @@ TEST_CASE("a second connection refused ends the run, and the first is closed", "
     CHECK(r.decisive_line == 8);
     CHECK(d.trace == Lines{"open 1", "read 1", "open 2", "close 1", "finished"});
 }
+
+TEST_CASE("a write cut short by the server's close goes on to read what it sent", "[engine][run]") {
+    // The server answered the line, then hung up while the client was still writing: the
+    // reply is judged, not lost to an ERROR.
+    Driver d;
+    d.replies = {reply(220, {}), reply(500, {"Line too long"}), Received::closed()};
+    d.cut_short = {{"write 1 NOOP xxxx\r\n", "write: connection reset by peer"}};
+    auto r = d.run(parse("S: 220\nC: NOOP xxxx\nS: 500 | <close> => FAIL\nS: <close>\n"));
+    CHECK(r.verdict == Verdict::pass);
+    CHECK(d.trace ==
+          Lines{"open 1", "read 1", "write 1 NOOP xxxx\r\n", "read 1", "read 1", "finished"});
+    CHECK(log_of(r)[3] ==
+          "1 * write cut short (write: connection reset by peer): the server has closed");
+
+    // A server that closed with no reply is judged by the next S: as a close.
+    Driver c;
+    c.replies = {reply(220, {}), Received::closed()};
+    c.cut_short = {{"write 1 NOOP xxxx\r\n", "write: broken pipe"}};
+    r = c.run(parse("S: 220\nC: NOOP xxxx\nS: 500\n"));
+    CHECK(r.verdict == Verdict::fail);
+    CHECK(r.decisive_line == 8);
+}
