@@ -143,9 +143,10 @@ class Postfix(Target):
 
     label = "postfix (durable queue)"
 
-    def __init__(self, workdir):
-        super().__init__(workdir)
-        self.peer = peers.Postfix(workdir, delivery="discard")
+    def __init__(self, workdir, tls_cert=None, tls_key=None):
+        super().__init__(workdir)  # with a certificate, smtpd offers STARTTLS (tls_cost)
+        self.peer = peers.Postfix(workdir, delivery="discard", tls_cert=tls_cert,
+                                  tls_key=tls_key)
 
     def start(self):
         start_peer(self.peer)

@@ -31,6 +31,8 @@ class MaildirHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         domain = address.rpartition("@")[2].lower()
+        if "@" not in address and domain == "postmaster":  # RFC 5321 §4.5.1: <Postmaster>
+            domain = self.domain
         if domain != self.domain:
             return "550 5.7.1 Relaying denied: not a local domain"
         envelope.rcpt_tos.append(address)

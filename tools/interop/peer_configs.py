@@ -2,7 +2,9 @@
 configuration, OpenSMTPD's smtpd.conf and the mounts of its private namespace.
 
 Each accepts mail for one domain from anyone on the loopback, refuses to relay elsewhere, does
-no DNS, and has no client that could send mail off the machine.
+no DNS, and has no client that could send mail off the machine. The one exception is asked for:
+with relay_to=(host, port, domain), Postfix and Exim also accept mail for that domain and relay
+it to host:port (a server on the loopback) over STARTTLS, and nowhere else.
 """
 
 POSTFIX_MAIN_CF = """\
@@ -62,7 +64,8 @@ smtpd_tls_cert_file = {cert}
 smtpd_tls_key_file = {key}
 """
 
-# Only the services these set-ups use; none runs chrooted, and there is no smtp client at all.
+# Only the services these set-ups use; none runs chrooted, and there is no smtp client at all
+# (relay_to adds one, below).
 POSTFIX_MASTER_CF = """\
 127.0.0.1:{port} inet n - n - - smtpd
 pickup    unix  n - n 60 1 pickup
@@ -87,15 +90,38 @@ postlog   unix-dgram n - n - 1 postlogd
 """
 
 
-def postfix_main_cf(workdir, domain, delivery, cert=None, key=None):
+# relay_to=(host, port, domain): mail for that domain goes to host:port, and only over TLS
+# (encrypt: TLS is required, the certificate is not verified; a test server's is self-signed).
+POSTFIX_RELAY = """\
+relay_domains = {relay_domain}
+transport_maps = inline:{{ {relay_domain}=smtp:[{host}]:{port} }}
+smtp_tls_security_level = encrypt
+smtp_tls_loglevel = 1
+"""
+
+# The smtp client that relay_to needs, and only then. It logs its whole dialogue with the
+# relay host (debug_peer_list), so the log shows which commands it pipelined.
+POSTFIX_SMTP_CLIENT = """\
+smtp      unix  - - n -  - smtp -o debug_peer_list={host}
+"""
+
+
+def postfix_main_cf(workdir, domain, delivery, cert=None, key=None, relay_to=None):
     text = POSTFIX_MAIN_CF + {"maildir": POSTFIX_MAILDIR, "discard": POSTFIX_DISCARD}[delivery]
     if cert:
         text += POSTFIX_TLS.format(cert=cert, key=key)
-    return text.format(workdir=workdir, domain=domain)
+    text = text.format(workdir=workdir, domain=domain)
+    if relay_to:
+        host, port, relay_domain = relay_to
+        text += POSTFIX_RELAY.format(host=host, port=port, relay_domain=relay_domain)
+    return text
 
 
-def postfix_master_cf(port):
-    return POSTFIX_MASTER_CF.format(port=port)
+def postfix_master_cf(port, relay_to=None):
+    text = POSTFIX_MASTER_CF.format(port=port)
+    if relay_to:
+        text += POSTFIX_SMTP_CLIENT.format(host=relay_to[0])
+    return text
 
 
 EXIM_CONF = """\
@@ -105,7 +131,8 @@ spool_directory = {workdir}/spool
 log_file_path = {workdir}/log/%slog
 keep_environment =
 primary_hostname = mx.{domain}
-domainlist local_domains = {domain}
+domainlist local_domains = {domain} : mx.{domain}
+domainlist relay_to_domains = {relay_domain}
 local_interfaces = 127.0.0.1
 host_lookup =
 rfc1413_hosts =
@@ -118,9 +145,11 @@ acl_smtp_rcpt = check_rcpt
 begin acl
 check_rcpt:
   accept domains = +local_domains
+  accept domains = +relay_to_domains
   deny message = 5.7.1 relay not permitted
 
 begin routers
+{relay_router}
 to_maildir:
   driver = accept
   domains = +local_domains
@@ -136,7 +165,7 @@ maildir:
   delivery_date_add
   envelope_to_add
   return_path_add
-"""
+{relay_transport}"""
 
 EXIM_TLS = """\
 tls_advertise_hosts = *
@@ -145,16 +174,50 @@ tls_privatekey = {key}
 """
 
 
-def exim_conf(exim, workdir, domain, tls):
+# relay_to=(host, port, domain): a router that sends that domain's mail to host:port, by a
+# transport that must use TLS (not verified: a test server's certificate is self-signed).
+# The log lines of a delivery then show TLS (X=), PIPELINING (L) and CHUNKING (K).
+EXIM_RELAY_MAIN = """\
+log_selector = +pipelining +tls_cipher +smtp_protocol_error
+"""
+
+EXIM_RELAY_ROUTER = """\
+to_relay_host:
+  driver = manualroute
+  domains = +relay_to_domains
+  route_list = * {host}
+  self = send
+  transport = relay_smtp
+"""
+
+EXIM_RELAY_TRANSPORT = """\
+
+relay_smtp:
+  driver = smtp
+  port = {port}
+  allow_localhost
+  hosts_require_tls = *
+  tls_verify_certificates =
+"""
+
+
+def exim_conf(exim, workdir, domain, tls, relay_to=None):
     """tls: {} for none, or {"cert": path, "key": path} readable by Debian-exim."""
     tls_lines = EXIM_TLS.format(**tls) if tls else "tls_advertise_hosts =\n"
-    return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines)
+    relay = {"relay_domain": "", "relay_router": "", "relay_transport": ""}
+    if relay_to:
+        host, port, relay_domain = relay_to
+        tls_lines += EXIM_RELAY_MAIN
+        relay = {"relay_domain": relay_domain,
+                 "relay_router": EXIM_RELAY_ROUTER.format(host=host),
+                 "relay_transport": EXIM_RELAY_TRANSPORT.format(port=port)}
+    return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines, **relay)
 
 
 OPENSMTPD_CONF = """\
 # A private OpenSMTPD test peer: an MX for {domain} on the loopback, one Maildir (uid 65534).
-table domains {{ "{domain}" }}
-table recipients {{ "@{domain}" = "nobody" }}
+table domains {{ "{domain}", "mx.{domain}" }}
+table recipients {{ "@{domain}" = "nobody", "@mx.{domain}" = "nobody" }}
 listen on 127.0.0.1 port {port} hostname mx.{domain}
 action "deliver" maildir "{workdir}/maildir" virtual <recipients>
 match from any for domain <domains> action "deliver"

@@ -6,7 +6,9 @@ takes the one given), writes all its state (configuration, queue, log, Maildir) 
 folder, waits for its 220 greeting and returns itself with `.port`; `.stop()` stops it by its
 PID or its own stop command; `.delivered()` lists the messages it delivered. Each one accepts
 mail for one domain (`example.test`) from any sender and refuses to relay elsewhere, like an MX
-(smtp-sink excepted: it accepts everything and keeps only a copy).
+(smtp-sink excepted: it accepts everything and keeps only a copy). Postfix and Exim can also
+be made relays: `relay_to=(host, port, domain)` has them accept mail for that domain too and
+pass it on to host:port over STARTTLS (required), so a server under test gets an MTA as client.
 
 Postfix and smtp-sink come from the installed `postfix` package; Exim and OpenSMTPD from the
 .debs that tools/setup unpacks into build/peers/root (they conflict with Postfix as packages);
@@ -130,10 +132,11 @@ class Peer:
     name = ""
     needs_root = True
     supports_tls = True
+    supports_relay = False
     accepts = "mail for *@{domain} from anyone; relaying refused"
 
     def __init__(self, workdir=None, port=None, domain=DOMAIN, tls_cert=None, tls_key=None,
-                 keep=False):
+                 keep=False, relay_to=None):
         self.own_workdir = workdir is None
         self.workdir = Path(workdir) if workdir else None
         self.requested_port = port
@@ -141,6 +144,7 @@ class Peer:
         self.domain = domain
         self.tls_cert, self.tls_key = tls_cert, tls_key
         self.keep = keep
+        self.relay_to = relay_to  # (host, port, domain): relay that domain there, over TLS
         self.process = None
         self.maildir = None
 
@@ -151,6 +155,8 @@ class Peer:
         self._check_can_run()
         if self.tls_cert and not self.supports_tls:
             raise PeerError(f"{self.name}: no STARTTLS in this set-up (see docs/interop.md)")
+        if self.relay_to and not self.supports_relay:
+            raise PeerError(f"{self.name}: cannot relay in this set-up (Postfix and Exim can)")
         if self.workdir is None:
             self.workdir = Path(tempfile.mkdtemp(prefix=f"ehlo-peer-{self.name}-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -188,12 +194,14 @@ class Peer:
             time.sleep(0.1)
         return self.delivered()
 
-    def log(self):
-        """What the peer logged (for a failing test's report)."""
+    def log(self, limit=6000):
+        """What the peer logged (for a failing test's report): the last `limit` characters of
+        each log file, or all of them with limit=None."""
         parts = []
         for path in self._log_files():
             try:
-                parts.append(f"--- {path.name}\n" + path.read_text(errors="replace")[-6000:])
+                text = path.read_text(errors="replace")
+                parts.append(f"--- {path.name}\n" + (text[-limit:] if limit else text))
             except OSError:
                 pass
         return "\n".join(parts)
@@ -283,6 +291,7 @@ class Postfix(Peer):
     """
 
     name = "postfix"
+    supports_relay = True
 
     def __init__(self, *args, delivery="maildir", **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,8 +309,10 @@ class Postfix(Peer):
         if self.delivery == "maildir":
             self._new_maildir(NOBODY)
         (self.conf / "main.cf").write_text(peer_configs.postfix_main_cf(
-            self.workdir, self.domain, self.delivery, self.tls_cert, self.tls_key))
-        (self.conf / "master.cf").write_text(peer_configs.postfix_master_cf(self.port))
+            self.workdir, self.domain, self.delivery, self.tls_cert, self.tls_key,
+            self.relay_to))
+        (self.conf / "master.cf").write_text(peer_configs.postfix_master_cf(self.port,
+                                                                            self.relay_to))
         self.master_pid_file = queue / "pid" / "master.pid"
         result = subprocess.run([POSTFIX, "-c", str(self.conf), "start"], capture_output=True,
                                 text=True, timeout=60)
@@ -391,6 +402,7 @@ class Exim(Peer):
     """
 
     name = "exim"
+    supports_relay = True
 
     def _launch(self):
         exim = self._private_program("usr/sbin/exim4")
@@ -403,7 +415,8 @@ class Exim(Peer):
             tls = {"cert": self._copy_for("Debian-exim", self.tls_cert, "cert.pem"),
                    "key": self._copy_for("Debian-exim", self.tls_key, "key.pem")}
         conf = self.workdir / "exim.conf"
-        conf.write_text(peer_configs.exim_conf(exim, self.workdir, self.domain, tls))
+        conf.write_text(peer_configs.exim_conf(exim, self.workdir, self.domain, tls,
+                                               self.relay_to))
         conf.chmod(0o644)
         self._popen([str(exim), "-C", str(conf), "-bdf", "-oX", str(self.port)])
 
