@@ -3,16 +3,22 @@
 // are those of RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts), the
 // names of the extensions --disable may switch off (server/extensions.hpp), and the TLS
 // options: a certificate turns STARTTLS on (RFC 3207), --smtps adds an implicit TLS port
-// (RFC 8314 §3), --require-tls refuses mail before TLS (RFC 3207 §4). Every SMTP rule lives
-// in reference/server, every byte of I/O and the TLS settings in reference/net.
+// (RFC 8314 §3), --require-tls refuses mail before TLS (RFC 3207 §4); and the AUTH options
+// (RFC 4954): the users and tokens files, secrets in clear, a submission port that requires
+// AUTH (RFC 6409 §4.3), and --hash-password to enrol a user. Every SMTP rule lives in
+// reference/server, every byte of I/O and the TLS settings in reference/net.
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +30,8 @@
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
 #include "protocol/address.hpp"
+#include "sasl/credentials.hpp"
+#include "server/auth.hpp"
 #include "server/extensions.hpp"
 #include "server/policy.hpp"
 #include "server/store_maildir.hpp"
@@ -42,6 +50,12 @@ struct Settings {
     std::string tls_cert;
     std::string tls_key;
     bool require_tls = false;
+    std::string users;
+    std::string tokens;
+    bool allow_plaintext_auth = false;
+    std::string submission;
+    std::string hash_password;
+    bool with_cram_md5 = false;
     std::string hostname = "localhost";
     std::vector<std::string> domains;
     std::string maildir;
@@ -105,7 +119,7 @@ CLI::Validator extension_check() {
             return "'" + text +
                    "' is not an extension this server offers; name one of "
                    "PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS, "
-                   "STARTTLS";
+                   "STARTTLS, AUTH";
         },
         "");
 }
@@ -122,6 +136,29 @@ void define_tls_options(CLI::App& app, Settings& s) {
         ->check(address_check());
     app.add_flag("--require-tls", s.require_tls,
                  "Answer 530 to mail commands until the client has started TLS (RFC 3207)");
+}
+
+/// The AUTH options (docs/auth.md): the credential files, secrets in clear, the submission
+/// port, and the enrolment of a user.
+void define_auth_options(CLI::App& app, Settings& s) {
+    app.add_option("--users", s.users,
+                   "Users file for AUTH PLAIN, LOGIN, CRAM-MD5 and SCRAM-SHA-256 (RFC 4954)")
+        ->type_name("FILE");
+    app.add_option("--tokens", s.tokens, "Bearer tokens for AUTH OAUTHBEARER: 'user token' lines")
+        ->type_name("FILE");
+    app.add_flag("--allow-plaintext-auth", s.allow_plaintext_auth,
+                 "Offer PLAIN, LOGIN and OAUTHBEARER without TLS too (for tests on loopback)");
+    app.add_option("--submission", s.submission,
+                   "Also listen here for message submission (RFC 6409): MAIL needs AUTH first")
+        ->type_name("HOST:PORT")
+        ->check(address_check());
+    auto* hash = app.add_option("--hash-password", s.hash_password,
+                                "Print a users-file line for USER, the password read from "
+                                "stdin, and exit")
+                     ->type_name("USER");
+    app.add_flag("--with-cram-md5", s.with_cram_md5,
+                 "With --hash-password: also store a CRAM-MD5 secret (as good as the password)")
+        ->needs(hash);
 }
 
 void define_options(CLI::App& app, Settings& s) {
@@ -156,7 +193,7 @@ void define_options(CLI::App& app, Settings& s) {
         ->capture_default_str();
     app.add_option("--disable", s.disabled,
                    "Do not offer an extension: PIPELINING, SIZE, 8BITMIME, "
-                   "ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS or STARTTLS (repeatable)")
+                   "ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS, STARTTLS or AUTH (repeatable)")
         ->type_name("EXT")
         ->check(extension_check());
     app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
@@ -178,6 +215,7 @@ void define_options(CLI::App& app, Settings& s) {
         ->check(positive_check());
     app.add_flag("--trace", s.trace, "Print the dialogue with the RFC section of each step");
     define_tls_options(app, s);
+    define_auth_options(app, s);
 }
 
 bool disabled(const Settings& s, server::Extension extension) {
@@ -213,6 +251,12 @@ void check_settings(const Settings& s) {
         throw UsageError("--maildir needs at least one --domain to accept mail for");
     }
     check_tls_settings(s);
+    if (!s.submission.empty() && s.users.empty() && s.tokens.empty()) {
+        throw UsageError("--submission requires AUTH: add --users FILE or --tokens FILE");
+    }
+    if (!s.submission.empty() && disabled(s, server::Extension::auth)) {
+        throw UsageError("--submission requires AUTH: drop --disable AUTH");
+    }
     if (s.max_recipients < 100) {
         // RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients.
         throw UsageError("--max-recipients must be at least 100 (RFC 5321 §4.5.3.1.8)");
@@ -239,6 +283,37 @@ void add_alias(server::Policy& policy, const std::string& text) {
     policy.aliases[old_box.to_string()] = new_path.value->mailbox.to_string();
 }
 
+/// The whole of a file named by `option`, or a UsageError that names it.
+std::string read_file(const std::string& path, const std::string& option) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("cannot read " + option + " " + path + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// A users or tokens file with a bad line is refused as a whole, naming the first bad line.
+template <typename File>
+File checked(File file, const std::string& path, const std::string& option) {
+    if (file.errors.empty()) return file;
+    const sasl::FileError& first = file.errors.front();
+    throw UsageError(option + " " + path + ":" + std::to_string(first.line) + ": " + first.message);
+}
+
+/// The AUTH settings: the stores read once at start, and secrets in clear only if asked.
+void add_auth(server::Policy& policy, const Settings& s) {
+    if (!s.users.empty()) {
+        auto file = checked(sasl::parse_users(read_file(s.users, "--users")), s.users, "--users");
+        policy.auth.users = std::make_shared<const sasl::Credentials>(std::move(file.users));
+    }
+    if (!s.tokens.empty()) {
+        auto file =
+            checked(sasl::parse_tokens(read_file(s.tokens, "--tokens")), s.tokens, "--tokens");
+        policy.auth.tokens = std::make_shared<const sasl::Tokens>(std::move(file.tokens));
+    }
+    policy.auth.allow_plaintext = s.allow_plaintext_auth;
+}
+
 server::Policy make_policy(const Settings& s) {
     server::Policy policy;
     policy.hostname = s.hostname;
@@ -254,9 +329,24 @@ server::Policy make_policy(const Settings& s) {
     for (const std::string& name : s.disabled)
         policy.extensions.erase(*server::extension_by_name(name));
     policy.require_tls = s.require_tls;
+    add_auth(policy, s);
     policy.timeouts.command = std::chrono::seconds(s.timeout_command);
     policy.timeouts.data_block = std::chrono::seconds(s.timeout_data);
     return policy;
+}
+
+/// --hash-password USER: the password is the first line of stdin, without its line end.
+int hash_password(const Settings& s) {
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    try {
+        std::cout << server::hash_password_line(s.hash_password, password, s.with_cram_md5)
+                  << std::endl;
+    } catch (const std::runtime_error& error) {
+        throw UsageError(std::string("--hash-password: ") + error.what());
+    }
+    return 0;
 }
 
 std::unique_ptr<server::Store> make_store(const Settings& s) {
@@ -295,12 +385,19 @@ int serve(const Settings& s) {
     options.threads = s.threads;
     options.max_connections = s.max_connections;
     options.trace = s.trace;
-    net::Listener listener(options, policy, *store, tls ? &*tls : nullptr);
+    // The submission port: the same server, but MAIL waits for AUTH (RFC 6409 §4.3).
+    server::Policy submission_policy = policy;
+    submission_policy.auth.required = true;
+    if (!s.submission.empty()) options.submission = net::parse_host_port(s.submission);
+    net::Listener listener(options, policy, *store, tls ? &*tls : nullptr, &submission_policy);
     listener.bind();
     // One line per listener, the SMTP port first.
     std::cout << "listening on " << listener.address() << std::endl;
     if (auto smtps = listener.smtps_address()) {
         std::cout << "listening on " << *smtps << " (implicit TLS)" << std::endl;
+    }
+    if (auto submission = listener.submission_address()) {
+        std::cout << "listening on " << *submission << " (submission)" << std::endl;
     }
     listener.run();
     // Stopped cleanly. A further SIGTERM or SIGINT arriving while the process tears down
@@ -328,6 +425,7 @@ int main(int argc, char** argv) {
     define_options(app, settings);
     try {
         app.parse(argc, argv);
+        if (!settings.hash_password.empty()) return hash_password(settings);
         check_settings(settings);
     } catch (const CLI::ParseError& error) {
         if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {

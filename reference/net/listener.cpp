@@ -59,7 +59,7 @@ unsigned worker_count(unsigned asked) {
 }  // namespace
 
 Listener::Listener(ListenerOptions options, const server::Policy& policy, server::Store& store,
-                   asio::ssl::context* tls)
+                   asio::ssl::context* tls, const server::Policy* submission_policy)
     : options_(std::move(options)),
       policy_(policy),
       tracer_(std::cout),
@@ -70,12 +70,19 @@ Listener::Listener(ListenerOptions options, const server::Policy& policy, server
     for (unsigned i = 0; i < worker_count(options_.threads); ++i) {
         workers_.push_back(std::make_unique<Worker>());
     }
-    ports_.push_back(
-        std::make_unique<Port>(Port{options_.listen, false, tcp::acceptor(accept_context_)}));
+    ports_.push_back(std::make_unique<Port>(
+        Port{options_.listen, false, tcp::acceptor(accept_context_), &context_}));
     if (options_.smtps) {
         if (!tls) throw std::logic_error("an implicit TLS port needs a TLS context");
-        ports_.push_back(
-            std::make_unique<Port>(Port{*options_.smtps, true, tcp::acceptor(accept_context_)}));
+        ports_.push_back(std::make_unique<Port>(
+            Port{*options_.smtps, true, tcp::acceptor(accept_context_), &context_}));
+    }
+    if (options_.submission) {
+        if (!submission_policy) throw std::logic_error("a submission port needs its policy");
+        submission_context_.emplace(
+            SessionContext{*submission_policy, store, blocking_, context_.tracer, tls});
+        ports_.push_back(std::make_unique<Port>(Port{
+            *options_.submission, false, tcp::acceptor(accept_context_), &*submission_context_}));
     }
 }
 
@@ -125,6 +132,16 @@ std::optional<std::string> Listener::smtps_address() const {
     return std::nullopt;
 }
 
+std::optional<std::string> Listener::submission_address() const {
+    if (!submission_context_) return std::nullopt;
+    for (const auto& port : ports_) {
+        if (port->context == &*submission_context_) {
+            return format_endpoint(port->acceptor.local_endpoint());
+        }
+    }
+    return std::nullopt;
+}
+
 void Listener::run() {
     for (auto& worker : workers_) {
         worker->thread = std::thread([w = worker.get()] { w->context.run(); });
@@ -153,11 +170,12 @@ asio::awaitable<void> Listener::accept_loop(Port& port) {
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
             continue;
         }
-        admit(worker, std::move(socket), port.implicit_tls);
+        admit(worker, std::move(socket), port);
     }
 }
 
-void Listener::admit(Worker& worker, tcp::socket socket, bool implicit_tls) {
+void Listener::admit(Worker& worker, tcp::socket socket, const Port& port) {
+    const bool implicit_tls = port.implicit_tls;
     std::error_code error;
     tcp::endpoint remote = socket.remote_endpoint(error);
     if (error) return;  // the client is already gone
@@ -173,14 +191,14 @@ void Listener::admit(Worker& worker, tcp::socket socket, bool implicit_tls) {
         return;
     }
     ++live_;
-    asio::co_spawn(worker.context, serve(worker, std::move(socket), std::move(peer), implicit_tls),
+    asio::co_spawn(worker.context, serve(worker, std::move(socket), std::move(peer), port),
                    asio::detached);
 }
 
 asio::awaitable<void> Listener::serve(Worker& worker, tcp::socket socket, server::Peer peer,
-                                      bool implicit_tls) {
-    SessionDriver session(std::move(socket), std::move(peer), context_, worker.buffer,
-                          implicit_tls);
+                                      const Port& port) {
+    SessionDriver session(std::move(socket), std::move(peer), *port.context, worker.buffer,
+                          port.implicit_tls);
     worker.sessions.insert(&session);
     if (worker.stopping) session.request_stop();
     co_await session.run();

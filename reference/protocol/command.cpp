@@ -1,6 +1,6 @@
 // Layer: protocol (sans-I/O). One command line (its CRLF already removed by wire/) to a typed
 // Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2, and
-// STARTTLS of RFC 3207 §4.
+// STARTTLS of RFC 3207 §4 and AUTH of RFC 4954 §4 (its arguments read by auth_syntax.cpp).
 // Paths are read by address.cpp; whether a command is allowed now, and what the reply is, is
 // the server's business (its transition table and reply table).
 //
@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/auth_syntax.hpp"
 #include "protocol/command.hpp"
 #include "protocol/grammar.hpp"
 
@@ -39,7 +40,7 @@ using grammar::Scanner;
 // Indexed by Verb; the last entry stands for Verb::unknown.
 constexpr std::array<std::string_view, verb_count> verb_names = {
     "EHLO", "HELO", "MAIL", "RCPT", "DATA",     "RSET", "NOOP",
-    "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "?"};
+    "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH", "?"};
 
 static_assert(static_cast<int>(Verb::unknown) == verb_count - 1);
 
@@ -200,6 +201,15 @@ ParsedCommand parse_string(Verb verb, Arguments args, bool required) {
     return accept(verb, T{std::string(args.value_or(""))});
 }
 
+// auth-command = "AUTH" SP sasl-mech [SP initial-response] (RFC 4954 §4, §8); the base64 of
+// the initial response is judged by the SASL layer, not here.
+ParsedCommand parse_auth(Arguments args) {
+    auto arguments = args ? parse_auth_arguments(*args) : std::nullopt;
+    if (!arguments) return reject(Verb::auth, SyntaxError::bad_arguments);
+    return accept(Verb::auth,
+                  Auth{std::move(arguments->mechanism), std::move(arguments->initial_response)});
+}
+
 }  // namespace
 
 std::string_view verb_name(Verb verb) {
@@ -243,6 +253,8 @@ ParsedCommand parse_command(std::string_view line, CommandOptions options) {
             return parse_string<Expn>(verb, args, true);
         case Verb::starttls:
             return parse_bare<StartTls>(verb, args);
+        case Verb::auth:
+            return parse_auth(args);
         case Verb::unknown:
             break;
     }

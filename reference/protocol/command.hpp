@@ -1,7 +1,7 @@
 // Layer: protocol (sans-I/O). Typed SMTP commands from one command line, after the command
-// syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4), and STARTTLS of
-// RFC 3207 §4. It says what a line means, never whether it is allowed now: that is the
-// server's transition table.
+// syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4), STARTTLS of
+// RFC 3207 §4 and AUTH of RFC 4954 §4. It says what a line means, never whether it is allowed now:
+// that is the server's transition table.
 //
 // UTF-8 (RFC 6531): whether a transaction may use UTF-8 addresses depends on the SMTPUTF8
 // parameter of its MAIL (RFC 6531 §3.4), which only the server knows across commands. So the
@@ -12,6 +12,7 @@
 // in a transaction whose MAIL had no SMTPUTF8 parameter.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -35,9 +36,10 @@ enum class Verb {
     expn,
     help,
     starttls,
+    auth,
     unknown
 };
-inline constexpr int verb_count = 13;
+inline constexpr int verb_count = 14;
 
 /// The verb's name as sent ("EHLO"), or "?" for unknown.
 std::string_view verb_name(Verb verb);
@@ -90,8 +92,14 @@ struct Help {
 /// STARTTLS: upgrade the connection to TLS; it takes no parameters \rfc{3207,4}.
 struct StartTls {};
 
+/// AUTH: begin a SASL exchange with a mechanism and an optional initial response \rfc{4954,4}.
+struct Auth {
+    std::string mechanism;                        ///< as sent; compare without regard to case
+    std::optional<std::string> initial_response;  ///< undecoded: base64, or "=" for empty
+};
+
 using Command =
-    std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help, StartTls>;
+    std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help, StartTls, Auth>;
 
 /// Why a line with a known verb did not parse.
 enum class SyntaxError {

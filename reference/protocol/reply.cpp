@@ -1,7 +1,7 @@
 // Layer: protocol (sans-I/O). The reply table: every reply the reference server sends, with
 // its code (RFC 5321 §4.2.2-4.2.3), enhanced code (RFC 3463), default text, and the section
 // that makes it the right answer (RFC 5321 unless the section names another RFC, as for
-// STARTTLS, SMTPUTF8 and LIMITS). Choosing *when* to send which reply is the server's job.
+// STARTTLS, AUTH, SMTPUTF8 and LIMITS). Choosing *when* to send which reply is the server's job.
 #include "protocol/reply.hpp"
 
 #include <cassert>
@@ -27,9 +27,11 @@ const std::vector<ReplySpec> table = {
     {recipient_ok,           250, "2.1.5", "Recipient OK",                            "5321#4.1.1.3"},
     {recipient_forwarded,    251, "2.1.5", "User not local; will forward",            "5321#3.4"},
     {message_accepted,       250, "2.0.0", "Message accepted for delivery",           "5321#4.1.1.4"},
+    {auth_succeeded,         235, "2.7.0", "Authentication successful",               "4954#6"},
     {cannot_verify,          252, "2.5.0", "Cannot verify the user, but will accept mail for local domains", "5321#7.3"},
     {cannot_expand,          252, "2.5.0", "Cannot expand: this server keeps no mailing lists", "5321#7.3"},
     {start_mail_input,       354, "",      "End data with <CR><LF>.<CR><LF>",         "5321#4.1.1.4"},
+    {auth_challenge,         334, "",      "(the challenge, in base64)",              "4954#4"},
     {shutting_down,          421, "4.3.2", "Service shutting down, closing transmission channel", "5321#3.8"},
     {too_many_connections,   421, "4.3.2", "Too many connections, try again later",   "5321#3.1"},
     {timed_out,              421, "4.4.2", "Timeout waiting for the client, closing", "5321#4.5.3.2.7"},
@@ -37,11 +39,13 @@ const std::vector<ReplySpec> table = {
     {too_many_recipients,    452, "4.5.3", "Too many recipients",                     "5321#4.5.3.1.10"},
     {too_many_transactions,  451, "4.5.0", "Too many transactions in this session; reconnect to send more", "9422#4.1"},
     {tls_not_available,      454, "4.7.0", "TLS not available",                       "3207#4"},
+    {auth_temporary,         454, "4.7.0", "Temporary authentication failure",        "4954#6"},
     {unknown_command,        500, "5.5.1", "Command unrecognized",                    "5321#4.2.4"},
     {line_too_long,          500, "5.5.2", "Line too long",                           "5321#4.5.3.1.4"},
     {bare_cr,                500, "5.5.2", "Bare CR in command line: CR may only come before LF", "5321#2.3.8"},
     {bare_lf,                500, "5.5.2", "Bare LF: command lines end with CRLF",    "5321#4.1.1.4"},
     {nul_octet,              500, "5.5.2", "NUL octet in command line",               "5321#2.3.8"},
+    {auth_line_too_long,     500, "5.5.6", "Authentication exchange line is too long", "4954#4"},
     {bad_arguments,          501, "5.5.4", "Syntax error in parameters or arguments", "5321#4.1.1"},
     {bad_domain,             501, "5.5.4", "Syntax error: a domain or address literal is required", "5321#4.1.1.1"},
     {bad_sender_syntax,      501, "5.1.7", "Syntax error in the reverse-path",        "5321#4.1.2"},
@@ -53,6 +57,11 @@ const std::vector<ReplySpec> table = {
     {bad_sender_utf8,        501, "5.1.7", "Syntax error: the reverse-path is not well-formed UTF-8", "6531#3.3"},
     {bad_recipient_utf8,     501, "5.1.3", "Syntax error: the forward-path is not well-formed UTF-8", "6531#3.3"},
     {starttls_syntax,        501, "5.5.4", "Syntax error: STARTTLS takes no parameters", "3207#4"},
+    {auth_syntax,            501, "5.5.4", "Syntax error: AUTH mechanism [initial-response]", "4954#4"},
+    {auth_malformed,         501, "5.5.2", "Malformed authentication response",       "4954#4"},
+    {auth_bad_base64,        501, "5.5.2", "Cannot decode base64 response",           "4954#4"},
+    {auth_cancelled,         501, "5.0.0", "Authentication cancelled",                "4954#4"},
+    {auth_unexpected_initial, 501, "5.7.0", "This mechanism takes no initial response", "4954#4"},
     {not_implemented,        502, "5.5.1", "Command not implemented",                 "5321#4.2.4"},
     {need_greeting,          503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first", "5321#4.1.4"},
     {need_mail,              503, "5.5.1", "Bad sequence of commands: send MAIL first", "5321#4.1.1.3"},
@@ -60,8 +69,16 @@ const std::vector<ReplySpec> table = {
     {starttls_needs_ehlo,    503, "5.5.1", "Bad sequence of commands: send EHLO before STARTTLS", "5321#4.1.1.1"},
     {starttls_in_mail,       503, "5.5.1", "Bad sequence of commands: end the mail transaction (RSET) before STARTTLS", "3207#4.2"},
     {tls_already_active,     503, "5.5.1", "Bad sequence of commands: TLS is already active", "3207#4.2"},
+    {auth_needs_ehlo,        503, "5.5.1", "Bad sequence of commands: send EHLO before AUTH", "5321#4.1.1.1"},
+    {auth_in_mail,           503, "5.5.1", "Bad sequence of commands: AUTH is not permitted during a mail transaction", "4954#4"},
+    {auth_already_done,      503, "5.5.1", "Bad sequence of commands: already authenticated", "4954#4"},
     {help_topic_unknown,     504, "5.5.4", "No help for that topic",                  "5321#4.1.1.8"},
+    {auth_unknown_mechanism, 504, "5.5.4", "Unrecognized authentication mechanism",   "4954#4"},
     {need_starttls,          530, "5.7.0", "Must issue a STARTTLS command first",     "3207#4"},
+    {auth_required,          530, "5.7.0", "Authentication required",                 "4954#6"},
+    {auth_too_weak,          534, "5.7.9", "Authentication mechanism is too weak",    "4954#6"},
+    {auth_invalid,           535, "5.7.8", "Authentication credentials invalid",      "4954#6"},
+    {auth_encryption_required, 538, "5.7.11", "Encryption required for requested authentication mechanism", "4954#6"},
     {relay_denied,           550, "5.7.1", "Relaying denied: not a local domain",     "5321#3.6.2"},
     {sender_not_ascii,       550, "5.6.7", "Non-ASCII sender address not permitted without SMTPUTF8", "6531#3.5"},
     {non_ascii_address,      553, "5.6.7", "Non-ASCII recipient address not permitted without SMTPUTF8", "6531#3.5"},

@@ -1,7 +1,8 @@
 // Layer: protocol (sans-I/O). Every reply the reference server can send, in one table:
 // RFC 5321 §4.2 (reply codes), §4.2.2-4.2.3 (their meaning), §4.3.2 (which command may get
 // which reply), the enhanced status codes of RFC 3463 / RFC 2034, and the replies of the
-// extensions STARTTLS (RFC 3207 §4), SMTPUTF8 (RFC 6531 §3.5) and LIMITS (RFC 9422).
+// extensions STARTTLS (RFC 3207 §4), AUTH (RFC 4954 §4, §6), SMTPUTF8 (RFC 6531 §3.5) and LIMITS
+// (RFC 9422).
 #pragma once
 
 #include <string>
@@ -28,9 +29,11 @@ enum class ReplyId {
     recipient_ok,         // 250 (RCPT)
     recipient_forwarded,  // 251
     message_accepted,     // 250 (end of data)
+    auth_succeeded,       // 235 (AUTH, RFC 4954)
     cannot_verify,        // 252 (VRFY)
     cannot_expand,        // 252 (EXPN)
     start_mail_input,     // 354
+    auth_challenge,       // 334 (AUTH challenge: base64 only, RFC 4954)
     // 4xx: transient
     shutting_down,          // 421
     too_many_connections,   // 421
@@ -39,41 +42,56 @@ enum class ReplyId {
     too_many_recipients,    // 452
     too_many_transactions,  // 451 (past MAILMAX, RFC 9422)
     tls_not_available,      // 454 (STARTTLS not offered, RFC 3207)
+    auth_temporary,         // 454 (AUTH, RFC 4954)
     // 5xx: permanent
-    unknown_command,       // 500
-    line_too_long,         // 500
-    bare_cr,               // 500
-    bare_lf,               // 500
-    nul_octet,             // 500
-    bad_arguments,         // 501
-    bad_domain,            // 501 (EHLO/HELO)
-    bad_sender_syntax,     // 501
-    bad_recipient_syntax,  // 501
-    bad_address_literal,   // 501
-    local_part_too_long,   // 501
-    domain_too_long,       // 501
-    path_too_long,         // 501
-    bad_sender_utf8,       // 501 (ill-formed UTF-8, RFC 6531)
-    bad_recipient_utf8,    // 501 (ill-formed UTF-8, RFC 6531)
-    starttls_syntax,       // 501 (STARTTLS with parameters, RFC 3207)
-    not_implemented,       // 502 (EXPN)
-    need_greeting,         // 503
-    need_mail,             // 503
-    nested_mail,           // 503
-    starttls_needs_ehlo,   // 503 (STARTTLS after HELO)
-    starttls_in_mail,      // 503 (STARTTLS inside a mail transaction)
-    tls_already_active,    // 503 (a second STARTTLS, RFC 3207)
-    help_topic_unknown,    // 504
-    need_starttls,         // 530 (--require-tls, RFC 3207)
-    relay_denied,          // 550
-    sender_not_ascii,      // 550 (MAIL, RFC 6531)
-    non_ascii_address,     // 553 (RCPT, RFC 6531)
-    user_not_local,        // 551
-    message_too_big,       // 552
-    no_valid_recipients,   // 554
-    data_bare_line_end,    // 554
-    data_line_too_long,    // 554
-    parameter_unknown,     // 555
+    unknown_command,           // 500
+    line_too_long,             // 500
+    bare_cr,                   // 500
+    bare_lf,                   // 500
+    nul_octet,                 // 500
+    auth_line_too_long,        // 500 (AUTH response over 12288 octets)
+    bad_arguments,             // 501
+    bad_domain,                // 501 (EHLO/HELO)
+    bad_sender_syntax,         // 501
+    bad_recipient_syntax,      // 501
+    bad_address_literal,       // 501
+    local_part_too_long,       // 501
+    domain_too_long,           // 501
+    path_too_long,             // 501
+    bad_sender_utf8,           // 501 (ill-formed UTF-8, RFC 6531)
+    bad_recipient_utf8,        // 501 (ill-formed UTF-8, RFC 6531)
+    starttls_syntax,           // 501 (STARTTLS with parameters, RFC 3207)
+    auth_syntax,               // 501 (AUTH arguments)
+    auth_malformed,            // 501 (AUTH response)
+    auth_bad_base64,           // 501 (AUTH response)
+    auth_cancelled,            // 501 (AUTH cancelled with *)
+    auth_unexpected_initial,   // 501 (AUTH initial response)
+    not_implemented,           // 502 (EXPN)
+    need_greeting,             // 503
+    need_mail,                 // 503
+    nested_mail,               // 503
+    starttls_needs_ehlo,       // 503 (STARTTLS after HELO)
+    starttls_in_mail,          // 503 (STARTTLS inside a mail transaction)
+    tls_already_active,        // 503 (a second STARTTLS, RFC 3207)
+    auth_needs_ehlo,           // 503 (AUTH after HELO)
+    auth_in_mail,              // 503 (AUTH inside a mail transaction)
+    auth_already_done,         // 503 (a second AUTH)
+    help_topic_unknown,        // 504
+    auth_unknown_mechanism,    // 504 (AUTH)
+    need_starttls,             // 530 (--require-tls, RFC 3207)
+    auth_required,             // 530 (submission: MAIL before AUTH)
+    auth_too_weak,             // 534 (AUTH)
+    auth_invalid,              // 535 (AUTH)
+    auth_encryption_required,  // 538 (AUTH without TLS)
+    relay_denied,              // 550
+    sender_not_ascii,          // 550 (MAIL, RFC 6531)
+    non_ascii_address,         // 553 (RCPT, RFC 6531)
+    user_not_local,            // 551
+    message_too_big,           // 552
+    no_valid_recipients,       // 554
+    data_bare_line_end,        // 554
+    data_line_too_long,        // 554
+    parameter_unknown,         // 555
 };
 
 /// A reply as a value: code, enhanced code (RFC 3463) and lines, plus the section that

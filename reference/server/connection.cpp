@@ -2,9 +2,12 @@
 // by wire::LineReader (commands) and wire::DataReader (message data, RFC 5321 §4.1.1.4),
 // the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
 // when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
-// STARTTLS and the handshake (RFC 3207 §4.2), and the annotated trace.
+// STARTTLS and the handshake (RFC 3207 §4.2), the continuation lines of an AUTH exchange
+// (RFC 4954 §4: up to 12288 octets, read by a line reader of their own, and a `334 ` that
+// keeps its space), and the annotated trace, which never shows a credential.
 #include "server/connection.hpp"
 
+#include "sasl/base64.hpp"
 #include "server/extensions.hpp"
 
 namespace ehlo::server {
@@ -38,9 +41,29 @@ std::string_view verb_section(std::string_view line) {
             return "5321#4.1.1.10";
         case protocol::Verb::starttls:
             return "3207#4";
+        case protocol::Verb::auth:
+            return "4954#4";
         default:
             return "5321#4.2.4";
     }
+}
+
+/// A command line as the trace shows it: an AUTH initial response carries credentials, so
+/// only its length is shown.
+std::string trace_text(const std::string& line) {
+    protocol::ParsedCommand parsed = protocol::parse_command(line);
+    if (parsed.verb != protocol::Verb::auth || !parsed.ok()) return line;
+    const auto& auth = std::get<protocol::Auth>(parsed.command);
+    if (!auth.initial_response) return line;
+    return "AUTH " + auth.mechanism +
+           " <initial response: " + std::to_string(auth.initial_response->size()) + " octets>";
+}
+
+/// The longest command line the reader takes: 512 octets, and 500 more while AUTH is offered,
+/// for a MAIL with AUTH= (RFC 4954 §3); step() holds the other verbs to the 512.
+std::size_t command_line_limit(const Policy& policy) {
+    const bool auth = policy.offers(Extension::auth) && policy.auth.enabled();
+    return policy.limits.command_line + (auth ? 500 : 0);
 }
 
 /// How the trace shows a faulty line, and the section the fault breaks.
@@ -61,8 +84,9 @@ TraceLine fault_trace(wire::LineEvent fault) {
 
 Connection::Connection(const Policy& policy, Peer peer, bool trace)
     : policy_(policy),
-      lines_(policy.limits.command_line),
+      lines_(command_line_limit(policy)),
       data_(policy.limits.text_line),
+      responses_(sasl::max_response_line + 2),
       trace_(trace) {
     session_.peer = std::move(peer);
 }
@@ -80,6 +104,8 @@ Output Connection::receive(std::string_view& input, Clock::time_point now) {
             discard_before_tls(input, out);
         } else if (session_.state == State::data) {
             receive_data(input, out);
+        } else if (session_.state == State::authenticating) {
+            receive_response(input, out);
         } else {
             receive_line(input, now, out);
         }
@@ -91,11 +117,35 @@ void Connection::receive_line(std::string_view& input, Clock::time_point now, Ou
     wire::LineEvent found = lines_.next(input);
     if (found == wire::LineEvent::need_more) return;
     if (found == wire::LineEvent::line) {
-        if (trace_) out.trace.push_back({'C', lines_.line(), verb_section(lines_.line())});
+        if (trace_) {
+            out.trace.push_back({'C', trace_text(lines_.line()), verb_section(lines_.line())});
+        }
         apply(event::CommandLine{lines_.line(), now}, out);
         return;
     }
     if (trace_) out.trace.push_back(fault_trace(found));
+    apply(event::LineFault{found}, out);
+}
+
+/// A response line of an AUTH exchange: up to 12288 octets with its CRLF, longer ones dropped
+/// as they arrive and reported once they end \rfc{4954,4}.
+void Connection::receive_response(std::string_view& input, Output& out) {
+    wire::LineEvent found = responses_.next(input);
+    if (found == wire::LineEvent::need_more) return;
+    if (found == wire::LineEvent::line) {
+        if (trace_) {
+            std::string summary =
+                "<AUTH response: " + std::to_string(responses_.line().size()) + " octets>";
+            out.trace.push_back({'C', std::move(summary), "4954#4"});
+        }
+        apply(event::AuthResponse{responses_.line()}, out);
+        return;
+    }
+    if (trace_) {
+        TraceLine line = fault_trace(found);
+        if (found == wire::LineEvent::too_long) line.section = "4954#4";
+        out.trace.push_back(std::move(line));
+    }
     apply(event::LineFault{found}, out);
 }
 
@@ -128,8 +178,9 @@ void Connection::discard_before_tls(std::string_view& input, Output& out) {
 Output Connection::tls_started() {
     Output out;
     // Nothing from before the handshake may survive it, not even half a line.
-    lines_ = wire::LineReader(policy_.limits.command_line);
+    lines_ = wire::LineReader(command_line_limit(policy_));
     data_ = wire::DataReader(policy_.limits.text_line);
+    responses_ = wire::LineReader(sasl::max_response_line + 2);
     apply(event::TlsStarted{}, out);
     return out;
 }
@@ -160,16 +211,23 @@ Output Connection::refuse() {
 }
 
 bool Connection::idle() const {
-    return session_.state != State::data && !lines_.mid_line() && !awaiting_commit_;
+    return session_.state != State::data && !lines_.mid_line() && !responses_.mid_line() &&
+           !awaiting_commit_;
 }
 
 void Connection::apply(Event event, Output& out) {
     Outcome outcome = step(session_, std::move(event), policy_);
     if (outcome.reply) {
-        // Enhanced codes only for a client that greeted with EHLO, and only while
-        // ENHANCEDSTATUSCODES is offered (RFC 2034 §3).
-        wire::WireReply reply = outcome.reply->to_wire(enhanced_codes(session_, policy_));
-        out.replies += wire::format_reply(reply);
+        // Enhanced codes whenever ENHANCEDSTATUSCODES is offered, whether the client said
+        // EHLO or HELO (RFC 2034 §4).
+        wire::WireReply reply = outcome.reply->to_wire(enhanced_codes(policy_));
+        // A challenge is "334" SP and the base64, even when that is empty (RFC 4954 §4, §8),
+        // where a reply line with no text would end after its code.
+        if (outcome.reply->id == protocol::ReplyId::auth_challenge) {
+            out.replies += "334 " + reply.lines.front() + "\r\n";
+        } else {
+            out.replies += wire::format_reply(reply);
+        }
         if (trace_) {
             for (std::size_t i = 0; i < reply.lines.size(); ++i) {
                 char separator = i + 1 < reply.lines.size() ? '-' : ' ';

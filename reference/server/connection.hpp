@@ -65,6 +65,7 @@ class Connection {
   private:
     void receive_line(std::string_view& input, Clock::time_point now, Output& out);
     void receive_data(std::string_view& input, Output& out);
+    void receive_response(std::string_view& input, Output& out);
     void discard_before_tls(std::string_view& input, Output& out);
     void apply(Event event, Output& out);
 
@@ -72,6 +73,7 @@ class Connection {
     Session session_;
     wire::LineReader lines_;
     wire::DataReader data_;
+    wire::LineReader responses_;  ///< the lines of an AUTH exchange \rfc{4954,4}
     bool trace_;
     bool awaiting_commit_ = false;
 };

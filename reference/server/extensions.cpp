@@ -1,6 +1,7 @@
 // Layer: server (sans-I/O). The ESMTP extensions: EHLO keywords after RFC 5321 §4.1.1.1,
 // the MAIL parameters SIZE (RFC 1870 §6), BODY (RFC 6152 §2) and SMTPUTF8 (RFC 6531 §3.4),
-// the MAILMAX session limit of LIMITS (RFC 9422), STARTTLS's keyword (RFC 3207 §4, §4.2) and
+// the MAILMAX session limit of LIMITS (RFC 9422), STARTTLS's keyword (RFC 3207 §4, §4.2),
+// AUTH's keyword and MAIL parameter (RFC 4954 §3, §5; the rules in auth.cpp) and
 // the `with` keyword of Received: (RFC 3848, RFC 6531 §3.7.3). RCPT's own UTF-8 rule is in
 // verbs_transaction.cpp.
 #include "server/extensions.hpp"
@@ -48,6 +49,13 @@ std::optional<Reply> check_smtputf8(const protocol::Parameter& p) {
     return std::nullopt;
 }
 
+/// AUTH=<mailbox or "<>"> in xtext (RFC 4954 §5): taken from any client, checked, and then
+/// dropped, as a server that trusts no client to vouch for the submitter does.
+std::optional<Reply> check_auth(const protocol::Parameter& p, const Policy& policy) {
+    if (p.has_value && accepts_auth_parameter(policy.auth, p.value)) return std::nullopt;
+    return make_reply(ReplyId::bad_arguments);
+}
+
 /// One parameter: known only if its extension is offered, else 555 (RFC 5321 §4.1.1.11).
 std::optional<Reply> check_parameter(const protocol::Parameter& p, const Policy& policy) {
     if (same_word(p.keyword, "SIZE") && policy.offers(Extension::size)) {
@@ -58,6 +66,9 @@ std::optional<Reply> check_parameter(const protocol::Parameter& p, const Policy&
     }
     if (same_word(p.keyword, "SMTPUTF8") && policy.offers(Extension::smtputf8)) {
         return check_smtputf8(p);
+    }
+    if (same_word(p.keyword, "AUTH") && policy.offers(Extension::auth) && policy.auth.enabled()) {
+        return check_auth(p, policy);
     }
     return make_reply(ReplyId::parameter_unknown);
 }
@@ -78,6 +89,8 @@ std::string_view extension_name(Extension extension) {
             return "SMTPUTF8";
         case Extension::starttls:
             return "STARTTLS";
+        case Extension::auth:
+            return "AUTH";
         default:
             return "LIMITS";
     }
@@ -96,6 +109,12 @@ std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& sess
         if (!policy.offers(extension)) continue;
         // Never announce STARTTLS over TLS (RFC 3207 §4.2).
         if (extension == Extension::starttls && session.tls) continue;
+        // AUTH names the mechanisms offered now, which depend on TLS (RFC 4954 §3, §4);
+        // with none to offer, no keyword.
+        if (extension == Extension::auth) {
+            if (auto keyword = auth_keyword(policy.auth, session.tls)) keywords.push_back(*keyword);
+            continue;
+        }
         std::string keyword(extension_name(extension));
         // SIZE announces the limit (RFC 1870 §4); LIMITS its limits (RFC 9422 §3), of which
         // this server has RCPTMAX (recipients per transaction) and MAILMAX (per session).
@@ -110,8 +129,8 @@ std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& sess
     return keywords;
 }
 
-bool enhanced_codes(const Session& session, const Policy& policy) {
-    return session.extended && policy.offers(Extension::enhancedstatuscodes);
+bool enhanced_codes(const Policy& policy) {
+    return policy.offers(Extension::enhancedstatuscodes);
 }
 
 std::optional<Reply> check_mail_extensions(const Session& session, const Policy& policy,
@@ -141,9 +160,16 @@ std::string_view with_protocol(const Session& session) {
     // SMTP after HELO, ESMTP after EHLO (RFC 3848), UTF8SMTP for a transaction with SMTPUTF8
     // (RFC 6531 §3.7.3 and its registry of §4.3). Over TLS, ESMTPS (RFC 3848 §2) and
     // UTF8SMTPS (RFC 6531 §4.3); the registry has no TLS name for a HELO session.
+    // After a successful AUTH an A is added: ESMTPA, ESMTPSA (RFC 3848 §2, RFC 4954 §7),
+    // UTF8SMTPA, UTF8SMTPSA (RFC 6531 §4.3). AUTH needs EHLO, so SMTP never gets one.
     if (!session.extended) return "SMTP";
-    if (session.envelope.smtputf8) return session.tls ? "UTF8SMTPS" : "UTF8SMTP";
-    return session.tls ? "ESMTPS" : "ESMTP";
+    const bool tls = session.tls, auth = session.auth.authenticated();
+    if (session.envelope.smtputf8) {
+        if (auth) return tls ? "UTF8SMTPSA" : "UTF8SMTPA";
+        return tls ? "UTF8SMTPS" : "UTF8SMTP";
+    }
+    if (auth) return tls ? "ESMTPSA" : "ESMTPA";
+    return tls ? "ESMTPS" : "ESMTP";
 }
 
 }  // namespace ehlo::server

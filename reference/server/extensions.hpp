@@ -19,11 +19,11 @@
 namespace ehlo::server {
 
 /// Every extension, in the order EHLO announces them.
-inline constexpr std::array<Extension, 7> all_extensions{
+inline constexpr std::array<Extension, 8> all_extensions{
     Extension::pipelining,   Extension::size,
     Extension::eightbitmime, Extension::enhancedstatuscodes,
     Extension::smtputf8,     Extension::limits,
-    Extension::starttls};
+    Extension::starttls,     Extension::auth};
 
 /// The EHLO keyword of an extension, e.g. "8BITMIME".
 std::string_view extension_name(Extension extension);
@@ -35,9 +35,10 @@ std::optional<Extension> extension_by_name(std::string_view name);
 /// \rfc{5321,4.1.1.1}: STARTTLS only while the session is not yet over TLS \rfc{3207,4.2}.
 std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& session);
 
-/// Whether replies carry enhanced status codes: only after EHLO, and only while the server
-/// offers ENHANCEDSTATUSCODES \rfc{2034,3}.
-bool enhanced_codes(const Session& session, const Policy& policy);
+/// Whether replies carry enhanced status codes: whenever the server offers
+/// ENHANCEDSTATUSCODES, after HELO as after EHLO \rfc{2034,4}. The greeting and the replies
+/// to EHLO and HELO have none (their rows in the reply table carry no code).
+bool enhanced_codes(const Policy& policy);
 
 /// Checks a MAIL command against the session limit \rfc{9422,4.1}, its parameters against the
 /// extensions offered \rfc{5321,4.1.1.11}, and a UTF-8 path against the SMTPUTF8 parameter

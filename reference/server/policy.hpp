@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). What one server instance accepts: its name and domains, the
 // size limits of RFC 5321 §4.5.3.1 (and the session limit of RFC 9422), the timeouts of
-// §4.5.3.2 and the ESMTP extensions it offers, and whether it demands TLS (RFC 3207 §4). Filled in
-// from the command line by apps/ehlo-server.cpp; read-only while the server runs.
+// §4.5.3.2 and the ESMTP extensions it offers, whether it demands TLS (RFC 3207 §4), and its
+// AUTH settings (RFC 4954, server/auth.hpp). Filled in from the command line by
+// apps/ehlo-server.cpp; read-only while the server runs.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "server/auth.hpp"
 
 namespace ehlo::server {
 
@@ -34,6 +37,7 @@ enum class Extension {
     smtputf8,             ///< RFC 6531
     limits,               ///< RFC 9422
     starttls,             ///< RFC 3207; offered only by a server that has a certificate
+    auth,                 ///< RFC 4954; announced only while a mechanism can be offered
 };
 
 /// Server-side timeouts \rfc{5321,4.5.3.2}. The RFC names client timeouts for each step
@@ -66,10 +70,14 @@ struct Policy {
     /// STARTTLS is not in the default set: it is added when a certificate is configured.
     std::set<Extension> extensions{Extension::pipelining,   Extension::size,
                                    Extension::eightbitmime, Extension::enhancedstatuscodes,
-                                   Extension::smtputf8,     Extension::limits};
+                                   Extension::smtputf8,     Extension::limits,
+                                   Extension::auth};
     /// Before TLS, refuse every command but EHLO, HELO, NOOP, RSET, QUIT and STARTTLS with
     /// 530 \rfc{3207,4}; needs STARTTLS offered (or only implicit TLS ports).
     bool require_tls = false;
+    /// The users and tokens AUTH checks against, whether it allows secrets in clear, and
+    /// whether MAIL must wait for it (a submission listener) \rfc{4954,4} \rfc{6409,4.3}.
+    AuthSettings auth;
 
     bool offers(Extension extension) const { return extensions.count(extension) != 0; }
 };

@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). The data of one connection (Session) and of one mail
 // transaction (Envelope), RFC 5321 §3.3: a transaction is MAIL, one or more RCPT, DATA;
 // RSET, EHLO/HELO and the end of DATA clear it (§4.1.1.5, §4.1.4); the TLS handshake after
-// STARTTLS clears everything the client said before it (RFC 3207 §4.2).
+// STARTTLS clears everything the client said before it (RFC 3207 §4.2), an AUTH identity
+// included; a successful AUTH lasts for the rest of the session (RFC 4954 §4).
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "protocol/address.hpp"
+#include "server/auth.hpp"
 #include "server/state.hpp"
 
 namespace ehlo::server {
@@ -39,6 +41,8 @@ struct Session {
     /// The connection runs over TLS: after STARTTLS's handshake \rfc{3207,4.2}, or from the
     /// start on an implicit TLS port \rfc{8314,3}.
     bool tls = false;
+    /// The authenticated identity, and the exchange in progress \rfc{4954,4}.
+    AuthState auth;
     std::uint64_t transactions = 0;   ///< messages begun, for unique message ids
     std::uint64_t mail_commands = 0;  ///< MAIL commands accepted, against MAILMAX \rfc{9422,4.1}
     Envelope envelope;

@@ -18,6 +18,8 @@ std::string_view state_name(State state) {
             return "data";
         case State::starting_tls:
             return "starting_tls";
+        case State::authenticating:
+            return "authenticating";
         case State::closed:
             return "closed";
     }

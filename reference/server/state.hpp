@@ -20,9 +20,12 @@ enum class State {
     /// STARTTLS answered 220: nothing is read as a command until the TLS handshake is done,
     /// which leads back to `connected` \rfc{3207,4.2}
     starting_tls,
+    /// AUTH answered 334: the next line is the client's response, not a command; the end of
+    /// the exchange leads back to `greeted` \rfc{4954,4}
+    authenticating,
     closed,  ///< QUIT answered, or the connection is being dropped
 };
-inline constexpr int state_count = 7;
+inline constexpr int state_count = 8;
 
 std::string_view state_name(State state);
 
@@ -33,8 +36,10 @@ enum class Rule {
     need_mail,       ///< 503: MAIL first \rfc{5321,4.1.1.3}
     nested_mail,     ///< 503: a transaction is already open \rfc{5321,4.1.1.2}
     need_recipient,  ///< 554/503: no accepted recipient yet \rfc{5321,3.3}
-    in_transaction,  ///< 503: STARTTLS would silently drop the open transaction \rfc{3207,4.2}
-    not_a_command,   ///< in the data or closed state, lines are not commands
+    /// 503: STARTTLS would silently drop the open transaction \rfc{3207,4.2}; AUTH is not
+    /// permitted in one \rfc{4954,4}
+    in_transaction,
+    not_a_command,  ///< in the data or closed state, lines are not commands
 };
 
 /// One cell of the table: the rule, and the state a successful command leads to.
@@ -55,14 +60,16 @@ constexpr Transition no(Rule rule, State stay) {
 }
 
 // Column order follows protocol::Verb:
-// EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, unknown.
+// EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, AUTH, unknown.
 // NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (§4.1.4); EHLO/HELO
 // may come again and then clear any transaction (§4.1.4); RSET ends a transaction (§4.1.1.5).
 // STARTTLS is an extension, so it needs the greeting (RFC 5321 §4.1.1.1); inside a
 // transaction it is refused, since the reset after the handshake would drop the transaction
-// without a word (RFC 3207 §4.2).
+// without a word (RFC 3207 §4.2). AUTH needs the greeting too, and is refused inside a
+// transaction (RFC 4954 §4); when it answers with a challenge, its apply leads on to
+// `authenticating` instead of the `greeted` of the table.
 constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, State reset,
-                  Transition starttls) {
+                  Transition starttls, Transition auth) {
     return {ok(State::greeted),
             ok(State::greeted),
             mail,
@@ -75,6 +82,7 @@ constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, St
             ok(s),
             ok(s),
             starttls,
+            auth,
             ok(s)};
 }
 constexpr Row inert_row(State s) {
@@ -90,19 +98,23 @@ inline constexpr std::array<detail::Row, state_count> transitions = {
     detail::row(State::connected, detail::no(Rule::need_greeting, State::connected),
                 detail::no(Rule::need_greeting, State::connected),
                 detail::no(Rule::need_greeting, State::connected), State::connected,
+                detail::no(Rule::need_greeting, State::connected),
                 detail::no(Rule::need_greeting, State::connected)),
     detail::row(State::greeted, detail::ok(State::mail),
                 detail::no(Rule::need_mail, State::greeted),
                 detail::no(Rule::need_mail, State::greeted), State::greeted,
-                detail::ok(State::starting_tls)),
+                detail::ok(State::starting_tls), detail::ok(State::greeted)),
     detail::row(State::mail, detail::no(Rule::nested_mail, State::mail),
                 detail::ok(State::recipients), detail::no(Rule::need_recipient, State::mail),
-                State::greeted, detail::no(Rule::in_transaction, State::mail)),
+                State::greeted, detail::no(Rule::in_transaction, State::mail),
+                detail::no(Rule::in_transaction, State::mail)),
     detail::row(State::recipients, detail::no(Rule::nested_mail, State::recipients),
                 detail::ok(State::recipients), detail::ok(State::data), State::greeted,
+                detail::no(Rule::in_transaction, State::recipients),
                 detail::no(Rule::in_transaction, State::recipients)),
     detail::inert_row(State::data),
     detail::inert_row(State::starting_tls),
+    detail::inert_row(State::authenticating),
     detail::inert_row(State::closed),
 };
 

@@ -1,8 +1,9 @@
 // Layer: server (sans-I/O). The step function: one event in, reply and actions out.
 // A command goes through the transition table of state.hpp (RFC 5321 §4.1.4, §4.3.2), then
 // its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp); a server that demands
-// TLS refuses commands before all that (RFC 3207 §4). Message data, faults of the line
-// framing, timeouts, shutdown and the end of the TLS handshake are handled here too.
+// TLS refuses commands before all that (RFC 3207 §4), and a submission listener a MAIL before
+// AUTH (RFC 6409 §4.3). Message data, the lines of an AUTH exchange (RFC 4954 §4), faults of
+// the line framing, timeouts, shutdown and the end of the TLS handshake are handled here too.
 #include "server/step.hpp"
 
 #include <array>
@@ -40,7 +41,7 @@ bool is_obsolete_verb(std::string_view line) {
 }
 
 /// The reply for a command the transition table does not allow now.
-Reply sequence_reply(Rule rule) {
+Reply sequence_reply(Rule rule, Verb verb) {
     switch (rule) {
         case Rule::need_greeting:
             return make_reply(ReplyId::need_greeting);
@@ -52,7 +53,8 @@ Reply sequence_reply(Rule rule) {
         case Rule::need_recipient:
             return make_reply(ReplyId::no_valid_recipients);
         case Rule::in_transaction:
-            return make_reply(ReplyId::starttls_in_mail);
+            return make_reply(verb == Verb::auth ? ReplyId::auth_in_mail
+                                                 : ReplyId::starttls_in_mail);
         default:
             return make_reply(ReplyId::unknown_command);
     }
@@ -91,6 +93,7 @@ Reply syntax_reply(const protocol::ParsedCommand& parsed) {
         return address_reply(parsed.address_error, parsed.verb);
     }
     if (parsed.verb == Verb::starttls) return make_reply(ReplyId::starttls_syntax);
+    if (parsed.verb == Verb::auth) return make_reply(ReplyId::auth_syntax);
     if (parsed.verb == Verb::ehlo || parsed.verb == Verb::helo) {
         return make_reply(ReplyId::bad_domain);
     }
@@ -102,6 +105,11 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
     // the verb's check \rfc{6531,3.4}.
     protocol::CommandOptions options{.allow_utf8 = policy.offers(Extension::smtputf8)};
     protocol::ParsedCommand parsed = protocol::parse_command(line.line, options);
+    // Only MAIL may use the 500 extra octets the line reader allows for AUTH= while AUTH is
+    // offered (RFC 4954 §3); every other line keeps the limit of RFC 5321 §4.5.3.1.4.
+    if (line.line.size() + 2 > policy.limits.command_line && parsed.verb != Verb::mail) {
+        return answer(session, make_reply(ReplyId::line_too_long));
+    }
     if (parsed.verb == Verb::unknown) {
         // 500 for what we do not know, 502 for what we know but do not do \rfc{5321,4.2.4}.
         bool obsolete = is_obsolete_verb(line.line);
@@ -113,7 +121,13 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
         return answer(session, *refusal);
     }
     Transition transition = server::transition(session.state, parsed.verb);
-    if (transition.rule != Rule::allowed) return answer(session, sequence_reply(transition.rule));
+    if (transition.rule != Rule::allowed) {
+        return answer(session, sequence_reply(transition.rule, parsed.verb));
+    }
+    // A submission listener takes no mail before AUTH \rfc{6409,4.3}.
+    if (auto refusal = verbs::require_auth(session, policy, parsed.verb)) {
+        return answer(session, *refusal);
+    }
     if (!parsed.ok()) return answer(session, syntax_reply(parsed));
 
     verbs::Context ctx{session, policy, line.now, parsed.has_utf8};
@@ -121,7 +135,7 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
         [&](const auto& command) {
             if (auto refusal = verbs::check(ctx, command)) return answer(session, *refusal);
             verbs::Applied applied = verbs::apply(ctx, command);
-            session.state = transition.next;
+            session.state = applied.next.value_or(transition.next);
             return answer(session, std::move(applied.reply), std::move(applied.actions));
         },
         parsed.command);
@@ -203,8 +217,14 @@ Outcome step(Session& session, Event event, const Policy& policy) {
                 return Outcome{std::nullopt, session.state, {}};
             } else if constexpr (std::is_same_v<E, event::CommandLine>) {
                 return on_command(session, e, policy);
+            } else if constexpr (std::is_same_v<E, event::AuthResponse>) {
+                return answer(session, verbs::auth_response(session, e.line));
             } else if constexpr (std::is_same_v<E, event::LineFault>) {
-                return answer(session, fault_reply(e.fault));
+                if (session.state != State::authenticating) {
+                    return answer(session, fault_reply(e.fault));
+                }
+                return answer(session,
+                              verbs::auth_line_fault(session, e.fault, fault_reply(e.fault)));
             } else if constexpr (std::is_same_v<E, event::MessageData>) {
                 return on_data(session, std::move(e), policy);
             } else if constexpr (std::is_same_v<E, event::DataEnd>) {

@@ -36,6 +36,11 @@ struct CommandLine {
 struct LineFault {
     wire::LineEvent fault;
 };  ///< bare CR/LF, NUL or over-long line
+/// A line of the client during an AUTH exchange (state `authenticating`): its response to
+/// the last 334, without CRLF \rfc{4954,4}.
+struct AuthResponse {
+    std::string_view line;
+};
 struct MessageData {
     std::string data;
 };  ///< unstuffed data after 354
@@ -52,9 +57,10 @@ struct ConnectionRefused {};  ///< over the connection limit
 struct TlsStarted {};
 }  // namespace event
 
-using Event = std::variant<event::Connected, event::CommandLine, event::LineFault,
-                           event::MessageData, event::DataEnd, event::Stored, event::TimedOut,
-                           event::ShuttingDown, event::ConnectionRefused, event::TlsStarted>;
+using Event =
+    std::variant<event::Connected, event::CommandLine, event::LineFault, event::MessageData,
+                 event::DataEnd, event::Stored, event::TimedOut, event::ShuttingDown,
+                 event::ConnectionRefused, event::TlsStarted, event::AuthResponse>;
 
 /// Work for the driver, carried out in order.
 struct Action {

@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). The Received: trace line the server puts at the top of each
 // message it accepts, RFC 5321 §4.4 (its clauses "from", "by", "with", "id", "for", and the
 // date-time of RFC 5322 §3.3; the protocol names of RFC 3848 and RFC 6531 §3.7.3, with ESMTPS
-// and UTF8SMTPS over TLS). Return-Path: is added by the store at final delivery.
+// and UTF8SMTPS over TLS, and an A after AUTH as RFC 4954 §7 asks). Return-Path: is added by the
+// store at final delivery.
 #include <ctime>
 #include <string>
 
@@ -38,7 +39,8 @@ std::string address_literal(const std::string& address) {
 
 std::string received_header(const Session& session, const Policy& policy, Clock::time_point now) {
     // "with" names the protocol: ESMTP after EHLO, SMTP after HELO (RFC 3848), UTF8SMTP with
-    // SMTPUTF8 (RFC 6531 §3.7.3), and an S after either over TLS (ESMTPS, UTF8SMTPS).
+    // SMTPUTF8 (RFC 6531 §3.7.3), an S after either over TLS (ESMTPS, UTF8SMTPS), and an A after
+    // AUTH (ESMTPSA, ...).
     std::string header = "Received: from " + session.client_domain + " (" +
                          address_literal(session.peer.address) + ")\r\n" + "\tby " +
                          policy.hostname + " with " + std::string(with_protocol(session)) + " id " +

@@ -16,6 +16,9 @@ using protocol::Reply;
 struct Applied {
     Reply reply;
     std::vector<Action> actions = {};
+    /// The state to go to instead of the transition table's: AUTH leads to `authenticating`
+    /// when it answers with a challenge \rfc{4954,4}.
+    std::optional<State> next = std::nullopt;
 };
 
 /// Everything a verb may need besides its own arguments.
@@ -52,6 +55,22 @@ std::optional<Reply> require_tls(const Session& session, const Policy& policy, p
 /// The handshake is done: forget what the client said before it, and mark TLS on
 /// \rfc{3207,4.2}.
 void tls_started(Session& session);
+
+// AUTH and the exchange that follows it (verbs_auth.cpp).
+std::optional<Reply> check(const Context& ctx, const protocol::Auth& cmd);
+Applied apply(Context& ctx, const protocol::Auth& cmd);
+/// The reply to one outcome of an exchange: 334 with the challenge, 235, or the failure's
+/// reply \rfc{4954,4} \rfc{4954,6}.
+Reply auth_reply(const sasl::Step& step);
+/// One continuation line of the exchange in progress; the session goes back to `greeted`
+/// when the exchange ends \rfc{4954,4}.
+Reply auth_response(Session& session, std::string_view line);
+/// A line the framing refused during an exchange ends it: 500 5.5.6 for one over the
+/// buffer \rfc{4954,4}, the framing's own 500 for the others.
+Reply auth_line_fault(Session& session, wire::LineEvent fault, Reply framing_reply);
+/// 530 for a MAIL on a listener that requires AUTH first \rfc{6409,4.3}; nothing otherwise.
+std::optional<Reply> require_auth(const Session& session, const Policy& policy,
+                                  protocol::Verb verb);
 
 /// Commands without a check of their own pass it.
 template <typename Command>

@@ -68,13 +68,14 @@ std::optional<Reply> require_tls(const Session& session, const Policy& policy, V
 }
 
 void tls_started(Session& session) {
-    // Back to the state after the greeting: the EHLO domain, the extended flag and any
-    // envelope came from the client in the clear and are forgotten; the client sends EHLO
-    // again \rfc{3207,4.2}. The counters stay, since they belong to the connection.
+    // Back to the state after the greeting: the EHLO domain, the extended flag, any envelope
+    // and any AUTH identity came from the client in the clear and are forgotten; the client
+    // sends EHLO again \rfc{3207,4.2}. The counters stay, since they belong to the connection.
     session.state = State::connected;
     session.client_domain.clear();
     session.extended = false;
     session.envelope = Envelope{};
+    session.auth = AuthState{};
     session.tls = true;
 }
 

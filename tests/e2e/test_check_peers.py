@@ -19,10 +19,6 @@ RCPT = "someone@example.test"
 # 5 is enough for ehlo-check's default of 4 connections), no rate limit, a short time-out.
 OPTIONS = ["--jobs", "4", "--rate", "0", "--timeout", "10"]
 PEERS = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd"]
-# MUST scenarios ehlo-server does not pass yet, with the reason.
-KNOWN_SERVER_FAILURES = {
-    "rfc2034/4/enhanced-codes-after-helo": "after HELO, replies lack enhanced codes",
-}
 
 
 def check_json(port, tmp_path):
@@ -62,7 +58,6 @@ def test_ehlo_server_passes_every_must_scenario(server, tmp_path):
     verdicts = {s["id"]: s["verdict"] for s in report["scenarios"]}
     assert status == expected_status(verdicts)
     failing = [f"{s['id']}: {s['verdict']}: {s.get('reason', '')}" for s in report["scenarios"]
-               if s["level"] == "MUST" and s["verdict"] in ("FAIL", "WARN", "ERROR")
-               and s["id"] not in KNOWN_SERVER_FAILURES]
+               if s["level"] == "MUST" and s["verdict"] in ("FAIL", "WARN", "ERROR")]
     assert not failing, "\n".join(failing)
     assert "ERROR" not in verdicts.values()

@@ -76,12 +76,29 @@ TEST_CASE("Verbs are case-insensitive", "[command][rfc5321-2.4]") {
 TEST_CASE("Unknown verbs", "[command][rfc5321-4.1.1]") {
     for (std::string_view line : {"", "FOO", "FOO bar", "EHLOX example.com", " EHLO example.com",
                                   "MAILFROM:<a@example.com>", "EHLO\texample.com", "STARTTLSX",
-                                  "AUTH PLAIN", "BDAT 10", "TURN", "E HLO", "EHL"}) {
+                                  "AUTHX PLAIN", "BDAT 10", "TURN", "E HLO", "EHL"}) {
         INFO(line);
         ParsedCommand parsed = parse_command(line);
         CHECK(parsed.verb == Verb::unknown);
         CHECK(parsed.error == SyntaxError::none);
         CHECK_FALSE(parsed.ok());
+    }
+}
+
+TEST_CASE("AUTH takes a mechanism and an optional initial response", "[command][rfc4954-4]") {
+    using ehlo::protocol::Auth;
+    Auth bare = parsed_as<Auth>("AUTH PLAIN", Verb::auth);
+    CHECK(bare.mechanism == "PLAIN");
+    CHECK_FALSE(bare.initial_response);
+    Auth with = parsed_as<Auth>("auth scram-sha-256 biwsbj11c2Vy ", Verb::auth);
+    CHECK(with.mechanism == "scram-sha-256");
+    CHECK(with.initial_response == "biwsbj11c2Vy");
+    CHECK(parsed_as<Auth>("AUTH EXTERNAL =", Verb::auth).initial_response == "=");
+    for (std::string_view bad : {"AUTH", "AUTH ", "AUTH  PLAIN", "AUTH PLAIN a b", "AUTH PL.AIN"}) {
+        INFO(bad);
+        ParsedCommand parsed = parse_command(bad);
+        CHECK(parsed.verb == Verb::auth);
+        CHECK(parsed.error == SyntaxError::bad_arguments);
     }
 }
 

@@ -36,15 +36,26 @@ TEST_CASE("greeting names the host; EHLO lists the extensions", "[replies]") {
           "250 LIMITS RCPTMAX=100 MAILMAX=1000\r\n");
 }
 
-TEST_CASE("enhanced status codes follow EHLO, not HELO (RFC 2034 §3)", "[replies]") {
+TEST_CASE("enhanced status codes after EHLO, after HELO and before either (RFC 2034 §4)",
+          "[replies]") {
     Harness ehlo;
     ehlo.start();
     ehlo.send("EHLO client.test\r\n");
     CHECK(ehlo.send("NOOP\r\n") == "250 2.0.0 OK\r\n");
     Harness helo;
     helo.start();
+    // The reply to HELO itself has none; what follows has them.
     CHECK(helo.send("HELO client.test\r\n") == "250 mx.example.test greets client.test\r\n");
-    CHECK(helo.send("NOOP\r\n") == "250 OK\r\n");
+    CHECK(helo.send("NOOP\r\n") == "250 2.0.0 OK\r\n");
+    Harness early;
+    early.start();
+    CHECK(early.send("MAIL FROM:<a@client.test>\r\n").substr(0, 10) == "503 5.5.1 ");
+    ehlo::server::Policy plain = Harness::default_policy();
+    plain.extensions.erase(ehlo::server::Extension::enhancedstatuscodes);
+    Harness without(plain);
+    without.start();
+    without.send("HELO client.test\r\n");
+    CHECK(without.send("NOOP\r\n") == "250 OK\r\n");
 }
 
 TEST_CASE("EHLO and HELO need a valid domain or address literal", "[replies]") {
@@ -227,6 +238,6 @@ TEST_CASE("a refused connection gets 421 instead of the greeting", "[replies]") 
     ehlo::server::Connection connection(policy, ehlo::server::Peer{});
     auto out = connection.refuse();
     // Before EHLO no enhanced code is sent (RFC 2034 §3).
-    CHECK(out.replies == "421 Too many connections, try again later\r\n");
+    CHECK(out.replies == "421 4.3.2 Too many connections, try again later\r\n");
     CHECK(out.close);
 }

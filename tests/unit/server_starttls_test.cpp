@@ -149,7 +149,7 @@ TEST_CASE("STARTTLS before any greeting or after HELO: 503", "[starttls][rfc5321
     helo.start();
     helo.send("HELO client.test\r\n");
     CHECK(helo.send("STARTTLS\r\n") ==
-          "503 Bad sequence of commands: send EHLO before STARTTLS\r\n");
+          "503 5.5.1 Bad sequence of commands: send EHLO before STARTTLS\r\n");
     CHECK_FALSE(helo.tls_requested());
     CHECK(codes(helo.send("EHLO client.test\r\nSTARTTLS\r\n")) == Codes{250, 220});
 }
@@ -296,7 +296,7 @@ TEST_CASE("--require-tls: 530 5.7.0 to every mail command before TLS", "[starttl
     Harness fresh(requiring_tls());
     fresh.start();
     CHECK(fresh.send("MAIL FROM:<alice@client.test>\r\n") ==
-          "530 Must issue a STARTTLS command first\r\n");
+          "530 5.7.0 Must issue a STARTTLS command first\r\n");
 }
 
 TEST_CASE("--require-tls: EHLO, HELO, NOOP, RSET, QUIT and STARTTLS are answered",

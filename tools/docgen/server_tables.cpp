@@ -45,8 +45,10 @@ void print_transition_table() {
     std::cout << "## Transitions (RFC 5321 §4.1.4, §4.3.2)\n\n"
               << "Each cell: the state after a successful command (→), or the reply that "
                  "refuses the verb in that state before its arguments are read. A command "
-                 "that fails its own checks keeps the state. In `data`, `starting_tls` and "
-                 "`closed`, lines are not commands (-).\n\n| state |";
+                 "that fails its own checks keeps the state. In `data`, `starting_tls`, "
+                 "`authenticating` and `closed`, lines are not commands (-). AUTH that "
+                 "answers with a challenge (334) leads to `authenticating` instead "
+                 "(RFC 4954 §4).\n\n| state |";
     for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v) {
         std::cout << " " << ehlo::protocol::verb_name(static_cast<Verb>(v)) << " |";
     }
@@ -68,7 +70,8 @@ void print_state_diagram() {
     std::cout << "\n## State diagram\n\nOnly the transitions that change the state; the end "
                  "of data (250, or a refusal) leads from `data` back to `greeted`, and the "
                  "TLS handshake after STARTTLS from `starting_tls` back to `connected` "
-                 "(RFC 3207 §4.2).\n\n"
+                 "(RFC 3207 §4.2); a challenge of AUTH leads to `authenticating`, the end of "
+                 "the exchange (235, or a refusal) back to `greeted` (RFC 4954 §4).\n\n"
               << "```mermaid\nstateDiagram-v2\n    [*] --> connected: 220\n";
     for (int s = 0; s < ehlo::server::state_count; ++s) {
         auto state = static_cast<State>(s);
@@ -82,7 +85,9 @@ void print_state_diagram() {
         }
     }
     std::cout << "    data --> greeted: end of data\n"
-              << "    starting_tls --> connected: TLS handshake\n    closed --> [*]\n```\n";
+              << "    starting_tls --> connected: TLS handshake\n"
+              << "    greeted --> authenticating: AUTH, 334\n"
+              << "    authenticating --> greeted: end of the exchange\n    closed --> [*]\n```\n";
 }
 
 // Reply text as a Markdown table cell: "<CR><LF>" would otherwise be read as HTML tags.
