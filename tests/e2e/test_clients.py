@@ -45,6 +45,24 @@ def test_swaks(server, tmp_path):
     assert_single_delivery(server.maildir, "bob@example.test", SENDER, MESSAGE_CRLF + b"\r\n")
 
 
+def test_swaks_pipelined(server, tmp_path):
+    """swaks --pipeline sends MAIL, both RCPTs (one refused: a foreign domain) and DATA as
+    one group (RFC 2920 §3.1); the refused RCPT loses nothing for the accepted one."""
+    message = tmp_path / "message.txt"
+    message.write_bytes(MESSAGE)
+    result = subprocess.run(
+        ["swaks", "--server", f"127.0.0.1:{server.port}", "--helo", "client.example.org",
+         "--pipeline", "--from", SENDER, "--to", "bob@example.test,eve@elsewhere.example",
+         "--data", f"@{message}"], capture_output=True, timeout=CLIENT_TIMEOUT)
+    transcript = result.stdout.decode(errors="replace")
+    # swaks prints the group's four commands, then the four replies in order.
+    lines = [line for line in transcript.splitlines() if line[:3] in ("<- ", " ->", "<**")]
+    start = lines.index(" -> MAIL FROM:<alice@example.org>")
+    group = [line.split()[1] for line in lines[start:start + 8]]
+    assert group == ["MAIL", "RCPT", "RCPT", "DATA", "250", "250", "550", "354"], transcript
+    assert_single_delivery(server.maildir, "bob@example.test", SENDER, MESSAGE_CRLF + b"\r\n")
+
+
 def test_msmtp(server):
     run(["msmtp", "--file=/dev/null", "--host=127.0.0.1", f"--port={server.port}",
          f"--from={SENDER}", "bob@example.test", "carol@example.test"], input=MESSAGE)
