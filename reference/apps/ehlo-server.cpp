@@ -193,7 +193,8 @@ void define_options(CLI::App& app, Settings& s) {
         ->capture_default_str();
     app.add_option("--disable", s.disabled,
                    "Do not offer an extension: PIPELINING, SIZE, 8BITMIME, "
-                   "ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS, STARTTLS or AUTH (repeatable)")
+                   "ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS, STARTTLS, AUTH, CHUNKING (and "
+                   "with it BINARYMIME) or BINARYMIME (repeatable)")
         ->type_name("EXT")
         ->check(extension_check());
     app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
@@ -328,6 +329,10 @@ server::Policy make_policy(const Settings& s) {
     if (!s.tls_cert.empty()) policy.extensions.insert(server::Extension::starttls);
     for (const std::string& name : s.disabled)
         policy.extensions.erase(*server::extension_by_name(name));
+    // BINARYMIME can only be used with CHUNKING (RFC 3030 §3): it goes when CHUNKING goes.
+    if (!policy.offers(server::Extension::chunking)) {
+        policy.extensions.erase(server::Extension::binarymime);
+    }
     policy.require_tls = s.require_tls;
     add_auth(policy, s);
     policy.timeouts.command = std::chrono::seconds(s.timeout_command);

@@ -153,7 +153,9 @@ asio::awaitable<std::string_view> SessionDriver::read() {
     // cannot hold the connection by trickling octets \rfc{5321,4.5.3.2.7}. Message data: a
     // deadline per read, like the client's data block timeout \rfc{5321,4.5.3.2.5}.
     const server::Policy& policy = context_.policy;
-    bool in_data = connection_.state() == server::State::data;
+    // A BDAT chunk is message data too \rfc{3030,2}.
+    bool in_data =
+        connection_.state() == server::State::data || connection_.state() == server::State::chunk;
     arm(in_data ? SteadyClock::now() + policy.timeouts.data_block : command_deadline_);
     phase_ = Phase::reading;
     if (tls_) {
@@ -340,8 +342,8 @@ bool SessionDriver::may_stop_now() const {
     // Outside a message a 421 loses nothing the client was told was accepted; a command
     // line half received is simply not answered.
     server::State state = connection_.state();
-    return state != server::State::data && state != server::State::closed &&
-           !connection_.awaiting_commit();
+    return state != server::State::data && state != server::State::chunk &&
+           state != server::State::closed && !connection_.awaiting_commit();
 }
 
 void SessionDriver::close() {

@@ -1,6 +1,7 @@
 // Layer: protocol (sans-I/O). One command line (its CRLF already removed by wire/) to a typed
 // Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2, and
-// STARTTLS of RFC 3207 §4 and AUTH of RFC 4954 §4 (its arguments read by auth_syntax.cpp).
+// STARTTLS of RFC 3207 §4, AUTH of RFC 4954 §4 (its arguments read by auth_syntax.cpp) and
+// BDAT of RFC 3030 §2 (bdat_syntax.cpp).
 // Paths are read by address.cpp; whether a command is allowed now, and what the reply is, is
 // the server's business (its transition table and reply table).
 //
@@ -39,8 +40,8 @@ using grammar::Scanner;
 
 // Indexed by Verb; the last entry stands for Verb::unknown.
 constexpr std::array<std::string_view, verb_count> verb_names = {
-    "EHLO", "HELO", "MAIL", "RCPT", "DATA",     "RSET", "NOOP",
-    "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH", "?"};
+    "EHLO", "HELO", "MAIL", "RCPT",     "DATA", "RSET", "NOOP", "QUIT",
+    "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT", "?"};
 
 static_assert(static_cast<int>(Verb::unknown) == verb_count - 1);
 
@@ -210,6 +211,14 @@ ParsedCommand parse_auth(Arguments args) {
                   Auth{std::move(arguments->mechanism), std::move(arguments->initial_response)});
 }
 
+// bdat-cmd = "BDAT" SP chunk-size [SP end-marker] (RFC 3030 §2); the chunk that follows the
+// line is read by the server, not here.
+ParsedCommand parse_bdat(Arguments args) {
+    auto arguments = args ? parse_bdat_arguments(*args) : std::nullopt;
+    if (!arguments) return reject(Verb::bdat, SyntaxError::bad_arguments);
+    return accept(Verb::bdat, *arguments);
+}
+
 }  // namespace
 
 std::string_view verb_name(Verb verb) {
@@ -255,6 +264,8 @@ ParsedCommand parse_command(std::string_view line, CommandOptions options) {
             return parse_bare<StartTls>(verb, args);
         case Verb::auth:
             return parse_auth(args);
+        case Verb::bdat:
+            return parse_bdat(args);
         case Verb::unknown:
             break;
     }

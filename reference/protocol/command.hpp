@@ -1,7 +1,7 @@
 // Layer: protocol (sans-I/O). Typed SMTP commands from one command line, after the command
 // syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4), STARTTLS of
-// RFC 3207 §4 and AUTH of RFC 4954 §4. It says what a line means, never whether it is allowed now:
-// that is the server's transition table.
+// RFC 3207 §4, AUTH of RFC 4954 §4 and BDAT of RFC 3030 §2. It says what a line means, never
+// whether it is allowed now: that is the server's transition table.
 //
 // UTF-8 (RFC 6531): whether a transaction may use UTF-8 addresses depends on the SMTPUTF8
 // parameter of its MAIL (RFC 6531 §3.4), which only the server knows across commands. So the
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "protocol/address.hpp"
+#include "protocol/bdat_syntax.hpp"
 
 namespace ehlo::protocol {
 
@@ -37,9 +38,10 @@ enum class Verb {
     help,
     starttls,
     auth,
+    bdat,
     unknown
 };
-inline constexpr int verb_count = 14;
+inline constexpr int verb_count = 15;
 
 /// The verb's name as sent ("EHLO"), or "?" for unknown.
 std::string_view verb_name(Verb verb);
@@ -98,8 +100,8 @@ struct Auth {
     std::optional<std::string> initial_response;  ///< undecoded: base64, or "=" for empty
 };
 
-using Command =
-    std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help, StartTls, Auth>;
+using Command = std::variant<Ehlo, Helo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help,
+                             StartTls, Auth, Bdat>;
 
 /// Why a line with a known verb did not parse.
 enum class SyntaxError {

@@ -1,7 +1,8 @@
 // Layer: protocol (sans-I/O). The reply table: every reply the reference server sends, with
 // its code (RFC 5321 §4.2.2-4.2.3), enhanced code (RFC 3463), default text, and the section
 // that makes it the right answer (RFC 5321 unless the section names another RFC, as for
-// STARTTLS, AUTH, SMTPUTF8 and LIMITS). Choosing *when* to send which reply is the server's job.
+// STARTTLS, AUTH, SMTPUTF8, LIMITS, CHUNKING and BINARYMIME). Choosing *when* to send which
+// reply is the server's job.
 #include "protocol/reply.hpp"
 
 #include <cassert>
@@ -27,6 +28,7 @@ const std::vector<ReplySpec> table = {
     {recipient_ok,           250, "2.1.5", "Recipient OK",                            "5321#4.1.1.3"},
     {recipient_forwarded,    251, "2.1.5", "User not local; will forward",            "5321#3.4"},
     {message_accepted,       250, "2.0.0", "Message accepted for delivery",           "5321#4.1.1.4"},
+    {chunk_received,         250, "2.0.0", "Chunk received (its size in octets)",     "3030#2"},
     {auth_succeeded,         235, "2.7.0", "Authentication successful",               "4954#6"},
     {cannot_verify,          252, "2.5.0", "Cannot verify the user, but will accept mail for local domains", "5321#7.3"},
     {cannot_expand,          252, "2.5.0", "Cannot expand: this server keeps no mailing lists", "5321#7.3"},
@@ -58,11 +60,13 @@ const std::vector<ReplySpec> table = {
     {bad_recipient_utf8,     501, "5.1.3", "Syntax error: the forward-path is not well-formed UTF-8", "6531#3.3"},
     {starttls_syntax,        501, "5.5.4", "Syntax error: STARTTLS takes no parameters", "3207#4"},
     {auth_syntax,            501, "5.5.4", "Syntax error: AUTH mechanism [initial-response]", "4954#4"},
+    {bdat_syntax,            501, "5.5.4", "Syntax error: BDAT chunk-size [LAST]",   "3030#2"},
     {auth_malformed,         501, "5.5.2", "Malformed authentication response",       "4954#4"},
     {auth_bad_base64,        501, "5.5.2", "Cannot decode base64 response",           "4954#4"},
     {auth_cancelled,         501, "5.0.0", "Authentication cancelled",                "4954#4"},
     {auth_unexpected_initial, 501, "5.7.0", "This mechanism takes no initial response", "4954#4"},
     {not_implemented,        502, "5.5.1", "Command not implemented",                 "5321#4.2.4"},
+    {chunking_not_offered,   502, "5.5.1", "Command not implemented: CHUNKING is not offered", "3030#2"},
     {need_greeting,          503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first", "5321#4.1.4"},
     {need_mail,              503, "5.5.1", "Bad sequence of commands: send MAIL first", "5321#4.1.1.3"},
     {nested_mail,            503, "5.5.1", "Bad sequence of commands: a mail transaction is already open", "5321#4.1.1.2"},
@@ -72,6 +76,9 @@ const std::vector<ReplySpec> table = {
     {auth_needs_ehlo,        503, "5.5.1", "Bad sequence of commands: send EHLO before AUTH", "5321#4.1.1.1"},
     {auth_in_mail,           503, "5.5.1", "Bad sequence of commands: AUTH is not permitted during a mail transaction", "4954#4"},
     {auth_already_done,      503, "5.5.1", "Bad sequence of commands: already authenticated", "4954#4"},
+    {data_after_bdat,        503, "5.5.1", "Bad sequence of commands: DATA cannot follow BDAT in one transaction", "3030#2"},
+    {data_with_binarymime,   503, "5.5.1", "Bad sequence of commands: BODY=BINARYMIME data goes by BDAT, not DATA", "3030#3"},
+    {bdat_after_failure,     503, "5.5.1", "Bad sequence of commands: the transaction failed; send RSET", "3030#2"},
     {help_topic_unknown,     504, "5.5.4", "No help for that topic",                  "5321#4.1.1.8"},
     {auth_unknown_mechanism, 504, "5.5.4", "Unrecognized authentication mechanism",   "4954#4"},
     {need_starttls,          530, "5.7.0", "Must issue a STARTTLS command first",     "3207#4"},

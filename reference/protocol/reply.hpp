@@ -1,8 +1,8 @@
 // Layer: protocol (sans-I/O). Every reply the reference server can send, in one table:
 // RFC 5321 §4.2 (reply codes), §4.2.2-4.2.3 (their meaning), §4.3.2 (which command may get
 // which reply), the enhanced status codes of RFC 3463 / RFC 2034, and the replies of the
-// extensions STARTTLS (RFC 3207 §4), AUTH (RFC 4954 §4, §6), SMTPUTF8 (RFC 6531 §3.5) and LIMITS
-// (RFC 9422).
+// extensions STARTTLS (RFC 3207 §4), AUTH (RFC 4954 §4, §6), SMTPUTF8 (RFC 6531 §3.5), LIMITS
+// (RFC 9422) and CHUNKING and BINARYMIME (RFC 3030 §2, §3).
 #pragma once
 
 #include <string>
@@ -29,6 +29,7 @@ enum class ReplyId {
     recipient_ok,         // 250 (RCPT)
     recipient_forwarded,  // 251
     message_accepted,     // 250 (end of data)
+    chunk_received,       // 250 (a BDAT chunk, RFC 3030)
     auth_succeeded,       // 235 (AUTH, RFC 4954)
     cannot_verify,        // 252 (VRFY)
     cannot_expand,        // 252 (EXPN)
@@ -62,11 +63,13 @@ enum class ReplyId {
     bad_recipient_utf8,        // 501 (ill-formed UTF-8, RFC 6531)
     starttls_syntax,           // 501 (STARTTLS with parameters, RFC 3207)
     auth_syntax,               // 501 (AUTH arguments)
+    bdat_syntax,               // 501 (BDAT arguments, RFC 3030)
     auth_malformed,            // 501 (AUTH response)
     auth_bad_base64,           // 501 (AUTH response)
     auth_cancelled,            // 501 (AUTH cancelled with *)
     auth_unexpected_initial,   // 501 (AUTH initial response)
     not_implemented,           // 502 (EXPN)
+    chunking_not_offered,      // 502 (BDAT without CHUNKING)
     need_greeting,             // 503
     need_mail,                 // 503
     nested_mail,               // 503
@@ -76,6 +79,9 @@ enum class ReplyId {
     auth_needs_ehlo,           // 503 (AUTH after HELO)
     auth_in_mail,              // 503 (AUTH inside a mail transaction)
     auth_already_done,         // 503 (a second AUTH)
+    data_after_bdat,           // 503 (DATA after BDAT, RFC 3030)
+    data_with_binarymime,      // 503 (DATA after BODY=BINARYMIME, RFC 3030)
+    bdat_after_failure,        // 503 (BDAT after a failed BDAT, RFC 3030)
     help_topic_unknown,        // 504
     auth_unknown_mechanism,    // 504 (AUTH)
     need_starttls,             // 530 (--require-tls, RFC 3207)

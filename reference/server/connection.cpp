@@ -1,5 +1,6 @@
 // Layer: server (sans-I/O). Bytes in, replies and actions out, for one connection: framing
-// by wire::LineReader (commands) and wire::DataReader (message data, RFC 5321 §4.1.1.4),
+// by wire::LineReader (commands), wire::DataReader (message data, RFC 5321 §4.1.1.4) and
+// wire::ChunkReader (the counted chunk of a BDAT, RFC 3030 §2),
 // the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
 // when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
 // STARTTLS and the handshake (RFC 3207 §4.2), the continuation lines of an AUTH exchange
@@ -43,6 +44,8 @@ std::string_view verb_section(std::string_view line) {
             return "3207#4";
         case protocol::Verb::auth:
             return "4954#4";
+        case protocol::Verb::bdat:
+            return "3030#2";
         default:
             return "5321#4.2.4";
     }
@@ -99,11 +102,14 @@ Output Connection::start(Clock::time_point now, bool tls) {
 
 Output Connection::receive(std::string_view& input, Clock::time_point now) {
     Output out;
-    while (!input.empty() && !awaiting_commit_ && session_.state != State::closed) {
+    while ((!input.empty() || empty_chunk_due()) && !awaiting_commit_ &&
+           session_.state != State::closed) {
         if (session_.state == State::starting_tls) {
             discard_before_tls(input, out);
         } else if (session_.state == State::data) {
             receive_data(input, out);
+        } else if (session_.state == State::chunk) {
+            receive_chunk(input, out);
         } else if (session_.state == State::authenticating) {
             receive_response(input, out);
         } else {
@@ -164,6 +170,28 @@ void Connection::receive_data(std::string_view& input, Output& out) {
     apply(event::DataEnd{faults}, out);
 }
 
+/// The octets of a BDAT chunk, exactly as many as announced, handed on as they arrive; then
+/// the chunk's end, which answers the BDAT \rfc{3030,2}.
+void Connection::receive_chunk(std::string_view& input, Output& out) {
+    if (!chunks_.active()) chunks_.start(session_.chunk.size);
+    std::string_view piece;
+    wire::ChunkEvent found = chunks_.next(input, piece);
+    if (!piece.empty()) apply(event::ChunkData{std::string(piece)}, out);
+    if (found != wire::ChunkEvent::end) return;
+    chunks_.finish();
+    if (trace_) {
+        std::string summary = "<BDAT chunk: " + std::to_string(chunks_.size()) + " octets" +
+                              (session_.chunk.refused ? ", discarded>" : ">");
+        out.trace.push_back({'C', std::move(summary), "3030#2"});
+    }
+    apply(event::ChunkEnd{}, out);
+}
+
+/// A chunk of size 0 ends without an octet, so it must be ended even when the input is used up.
+bool Connection::empty_chunk_due() const {
+    return session_.state == State::chunk && !chunks_.active() && session_.chunk.size == 0;
+}
+
 /// What follows STARTTLS in the clear is dropped, never read: a man in the middle could have
 /// put commands there that would run inside the TLS session (CVE-2011-0411) \rfc{3207,4.2}.
 void Connection::discard_before_tls(std::string_view& input, Output& out) {
@@ -181,6 +209,7 @@ Output Connection::tls_started() {
     lines_ = wire::LineReader(command_line_limit(policy_));
     data_ = wire::DataReader(policy_.limits.text_line);
     responses_ = wire::LineReader(sasl::max_response_line + 2);
+    chunks_ = wire::ChunkReader{};
     apply(event::TlsStarted{}, out);
     return out;
 }
@@ -211,8 +240,8 @@ Output Connection::refuse() {
 }
 
 bool Connection::idle() const {
-    return session_.state != State::data && !lines_.mid_line() && !responses_.mid_line() &&
-           !awaiting_commit_;
+    return session_.state != State::data && session_.state != State::chunk && !lines_.mid_line() &&
+           !responses_.mid_line() && !awaiting_commit_;
 }
 
 void Connection::apply(Event event, Output& out) {

@@ -1,5 +1,6 @@
 // Layer: server (sans-I/O). One SMTP connection as bytes in, bytes and actions out: it
-// frames input with wire::LineReader / wire::DataReader, parses commands, runs step() and
+// frames input with wire::LineReader / wire::DataReader / wire::ChunkReader (BDAT, RFC 3030
+// §2), parses commands, runs step() and
 // formats replies; after STARTTLS's 220 it drops the plaintext sent before the handshake
 // (RFC 3207 §4.2). The driver (net/session_driver.hpp) only moves bytes, does the TLS
 // handshake and carries out actions, so the whole server can be tested by feeding bytes and
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "server/step.hpp"
+#include "wire/chunk_reader.hpp"
 
 namespace ehlo::server {
 
@@ -65,6 +67,8 @@ class Connection {
   private:
     void receive_line(std::string_view& input, Clock::time_point now, Output& out);
     void receive_data(std::string_view& input, Output& out);
+    void receive_chunk(std::string_view& input, Output& out);
+    bool empty_chunk_due() const;
     void receive_response(std::string_view& input, Output& out);
     void discard_before_tls(std::string_view& input, Output& out);
     void apply(Event event, Output& out);
@@ -73,6 +77,7 @@ class Connection {
     Session session_;
     wire::LineReader lines_;
     wire::DataReader data_;
+    wire::ChunkReader chunks_;    ///< the octets of a BDAT chunk \rfc{3030,2}
     wire::LineReader responses_;  ///< the lines of an AUTH exchange \rfc{4954,4}
     bool trace_;
     bool awaiting_commit_ = false;

@@ -1,5 +1,6 @@
 // Layer: server (sans-I/O). The ESMTP extensions: EHLO keywords after RFC 5321 §4.1.1.1,
-// the MAIL parameters SIZE (RFC 1870 §6), BODY (RFC 6152 §2) and SMTPUTF8 (RFC 6531 §3.4),
+// the MAIL parameters SIZE (RFC 1870 §6), BODY (RFC 6152 §2, and BINARYMIME of RFC 3030 §3)
+// and SMTPUTF8 (RFC 6531 §3.4), the keywords CHUNKING and BINARYMIME (RFC 3030 §2, §3),
 // the MAILMAX session limit of LIMITS (RFC 9422), STARTTLS's keyword (RFC 3207 §4, §4.2),
 // AUTH's keyword and MAIL parameter (RFC 4954 §3, §5; the rules in auth.cpp) and
 // the `with` keyword of Received: (RFC 3848, RFC 6531 §3.7.3). RCPT's own UTF-8 rule is in
@@ -7,6 +8,8 @@
 #include "server/extensions.hpp"
 
 #include <charconv>
+
+#include "server/chunking.hpp"
 
 namespace ehlo::server {
 
@@ -35,11 +38,15 @@ std::optional<Reply> check_size(const protocol::Parameter& p, const Policy& poli
     return std::nullopt;
 }
 
-/// BODY=7BIT or BODY=8BITMIME (RFC 6152 §2); both are stored the same way.
-std::optional<Reply> check_body(const protocol::Parameter& p) {
-    if (p.has_value && (same_word(p.value, "7BIT") || same_word(p.value, "8BITMIME"))) {
+/// BODY=7BIT or BODY=8BITMIME (RFC 6152 §2), and BODY=BINARYMIME while BINARYMIME is offered
+/// (RFC 3030 §3); all are stored as they arrive. An unknown value is a syntax error.
+std::optional<Reply> check_body(const protocol::Parameter& p, const Policy& policy) {
+    if (!p.has_value) return make_reply(ReplyId::bad_arguments);
+    if (same_word(p.value, "7BIT")) return std::nullopt;
+    if (same_word(p.value, "8BITMIME") && policy.offers(Extension::eightbitmime)) {
         return std::nullopt;
     }
+    if (same_word(p.value, "BINARYMIME") && offers_binarymime(policy)) return std::nullopt;
     return make_reply(ReplyId::bad_arguments);
 }
 
@@ -61,8 +68,9 @@ std::optional<Reply> check_parameter(const protocol::Parameter& p, const Policy&
     if (same_word(p.keyword, "SIZE") && policy.offers(Extension::size)) {
         return check_size(p, policy);
     }
-    if (same_word(p.keyword, "BODY") && policy.offers(Extension::eightbitmime)) {
-        return check_body(p);
+    if (same_word(p.keyword, "BODY") &&
+        (policy.offers(Extension::eightbitmime) || offers_binarymime(policy))) {
+        return check_body(p, policy);
     }
     if (same_word(p.keyword, "SMTPUTF8") && policy.offers(Extension::smtputf8)) {
         return check_smtputf8(p);
@@ -91,6 +99,10 @@ std::string_view extension_name(Extension extension) {
             return "STARTTLS";
         case Extension::auth:
             return "AUTH";
+        case Extension::chunking:
+            return "CHUNKING";
+        case Extension::binarymime:
+            return "BINARYMIME";
         default:
             return "LIMITS";
     }
@@ -109,6 +121,8 @@ std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& sess
         if (!policy.offers(extension)) continue;
         // Never announce STARTTLS over TLS (RFC 3207 §4.2).
         if (extension == Extension::starttls && session.tls) continue;
+        // BINARYMIME only together with CHUNKING (RFC 3030 §3).
+        if (extension == Extension::binarymime && !offers_binarymime(policy)) continue;
         // AUTH names the mechanisms offered now, which depend on TLS (RFC 4954 §3, §4);
         // with none to offer, no keyword.
         if (extension == Extension::auth) {

@@ -1,8 +1,9 @@
 // Layer: server (sans-I/O). The ESMTP extensions of the server: their names, the keywords
 // EHLO announces (RFC 5321 §4.1.1.1) and the MAIL parameters each one brings: SIZE (RFC 1870),
 // BODY of 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531 §3.4), and the session limit MAILMAX of
-// LIMITS (RFC 9422); STARTTLS (RFC 3207) is announced here and handled in verbs_tls.cpp. An
-// extension the policy does not offer is neither announced nor honoured.
+// LIMITS (RFC 9422); STARTTLS (RFC 3207) is announced here and handled in verbs_tls.cpp, and
+// CHUNKING and BINARYMIME (RFC 3030) here and in verbs_bdat.cpp. An extension the policy does
+// not offer is neither announced nor honoured.
 #pragma once
 
 #include <array>
@@ -19,11 +20,12 @@
 namespace ehlo::server {
 
 /// Every extension, in the order EHLO announces them.
-inline constexpr std::array<Extension, 8> all_extensions{
+inline constexpr std::array<Extension, 10> all_extensions{
     Extension::pipelining,   Extension::size,
     Extension::eightbitmime, Extension::enhancedstatuscodes,
     Extension::smtputf8,     Extension::limits,
-    Extension::starttls,     Extension::auth};
+    Extension::starttls,     Extension::auth,
+    Extension::chunking,     Extension::binarymime};
 
 /// The EHLO keyword of an extension, e.g. "8BITMIME".
 std::string_view extension_name(Extension extension);

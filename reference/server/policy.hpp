@@ -38,6 +38,8 @@ enum class Extension {
     limits,               ///< RFC 9422
     starttls,             ///< RFC 3207; offered only by a server that has a certificate
     auth,                 ///< RFC 4954; announced only while a mechanism can be offered
+    chunking,             ///< RFC 3030 §2: BDAT
+    binarymime,           ///< RFC 3030 §3; offered only together with CHUNKING
 };
 
 /// Server-side timeouts \rfc{5321,4.5.3.2}. The RFC names client timeouts for each step
@@ -71,7 +73,8 @@ struct Policy {
     std::set<Extension> extensions{Extension::pipelining,   Extension::size,
                                    Extension::eightbitmime, Extension::enhancedstatuscodes,
                                    Extension::smtputf8,     Extension::limits,
-                                   Extension::auth};
+                                   Extension::auth,         Extension::chunking,
+                                   Extension::binarymime};
     /// Before TLS, refuse every command but EHLO, HELO, NOOP, RSET, QUIT and STARTTLS with
     /// 530 \rfc{3207,4}; needs STARTTLS offered (or only implicit TLS ports).
     bool require_tls = false;

@@ -2,15 +2,18 @@
 // transaction (Envelope), RFC 5321 §3.3: a transaction is MAIL, one or more RCPT, DATA;
 // RSET, EHLO/HELO and the end of DATA clear it (§4.1.1.5, §4.1.4); the TLS handshake after
 // STARTTLS clears everything the client said before it (RFC 3207 §4.2), an AUTH identity
-// included; a successful AUTH lasts for the rest of the session (RFC 4954 §4).
+// included; a successful AUTH lasts for the rest of the session (RFC 4954 §4). A transaction
+// sends its data with DATA or with BDAT chunks (RFC 3030 §2), never both.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/address.hpp"
+#include "protocol/reply.hpp"
 #include "server/auth.hpp"
 #include "server/state.hpp"
 
@@ -24,6 +27,23 @@ struct Envelope {
     std::size_t data_size = 0;  ///< octets of message data received so far
     bool too_big = false;       ///< data passed the size limit: keep reading, then 552
     bool smtputf8 = false;      ///< MAIL carried SMTPUTF8: UTF-8 paths allowed \rfc{6531,3.4}
+    bool binarymime = false;    ///< MAIL carried BODY=BINARYMIME: BDAT only \rfc{3030,3}
+    /// A BDAT chunk was accepted: the message is open in the store, DATA is refused
+    /// \rfc{3030,2}.
+    bool chunked = false;
+    /// A BDAT was refused: the transaction failed, and every later BDAT is read, discarded
+    /// and refused until RSET, EHLO, HELO or a LAST chunk \rfc{3030,2}.
+    bool chunks_refused = false;
+};
+
+/// The BDAT chunk being read (state `chunk`), and the reply that waits for its last octet
+/// \rfc{3030,2}.
+struct Chunk {
+    std::uint64_t size = 0;                ///< the octets the BDAT announced
+    bool last = false;                     ///< the BDAT said LAST
+    bool refused = false;                  ///< the chunk is discarded; `reply` is the refusal
+    std::optional<protocol::Reply> reply;  ///< the answer once the chunk is read
+    State resume = State::greeted;         ///< where the session goes after the chunk
 };
 
 /// Who is on the other end; filled in by the driver when the connection is accepted.
@@ -46,6 +66,7 @@ struct Session {
     std::uint64_t transactions = 0;   ///< messages begun, for unique message ids
     std::uint64_t mail_commands = 0;  ///< MAIL commands accepted, against MAILMAX \rfc{9422,4.1}
     Envelope envelope;
+    Chunk chunk;  ///< meaningful in state `chunk` only
 };
 
 }  // namespace ehlo::server

@@ -16,6 +16,8 @@ std::string_view state_name(State state) {
             return "recipients";
         case State::data:
             return "data";
+        case State::chunk:
+            return "chunk";
         case State::starting_tls:
             return "starting_tls";
         case State::authenticating:

@@ -1,6 +1,7 @@
 // Layer: server (sans-I/O). The states of an SMTP session and the transition table of
 // (state, verb) after RFC 5321 §4.1.4 (order of commands) and §4.3.2 (command-reply
-// sequences). It is the one source for the step function, its tests and the state diagram.
+// sequences), with the chunk state of BDAT (RFC 3030 §2). It is the one source for the step
+// function, its tests and the state diagram.
 #pragma once
 
 #include <array>
@@ -17,6 +18,9 @@ enum class State {
     mail,        ///< MAIL accepted, no recipient yet
     recipients,  ///< at least one RCPT accepted
     data,        ///< reading message data (no commands)
+    /// reading the chunk of a BDAT: exactly its announced octets, never commands; the chunk's
+    /// end leads back to `recipients` (or `greeted` after the LAST chunk) \rfc{3030,2}
+    chunk,
     /// STARTTLS answered 220: nothing is read as a command until the TLS handshake is done,
     /// which leads back to `connected` \rfc{3207,4.2}
     starting_tls,
@@ -25,7 +29,7 @@ enum class State {
     authenticating,
     closed,  ///< QUIT answered, or the connection is being dropped
 };
-inline constexpr int state_count = 8;
+inline constexpr int state_count = 9;
 
 std::string_view state_name(State state);
 
@@ -60,7 +64,8 @@ constexpr Transition no(Rule rule, State stay) {
 }
 
 // Column order follows protocol::Verb:
-// EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, AUTH, unknown.
+// EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, AUTH, BDAT,
+// unknown.
 // NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (§4.1.4); EHLO/HELO
 // may come again and then clear any transaction (§4.1.4); RSET ends a transaction (§4.1.1.5).
 // STARTTLS is an extension, so it needs the greeting (RFC 5321 §4.1.1.1); inside a
@@ -68,8 +73,10 @@ constexpr Transition no(Rule rule, State stay) {
 // without a word (RFC 3207 §4.2). AUTH needs the greeting too, and is refused inside a
 // transaction (RFC 4954 §4); when it answers with a challenge, its apply leads on to
 // `authenticating` instead of the `greeted` of the table.
+// BDAT follows DATA's rules (RFC 3030 §2: it is DATA's alternative) and leads to `chunk`; a
+// BDAT the table refuses still has its chunk read and discarded before the reply (verbs_bdat.cpp).
 constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, State reset,
-                  Transition starttls, Transition auth) {
+                  Transition starttls, Transition auth, Transition bdat) {
     return {ok(State::greeted),
             ok(State::greeted),
             mail,
@@ -83,6 +90,7 @@ constexpr Row row(State s, Transition mail, Transition rcpt, Transition data, St
             ok(s),
             starttls,
             auth,
+            bdat,
             ok(s)};
 }
 constexpr Row inert_row(State s) {
@@ -99,20 +107,24 @@ inline constexpr std::array<detail::Row, state_count> transitions = {
                 detail::no(Rule::need_greeting, State::connected),
                 detail::no(Rule::need_greeting, State::connected), State::connected,
                 detail::no(Rule::need_greeting, State::connected),
+                detail::no(Rule::need_greeting, State::connected),
                 detail::no(Rule::need_greeting, State::connected)),
     detail::row(State::greeted, detail::ok(State::mail),
                 detail::no(Rule::need_mail, State::greeted),
                 detail::no(Rule::need_mail, State::greeted), State::greeted,
-                detail::ok(State::starting_tls), detail::ok(State::greeted)),
+                detail::ok(State::starting_tls), detail::ok(State::greeted),
+                detail::no(Rule::need_mail, State::greeted)),
     detail::row(State::mail, detail::no(Rule::nested_mail, State::mail),
                 detail::ok(State::recipients), detail::no(Rule::need_recipient, State::mail),
                 State::greeted, detail::no(Rule::in_transaction, State::mail),
-                detail::no(Rule::in_transaction, State::mail)),
+                detail::no(Rule::in_transaction, State::mail),
+                detail::no(Rule::need_recipient, State::mail)),
     detail::row(State::recipients, detail::no(Rule::nested_mail, State::recipients),
                 detail::ok(State::recipients), detail::ok(State::data), State::greeted,
                 detail::no(Rule::in_transaction, State::recipients),
-                detail::no(Rule::in_transaction, State::recipients)),
+                detail::no(Rule::in_transaction, State::recipients), detail::ok(State::chunk)),
     detail::inert_row(State::data),
+    detail::inert_row(State::chunk),
     detail::inert_row(State::starting_tls),
     detail::inert_row(State::authenticating),
     detail::inert_row(State::closed),

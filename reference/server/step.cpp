@@ -3,11 +3,14 @@
 // its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp); a server that demands
 // TLS refuses commands before all that (RFC 3207 §4), and a submission listener a MAIL before
 // AUTH (RFC 6409 §4.3). Message data, the lines of an AUTH exchange (RFC 4954 §4), faults of
-// the line framing, timeouts, shutdown and the end of the TLS handshake are handled here too.
+// the line framing, timeouts, shutdown and the end of the TLS handshake are handled here too;
+// a BDAT's reply waits for its chunk to be read (RFC 3030 §2, verbs_bdat.cpp).
 #include "server/step.hpp"
 
+#include <algorithm>
 #include <array>
 
+#include "server/chunking.hpp"
 #include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
@@ -100,7 +103,7 @@ Reply syntax_reply(const protocol::ParsedCommand& parsed) {
     return make_reply(ReplyId::bad_arguments);
 }
 
-Outcome on_command(Session& session, const event::CommandLine& line, const Policy& policy) {
+Outcome run_command(Session& session, const event::CommandLine& line, const Policy& policy) {
     // Offering SMTPUTF8, the server reads UTF-8 paths; whether this transaction may use them is
     // the verb's check \rfc{6531,3.4}.
     protocol::CommandOptions options{.allow_utf8 = policy.offers(Extension::smtputf8)};
@@ -139,6 +142,30 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
             return answer(session, std::move(applied.reply), std::move(applied.actions));
         },
         parsed.command);
+}
+
+/// For a BDAT line, the text after "BDAT " without trailing white space; nothing otherwise.
+std::optional<std::string_view> bdat_arguments(std::string_view line) {
+    if (line.size() < 4 || !protocol::domain_equal(line.substr(0, 4), "BDAT")) return std::nullopt;
+    if (line.size() > 4 && line[4] != ' ') return std::nullopt;
+    line.remove_prefix(std::min<std::size_t>(line.size(), 5));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+        line.remove_suffix(1);
+    return line;
+}
+
+Outcome on_command(Session& session, const event::CommandLine& line, const Policy& policy) {
+    const bool chunked_open = verbs::chunked_message_open(session);
+    Outcome outcome = run_command(session, line, policy);
+    // A BDAT is answered once its chunk is read, accepted or not \rfc{3030,2}.
+    if (auto arguments = bdat_arguments(line.line)) {
+        return verbs::hold_bdat_reply(session, *arguments, std::move(outcome));
+    }
+    // RSET, EHLO or HELO ended a transaction whose BDAT message was open: drop it.
+    if (chunked_open && !verbs::chunked_message_open(session)) {
+        outcome.actions.push_back({Action::Kind::abort_message, {}});
+    }
+    return outcome;
 }
 
 Reply fault_reply(wire::LineEvent fault) {
@@ -196,9 +223,9 @@ Outcome on_stored(Session& session, const event::Stored& stored) {
                   stored.failure ? *stored.failure : make_reply(ReplyId::message_accepted));
 }
 
-/// A timeout or shutdown while a message is open drops it first.
+/// A timeout or shutdown while a message is open drops it first: in DATA, or begun by BDAT.
 std::vector<Action> drop_open_message(const Session& session) {
-    if (session.state != State::data) return {};
+    if (session.state != State::data && !verbs::chunked_message_open(session)) return {};
     return {Action{Action::Kind::abort_message, {}}};
 }
 
@@ -229,6 +256,10 @@ Outcome step(Session& session, Event event, const Policy& policy) {
                 return on_data(session, std::move(e), policy);
             } else if constexpr (std::is_same_v<E, event::DataEnd>) {
                 return on_data_end(session, e);
+            } else if constexpr (std::is_same_v<E, event::ChunkData>) {
+                return verbs::chunk_data(session, std::move(e.data));
+            } else if constexpr (std::is_same_v<E, event::ChunkEnd>) {
+                return verbs::chunk_end(session);
             } else if constexpr (std::is_same_v<E, event::Stored>) {
                 return on_stored(session, e);
             } else if constexpr (std::is_same_v<E, event::TimedOut>) {

@@ -47,6 +47,12 @@ struct MessageData {
 struct DataEnd {
     wire::DataFaults faults;
 };  ///< the end-of-data line was read
+/// Octets of the BDAT chunk being read, as they arrive \rfc{3030,2}.
+struct ChunkData {
+    std::string data;
+};
+/// The last octet of the BDAT chunk was read \rfc{3030,2}.
+struct ChunkEnd {};
 struct Stored {
     std::optional<protocol::Reply> failure;
 };                            ///< the store's commit result
@@ -57,10 +63,10 @@ struct ConnectionRefused {};  ///< over the connection limit
 struct TlsStarted {};
 }  // namespace event
 
-using Event =
-    std::variant<event::Connected, event::CommandLine, event::LineFault, event::MessageData,
-                 event::DataEnd, event::Stored, event::TimedOut, event::ShuttingDown,
-                 event::ConnectionRefused, event::TlsStarted, event::AuthResponse>;
+using Event = std::variant<event::Connected, event::CommandLine, event::LineFault,
+                           event::MessageData, event::DataEnd, event::Stored, event::TimedOut,
+                           event::ShuttingDown, event::ConnectionRefused, event::TlsStarted,
+                           event::AuthResponse, event::ChunkData, event::ChunkEnd>;
 
 /// Work for the driver, carried out in order.
 struct Action {

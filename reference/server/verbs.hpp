@@ -44,7 +44,18 @@ std::optional<Reply> check(const Context& ctx, const protocol::Mail& cmd);
 Applied apply(Context& ctx, const protocol::Mail& cmd);
 std::optional<Reply> check(const Context& ctx, const protocol::Rcpt& cmd);
 Applied apply(Context& ctx, const protocol::Rcpt& cmd);
+/// 503 for DATA in a transaction that used BDAT \rfc{3030,2} or asked for BINARYMIME
+/// \rfc{3030,3} (verbs_bdat.cpp).
+std::optional<Reply> check(const Context& ctx, const protocol::Data& cmd);
 Applied apply(Context& ctx, const protocol::Data& cmd);
+
+// BDAT (verbs_bdat.cpp; its chunk is read by the Connection, server/chunking.hpp).
+/// 502 without CHUNKING, 503 after a failed BDAT of the transaction, 552 for a chunk that
+/// would pass the size limit \rfc{3030,2} \rfc{1870,6.3}.
+std::optional<Reply> check(const Context& ctx, const protocol::Bdat& cmd);
+/// Opens the message with the first chunk and leads to `chunk`; the reply it gives waits for
+/// the chunk's last octet \rfc{3030,2}.
+Applied apply(Context& ctx, const protocol::Bdat& cmd);
 
 // STARTTLS and the rules of a server that demands TLS (verbs_tls.cpp).
 std::optional<Reply> check(const Context& ctx, const protocol::StartTls& cmd);

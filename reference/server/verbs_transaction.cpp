@@ -5,6 +5,7 @@
 // The MAIL parameters of the extensions are checked in extensions.cpp.
 #include <string>
 
+#include "server/chunking.hpp"
 #include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
@@ -59,6 +60,7 @@ Applied apply(Context& ctx, const protocol::Mail& cmd) {
     ctx.session.envelope = Envelope{};
     ctx.session.envelope.reverse_path = cmd.reverse_path;
     ctx.session.envelope.smtputf8 = mail_requests_smtputf8(cmd);
+    ctx.session.envelope.binarymime = mail_requests_binarymime(cmd);
     ctx.session.mail_commands += 1;
     return {make_reply(ReplyId::sender_ok)};
 }

@@ -52,10 +52,11 @@ C: QUIT
 S: 221
 """
 
-NEEDS_CHUNKING = """title: needs CHUNKING
-refs: 3030#2
+# A keyword the reference server does not announce (it has no DSN), so the scenario is SKIP.
+NEEDS_DSN = """title: needs DSN
+refs: 3461#4
 level: MUST
-requires: CHUNKING
+requires: DSN
 
 S: 220 *
 C: QUIT

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from check_support import (GREETING_AND_QUIT, NEEDS_CHUNKING, SENDS_MESSAGE, WRONG_REPLY,
+from check_support import (GREETING_AND_QUIT, NEEDS_DSN, SENDS_MESSAGE, WRONG_REPLY,
                            ScriptedServer, free_port, run_check, suite, verdict_of)
 from conftest import DOMAIN
 
@@ -105,10 +105,10 @@ def test_a_baseline_entry_that_passes_now_is_reported(tmp_path):
 
 
 def test_requires_not_advertised_is_skip_naming_the_keyword(tmp_path):
-    result = run_check("--scenarios", suite(tmp_path, chunking=NEEDS_CHUNKING))
+    result = run_check("--scenarios", suite(tmp_path, dsn=NEEDS_DSN))
     assert result.returncode == 0
-    assert verdict_of(result.stdout, "mine/chunking") == "SKIP"
-    assert "requires CHUNKING, not advertised" in result.stdout
+    assert verdict_of(result.stdout, "mine/dsn") == "SKIP"
+    assert "requires DSN, not advertised" in result.stdout
 
 
 def test_no_delivery_skips_scenarios_that_send_data(tmp_path):

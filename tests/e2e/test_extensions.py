@@ -64,7 +64,8 @@ def test_disabled_extensions_not_offered(start_server):
     with SmtpClient(server.port) as client:
         client.greet()
         keywords = [line.split(" ")[0] for line in client.command("EHLO x.example").lines[1:]]
-        assert keywords == ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "LIMITS"]
+        assert keywords == ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "LIMITS", "CHUNKING",
+                            "BINARYMIME"]
         client.expect(f"MAIL FROM:<{SENDER}> SMTPUTF8", 555)
         client.expect(f"MAIL FROM:<{SENDER}> SIZE=100", 555)
 

@@ -1,8 +1,8 @@
 """A real MTA as the client: Postfix and Exim, started on the loopback by tools/interop/peers.py
 with relay_to=, relay mail for relay.test to ehlo-server, which runs with a test certificate,
 --require-tls and --trace. A message injected into the MTA by SMTP must arrive in ehlo-server's
-Maildir byte for byte, and the MTA's session must have used STARTTLS and PIPELINING (and
-CHUNKING, once ehlo-server offers it).
+Maildir byte for byte, and the MTA's session must have used STARTTLS and PIPELINING, and
+CHUNKING where that MTA's client has it.
 
 What each side can show:
 - ehlo-server's --trace shows the MTA's dialogue line by line: EHLO, STARTTLS, the handshake,
@@ -11,8 +11,10 @@ What each side can show:
   from the MTA's own log (Postfix's dialogue log, where MAIL, RCPT and DATA are all written
   before the first reply is read; Exim's delivery line, whose "L" field says it pipelined).
 - The Received: header ehlo-server writes says "with ESMTPS" for a session under TLS.
-- CHUNKING: ehlo-server does not announce it yet (no BDAT). The test reads the EHLO reply the
-  MTA got after STARTTLS and expects BDAT only when CHUNKING was announced there, DATA else.
+- CHUNKING: ehlo-server announces it; Exim's client then sends the message with BDAT.
+  Postfix 3.7 has BDAT in its server only, its client always sends DATA. The test reads the
+  EHLO reply the MTA got after STARTTLS and expects BDAT from a client that has it when
+  CHUNKING was announced there, DATA else.
 Postfix and Exim need root (they are skipped without it) and Exim needs tools/setup.
 """
 
@@ -23,6 +25,9 @@ import time
 import uuid
 
 import pytest
+
+# The MTAs whose SMTP client sends BDAT when the server announces CHUNKING (RFC 3030 §2).
+CLIENTS_WITH_BDAT = {"exim"}
 
 import peers
 from maildir import DELIVERED
@@ -162,7 +167,7 @@ def test_mta_session_used_starttls_then_pipelining(relay_server, relay_mta):
     index_of(lines, "C", f"RCPT TO:<{RECIPIENT}>", mail)
     commands = [text.split()[0].upper() for direction, text in lines[mail:]
                 if direction == "C" and text]
-    if "CHUNKING" in offered:
+    if "CHUNKING" in offered and relay_mta.name in CLIENTS_WITH_BDAT:
         assert "BDAT" in commands and "DATA" not in commands, commands
     else:
         assert "DATA" in commands and "BDAT" not in commands, commands

@@ -76,7 +76,7 @@ TEST_CASE("Verbs are case-insensitive", "[command][rfc5321-2.4]") {
 TEST_CASE("Unknown verbs", "[command][rfc5321-4.1.1]") {
     for (std::string_view line : {"", "FOO", "FOO bar", "EHLOX example.com", " EHLO example.com",
                                   "MAILFROM:<a@example.com>", "EHLO\texample.com", "STARTTLSX",
-                                  "AUTHX PLAIN", "BDAT 10", "TURN", "E HLO", "EHL"}) {
+                                  "AUTHX PLAIN", "BDATX 10", "TURN", "E HLO", "EHL"}) {
         INFO(line);
         ParsedCommand parsed = parse_command(line);
         CHECK(parsed.verb == Verb::unknown);
@@ -396,4 +396,20 @@ TEST_CASE("UTF-8 paths: invalid UTF-8, and the default stays ASCII", "[command][
     CHECK(parse_command("RCPT TO:<" + local + "@example.com>", utf8).ok());
     CHECK(parse_command("RCPT TO:<" + local + "x@example.com>", utf8).address_error ==
           AddressError::local_part_too_long);
+}
+
+TEST_CASE("BDAT takes a chunk size and an optional LAST", "[command][rfc3030-2]") {
+    using ehlo::protocol::Bdat;
+    Bdat chunk = parsed_as<Bdat>("BDAT 86", Verb::bdat);
+    CHECK(chunk.chunk_size == 86);
+    CHECK_FALSE(chunk.last);
+    Bdat last = parsed_as<Bdat>("bdat 0 last ", Verb::bdat);
+    CHECK(last.chunk_size == 0);
+    CHECK(last.last);
+    for (std::string_view line : {"BDAT", "BDAT LAST", "BDAT 5 NOW", "BDAT x", "BDAT 5 LAST 6"}) {
+        INFO(line);
+        ParsedCommand parsed = parse_command(line);
+        CHECK(parsed.verb == Verb::bdat);
+        CHECK(parsed.error == SyntaxError::bad_arguments);
+    }
 }

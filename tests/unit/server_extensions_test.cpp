@@ -63,7 +63,8 @@ TEST_CASE("EHLO announces SMTPUTF8 and LIMITS with the policy's limits", "[exten
     server.start();
     CHECK(keywords(server) == std::vector<std::string>{"PIPELINING", "SIZE 10485760", "8BITMIME",
                                                        "ENHANCEDSTATUSCODES", "SMTPUTF8",
-                                                       "LIMITS RCPTMAX=250 MAILMAX=7"});
+                                                       "LIMITS RCPTMAX=250 MAILMAX=7", "CHUNKING",
+                                                       "BINARYMIME"});
 }
 
 TEST_CASE("extension names are the EHLO keywords, in any case", "[extensions]") {
@@ -182,20 +183,21 @@ TEST_CASE("MAILMAX counts delivered messages too", "[extensions]") {
 
 TEST_CASE("EHLO lists only the extensions the policy offers", "[extensions]") {
     Harness none(without({Extension::pipelining, Extension::size, Extension::eightbitmime,
-                          Extension::enhancedstatuscodes, Extension::smtputf8, Extension::limits}));
+                          Extension::enhancedstatuscodes, Extension::smtputf8, Extension::limits,
+                          Extension::chunking}));
     none.start();
     CHECK(none.send("EHLO client.test\r\n") == "250 mx.example.test greets client.test\r\n");
 
-    Harness some(without({Extension::pipelining, Extension::smtputf8}));
+    Harness some(without({Extension::pipelining, Extension::smtputf8, Extension::binarymime}));
     some.start();
-    CHECK(keywords(some) == std::vector<std::string>{"SIZE 10485760", "8BITMIME",
-                                                     "ENHANCEDSTATUSCODES",
-                                                     "LIMITS RCPTMAX=100 MAILMAX=1000"});
+    CHECK(keywords(some) ==
+          std::vector<std::string>{"SIZE 10485760", "8BITMIME", "ENHANCEDSTATUSCODES",
+                                   "LIMITS RCPTMAX=100 MAILMAX=1000", "CHUNKING"});
 }
 
 TEST_CASE("parameters of a disabled extension are unknown: 555", "[extensions]") {
-    Harness server =
-        greeted(without({Extension::size, Extension::eightbitmime, Extension::smtputf8}));
+    Harness server = greeted(without(
+        {Extension::size, Extension::eightbitmime, Extension::smtputf8, Extension::binarymime}));
     CHECK(reply_to(server, "MAIL FROM:<a@client.test> SIZE=10\r\n") == Codes{555});
     CHECK(reply_to(server, "MAIL FROM:<a@client.test> BODY=8BITMIME\r\n") == Codes{555});
     CHECK(reply_to(server, "MAIL FROM:<a@client.test> SMTPUTF8\r\n") == Codes{555});

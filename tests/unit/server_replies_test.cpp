@@ -33,7 +33,7 @@ TEST_CASE("greeting names the host; EHLO lists the extensions", "[replies]") {
     CHECK(server.send("EHLO client.test\r\n") ==
           "250-mx.example.test greets client.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n"
           "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n"
-          "250 LIMITS RCPTMAX=100 MAILMAX=1000\r\n");
+          "250-LIMITS RCPTMAX=100 MAILMAX=1000\r\n250-CHUNKING\r\n250 BINARYMIME\r\n");
 }
 
 TEST_CASE("enhanced status codes after EHLO, after HELO and before either (RFC 2034 §4)",

@@ -45,10 +45,11 @@ void print_transition_table() {
     std::cout << "## Transitions (RFC 5321 §4.1.4, §4.3.2)\n\n"
               << "Each cell: the state after a successful command (→), or the reply that "
                  "refuses the verb in that state before its arguments are read. A command "
-                 "that fails its own checks keeps the state. In `data`, `starting_tls`, "
-                 "`authenticating` and `closed`, lines are not commands (-). AUTH that "
-                 "answers with a challenge (334) leads to `authenticating` instead "
-                 "(RFC 4954 §4).\n\n| state |";
+                 "that fails its own checks keeps the state. In `data`, `chunk`, "
+                 "`starting_tls`, `authenticating` and `closed`, lines are not commands (-). "
+                 "AUTH that answers with a challenge (334) leads to `authenticating` instead "
+                 "(RFC 4954 §4). A BDAT that is refused still has its chunk read and "
+                 "discarded in `chunk` before the reply (RFC 3030 §2).\n\n| state |";
     for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v) {
         std::cout << " " << ehlo::protocol::verb_name(static_cast<Verb>(v)) << " |";
     }
@@ -71,7 +72,9 @@ void print_state_diagram() {
                  "of data (250, or a refusal) leads from `data` back to `greeted`, and the "
                  "TLS handshake after STARTTLS from `starting_tls` back to `connected` "
                  "(RFC 3207 §4.2); a challenge of AUTH leads to `authenticating`, the end of "
-                 "the exchange (235, or a refusal) back to `greeted` (RFC 4954 §4).\n\n"
+                 "the exchange (235, or a refusal) back to `greeted` (RFC 4954 §4); the end "
+                 "of a BDAT chunk leads from `chunk` back to `recipients`, or to `greeted` "
+                 "after the LAST chunk (RFC 3030 §2).\n\n"
               << "```mermaid\nstateDiagram-v2\n    [*] --> connected: 220\n";
     for (int s = 0; s < ehlo::server::state_count; ++s) {
         auto state = static_cast<State>(s);
@@ -85,6 +88,8 @@ void print_state_diagram() {
         }
     }
     std::cout << "    data --> greeted: end of data\n"
+              << "    chunk --> recipients: end of chunk\n"
+              << "    chunk --> greeted: end of the LAST chunk\n"
               << "    starting_tls --> connected: TLS handshake\n"
               << "    greeted --> authenticating: AUTH, 334\n"
               << "    authenticating --> greeted: end of the exchange\n    closed --> [*]\n```\n";
