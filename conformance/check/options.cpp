@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "apps/host_port_option.hpp"
 #include "net/address.hpp"
 
 namespace ehlo::check {
@@ -32,19 +33,6 @@ CLI::Validator quiet(CLI::Validator validator) {
     return validator;
 }
 
-CLI::Validator address_check() {
-    return CLI::Validator(
-        [](std::string& text) -> std::string {
-            try {
-                net::parse_host_port(text);
-                return {};
-            } catch (const net::AddressError& error) {
-                return error.what();
-            }
-        },
-        "");
-}
-
 CLI::Validator mailbox_check() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -66,7 +54,7 @@ CLI::Validator ehlo_name_check() {
 void define_target_options(CLI::App& app, Options& o) {
     app.add_option("target", o.target, "The server to check; none: the in-process demo")
         ->type_name("HOST:PORT")
-        ->check(address_check());
+        ->check(ehlo::apps::host_port_check());
     auto* starttls = app.add_flag("--starttls", o.starttls,
                                   "Upgrade every connection with STARTTLS (RFC 3207) first");
     auto* tls = app.add_flag("--tls", o.tls, "Implicit TLS from the first byte (RFC 8314)");

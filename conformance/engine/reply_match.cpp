@@ -3,6 +3,7 @@
 // (RFC 3463 §2), text patterns, multi-line replies, EHLO keywords (RFC 5321 §4.1.1.1) and
 // `<close>`; and the "expected / received" text of a report.
 #include "engine/reply_match.hpp"
+#include "engine/transcript.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -121,23 +122,6 @@ std::string verdict_suffix(scenario::Verdict verdict) {
     return " => " + std::string(scenario::to_string(verdict));
 }
 
-// Reply text with control bytes and DEL written as `\xHH`, so a report stays one line each.
-std::string printable(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0x0f];
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 // `label` then `text`, its further lines indented under the first.
 std::string labelled(std::string_view label, std::string_view text) {
     std::string out(label);
@@ -236,7 +220,7 @@ std::string describe(const Received& received) {
         case Received::Kind::timeout:
             return "no reply within the time limit";
         case Received::Kind::malformed:
-            return "a malformed reply: " + printable(received.error);
+            return "a malformed reply: " + escape_bytes(received.error);
         case Received::Kind::reply:
             break;
     }
@@ -247,7 +231,7 @@ std::string describe(const Received& received) {
         const bool last = i + 1 == lines.size();
         out += code;
         if (!last || !lines[i].empty()) out += last ? " " : "-";
-        out += printable(lines[i]);
+        out += escape_bytes(lines[i]);
         if (!last) out += '\n';
     }
     return out;

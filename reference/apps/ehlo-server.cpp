@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <CLI/CLI.hpp>
 
+#include "apps/host_port_option.hpp"
 #include "net/address.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
@@ -77,19 +78,6 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-CLI::Validator address_check() {
-    return CLI::Validator(
-        [](std::string& text) -> std::string {
-            try {
-                net::parse_host_port(text);
-                return {};
-            } catch (const net::AddressError& error) {
-                return error.what();
-            }
-        },
-        "");
-}
-
 CLI::Validator domain_check() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -133,7 +121,7 @@ void define_tls_options(CLI::App& app, Settings& s) {
     app.add_option("--smtps", s.smtps,
                    "Also listen here with TLS from the first byte (implicit TLS, RFC 8314)")
         ->type_name("HOST:PORT")
-        ->check(address_check());
+        ->check(ehlo::apps::host_port_check());
     app.add_flag("--require-tls", s.require_tls,
                  "Answer 530 to mail commands until the client has started TLS (RFC 3207)");
 }
@@ -151,7 +139,7 @@ void define_auth_options(CLI::App& app, Settings& s) {
     app.add_option("--submission", s.submission,
                    "Also listen here for message submission (RFC 6409): MAIL needs AUTH first")
         ->type_name("HOST:PORT")
-        ->check(address_check());
+        ->check(ehlo::apps::host_port_check());
     auto* hash = app.add_option("--hash-password", s.hash_password,
                                 "Print a users-file line for USER, the password read from "
                                 "stdin, and exit")
@@ -165,7 +153,7 @@ void define_options(CLI::App& app, Settings& s) {
     app.set_version_flag("--version", version);
     app.add_option("--listen", s.listen, "Address to listen on; port 0 picks a free port")
         ->type_name("HOST:PORT")
-        ->check(address_check())
+        ->check(ehlo::apps::host_port_check())
         ->capture_default_str();
     app.add_option("--hostname", s.hostname, "Our name in the greeting and in Received:")
         ->type_name("DOMAIN")

@@ -278,7 +278,7 @@ TEST_CASE("what was received is described as it came over the wire", "[engine]")
     CHECK(engine::describe(reply(250, {"2.1.5 OK"})) == "250 2.1.5 OK");
     CHECK(engine::describe(reply(250, {""})) == "250");
     CHECK(engine::describe(reply(250, {"mx", "", "SIZE"})) == "250-mx\n250-\n250 SIZE");
-    CHECK(engine::describe(reply(550, {"bad\x01\x7f"})) == "550 bad\\x01\\x7F");
+    CHECK(engine::describe(reply(550, {"bad\x01\x7f"})) == "550 bad\\x01\\x7f");
     CHECK(engine::describe(Received::closed()) == "<close>");
     CHECK(engine::describe(Received::timeout()) == "no reply within the time limit");
     CHECK(engine::describe(Received::malformed("a bare LF")) == "a malformed reply: a bare LF");
