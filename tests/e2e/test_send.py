@@ -106,6 +106,21 @@ def test_the_trace_is_the_servers_notation(server):
     assert order[mail:mail + 3] == ["MAIL", "RCPT", "DATA"]
 
 
+def test_bdat_where_the_server_offers_chunking(server, tmp_path):
+    """ehlo-server announces CHUNKING: the message goes as BDAT chunks, the last one LAST
+    (RFC 3030 §2), without dot-stuffing, and arrives intact."""
+    message = tmp_path / "message.eml"
+    message.write_bytes(b"Subject: chunks\r\n\r\n.dot\r\n" + (b"x" * 100 + b"\r\n") * 30)
+    result = send_to(server, "--trace", "--chunk-size", "1024", message)
+    assert result.returncode == 0, result.stderr
+    chunks = re.findall(r"\[1\] C: (BDAT \d+(?: LAST)?)", result.stderr)
+    size = len(message.read_bytes())  # 3085 octets: three full chunks and the rest
+    assert chunks == ["BDAT 1024"] * 3 + [f"BDAT {size - 3 * 1024} LAST"], chunks
+    assert "C: DATA" not in result.stderr
+    [delivered] = messages(server.maildir, RECIPIENT)
+    assert delivered.endswith(message.read_bytes())
+
+
 def test_no_pipelining_sends_one_command_at_a_time(server):
     result = send_to(server, "--trace", "--no-pipelining", "--subject", "t", "--body", "b")
     assert result.returncode == 0
