@@ -21,11 +21,13 @@ OPTIONS = ["--jobs", "4", "--rate", "0", "--timeout", "10"]
 PEERS = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd"]
 
 
-def check_json(port, tmp_path):
-    """Runs the suite against 127.0.0.1:port; returns (exit status, the JSON report)."""
+def check_json(port, tmp_path, certificate):
+    """Runs the suite against 127.0.0.1:port; returns (exit status, the JSON report). The test
+    certificate is self-signed, its own CA: the STARTTLS scenarios verify it with --ca-file."""
     report = tmp_path / "run.json"
     result = run_check(f"127.0.0.1:{port}", "--rcpt", RCPT, "--json", report,
-                       "--scenarios", SOURCE_DIR / "scenarios", *OPTIONS, timeout=300)
+                       "--scenarios", SOURCE_DIR / "scenarios", "--ca-file", certificate[0],
+                       *OPTIONS, timeout=300)
     assert result.returncode in (0, 1), result.stdout + result.stderr
     return result.returncode, json.loads(report.read_text())
 
@@ -42,9 +44,9 @@ def differences(found, recorded):
 
 
 @pytest.mark.parametrize("name", PEERS)
-def test_peer_gets_the_recorded_verdicts(name, request, tmp_path):
+def test_peer_gets_the_recorded_verdicts(name, request, tmp_path, peer_certificate):
     peer = request.getfixturevalue(name.replace("-", "_") + "_peer")
-    status, report = check_json(peer.port, tmp_path)
+    status, report = check_json(peer.port, tmp_path, peer_certificate)
     found = {s["id"]: s["verdict"] for s in report["scenarios"]}
     reasons = {s["id"]: s.get("reason", "") for s in report["scenarios"]}
     changed = differences(found, VERDICTS[name])
@@ -53,8 +55,10 @@ def test_peer_gets_the_recorded_verdicts(name, request, tmp_path):
     assert status == expected_status(found)
 
 
-def test_ehlo_server_passes_every_must_scenario(server, tmp_path):
-    status, report = check_json(server.port, tmp_path)
+def test_ehlo_server_passes_every_must_scenario(start_server, tmp_path, peer_certificate):
+    cert, key = peer_certificate
+    server = start_server("--tls-cert", str(cert), "--tls-key", str(key))
+    status, report = check_json(server.port, tmp_path, peer_certificate)
     verdicts = {s["id"]: s["verdict"] for s in report["scenarios"]}
     assert status == expected_status(verdicts)
     failing = [f"{s['id']}: {s['verdict']}: {s.get('reason', '')}" for s in report["scenarios"]
