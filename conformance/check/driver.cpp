@@ -14,6 +14,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "check/scheduler.hpp"
 #include "engine/scenario_run.hpp"
 
 namespace ehlo::check {
@@ -176,14 +177,8 @@ asio::awaitable<engine::ScenarioResult> run_scenario(const scenario::Scenario& s
         ScenarioDriver driver(scenario, variables, target, settings, std::move(turn));
         co_return co_await driver.run();
     } catch (const std::exception& error) {
-        engine::ScenarioResult result;
-        result.id = scenario.id;
-        result.title = scenario.title;
-        result.refs = scenario.refs;
-        result.level = scenario.level;
-        result.tags = scenario.tags;
-        result.verdict = engine::Verdict::error;
-        result.reason = std::string("internal error: ") + error.what();
+        engine::ScenarioResult result = not_run(scenario, engine::Verdict::error,
+                                                std::string("internal error: ") + error.what());
         result.duration =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
         co_return result;

@@ -97,7 +97,7 @@ asio::awaitable<void> worker(Run& run) {
         const Planned& planned = run.plan[index];
         engine::ScenarioResult result;
         if (planned.skip) {
-            result = skipped(*planned.scenario, *planned.skip);
+            result = not_run(*planned.scenario, engine::Verdict::skip, *planned.skip);
         } else {
             std::size_t needed = connections_needed(*planned.scenario);
             co_await run.budget.reserve(needed);
@@ -112,14 +112,15 @@ asio::awaitable<void> worker(Run& run) {
 
 }  // namespace
 
-engine::ScenarioResult skipped(const scenario::Scenario& scenario, std::string reason) {
+engine::ScenarioResult not_run(const scenario::Scenario& scenario, engine::Verdict verdict,
+                               std::string reason) {
     engine::ScenarioResult result;
     result.id = scenario.id;
     result.title = scenario.title;
     result.refs = scenario.refs;
     result.level = scenario.level;
     result.tags = scenario.tags;
-    result.verdict = engine::Verdict::skip;
+    result.verdict = verdict;
     result.reason = std::move(reason);
     return result;
 }

@@ -35,8 +35,10 @@ struct Planned {
 /// Called with each result as soon as its scenario ends (on the scheduler's thread).
 using ResultSink = std::function<void(const engine::ScenarioResult&)>;
 
-/// The SKIP result of `scenario`, with `reason`.
-engine::ScenarioResult skipped(const scenario::Scenario& scenario, std::string reason);
+/// The result of `scenario` when it did not run to a verdict: `verdict` (SKIP, or ERROR for a
+/// run that broke off) with `reason`, and the scenario's header fields.
+engine::ScenarioResult not_run(const scenario::Scenario& scenario, engine::Verdict verdict,
+                               std::string reason);
 
 /// Runs `plan` against `target` and returns the results in the order of `plan`. A scenario
 /// that needs more connections than `schedule.max_connections` must be SKIPped by the plan.

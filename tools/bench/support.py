@@ -58,18 +58,6 @@ def read_line(sock):
     return data
 
 
-def stop_process(process, timeout=10.0):
-    """SIGTERM, then SIGKILL if it has not gone after `timeout` seconds."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def rss_kib(pid):
     """The resident set size of a process, in KiB, from /proc/PID/status."""
     with open(f"/proc/{pid}/status") as status:

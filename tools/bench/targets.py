@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from support import DOMAIN, BenchError, describe_exit, stop_process, tail
+from support import DOMAIN, BenchError, describe_exit, tail
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "interop"))
 import peers  # noqa: E402 (tools/interop/peers.py starts smtp-sink and Postfix)
@@ -93,7 +93,7 @@ class EhloServer(Target):
 
     def stop(self):
         if self.process is not None:
-            stop_process(self.process)
+            peers.stop_process(self.process)
             if self.process.returncode not in (0, -signal.SIGTERM):
                 self.stopped_badly = self.process.returncode
 
