@@ -2,6 +2,7 @@
 #include "client/driver.hpp"
 
 #include <array>
+#include <chrono>
 #include <span>
 
 #include <asio/co_spawn.hpp>
@@ -75,8 +76,11 @@ class Run {
         return target_.timeouts.command;
     }
 
-    /// The next reply, or why none came.
+    /// The next reply, or why none came. The wait limit holds for the whole reply, not for
+    /// each read, so a server that sends one octet at a time cannot hold the client longer
+    /// \rfc{5321,4.5.3.2}.
     asio::awaitable<Event> next_event() {
+        const auto deadline = std::chrono::steady_clock::now() + wait_limit();
         for (;;) {
             std::string_view input = pending_;
             auto parsed = parser_.next(input);
@@ -90,8 +94,13 @@ class Run {
                 Event lost = ConnectionLost{"malformed reply (" + parser_.error() + ")", true};
                 co_return lost;
             }
+            auto left = deadline - std::chrono::steady_clock::now();
+            if (left <= net::Timeout::zero()) {
+                Event lost = ConnectionLost{"timed out waiting for the server's reply"};
+                co_return lost;
+            }
             std::array<char, 16384> buffer;
-            net::IoResult read = co_await connection_.read_some(buffer, wait_limit());
+            net::IoResult read = co_await connection_.read_some(buffer, left);
             if (!read.ok()) {
                 std::string why =
                     read.closed_by_peer() ? "the server closed the connection" : read.describe();
