@@ -94,6 +94,7 @@ const std::vector<ReplySpec> table = {
     {no_valid_recipients,    554, "5.5.1", "No valid recipients",                     "5321#3.3"},
     {data_bare_line_end,     554, "5.6.0", "Message refused: bare CR or LF in the data (lines end with CRLF)", "5321#2.3.8"},
     {data_line_too_long,     554, "5.6.0", "Message refused: a line is longer than 1000 octets", "5321#4.5.3.1.6"},
+    {message_loops,          554, "5.4.6", "Message refused: over 100 Received fields, a mail loop", "5321#6.3"},
     {parameter_unknown,      555, "5.5.4", "MAIL or RCPT parameter not recognized or not implemented", "5321#4.1.1.11"},
 };
 // clang-format on

@@ -97,6 +97,7 @@ enum class ReplyId {
     no_valid_recipients,       // 554
     data_bare_line_end,        // 554
     data_line_too_long,        // 554
+    message_loops,             // 554
     parameter_unknown,         // 555
 };
 

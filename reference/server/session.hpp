@@ -15,6 +15,7 @@
 #include "protocol/address.hpp"
 #include "protocol/reply.hpp"
 #include "server/auth.hpp"
+#include "server/hop_counter.hpp"
 #include "server/state.hpp"
 
 namespace ehlo::server {
@@ -26,6 +27,7 @@ struct Envelope {
     std::vector<protocol::Mailbox> recipients;
     std::size_t data_size = 0;  ///< octets of message data received so far
     bool too_big = false;       ///< data passed the size limit: keep reading, then 552
+    HopCounter hops;            ///< Received: fields of the data, to stop loops \rfc{5321,6.3}
     bool smtputf8 = false;      ///< MAIL carried SMTPUTF8: UTF-8 paths allowed \rfc{6531,3.4}
     bool binarymime = false;    ///< MAIL carried BODY=BINARYMIME: BDAT only \rfc{3030,3}
     /// A BDAT chunk was accepted: the message is open in the store, DATA is refused

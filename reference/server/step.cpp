@@ -186,6 +186,7 @@ Reply fault_reply(wire::LineEvent fault) {
 Outcome on_data(Session& session, event::MessageData data, const Policy& policy) {
     Envelope& envelope = session.envelope;
     envelope.data_size += data.data.size();
+    envelope.hops.feed(data.data);
     if (envelope.too_big) return Outcome{std::nullopt, session.state, {}};
     if (envelope.data_size > policy.limits.max_message_size) {
         envelope.too_big = true;
@@ -205,6 +206,8 @@ Outcome on_data_end(Session& session, const event::DataEnd& end) {
         refusal = make_reply(ReplyId::data_bare_line_end);  // \rfc{5321,2.3.8}
     } else if (end.faults.line_too_long) {
         refusal = make_reply(ReplyId::data_line_too_long);  // \rfc{5321,4.5.3.1.6}
+    } else if (session.envelope.hops.looping()) {
+        refusal = make_reply(ReplyId::message_loops);  // \rfc{5321,6.3}
     }
     if (!refusal) return Outcome{std::nullopt, session.state, {{Action::Kind::commit_message, {}}}};
 

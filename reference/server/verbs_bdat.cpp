@@ -13,6 +13,8 @@
 //    (RFC 1870 §6.3 lets a server refuse an oversized message after its transfer): a chunk
 //    that would pass the limit is discarded and answered 552, so no octet past the limit is
 //    ever kept, and the client learns of it at that chunk.
+//  - A LAST chunk that completes a message with over 100 Received: fields is answered 554
+//    and the message dropped, as at the end of DATA (RFC 5321 §6.3).
 //  - DATA after BDAT in one transaction, and DATA after BODY=BINARYMIME, get 503 (§2, §3).
 // Chunk octets are binary: no dot-stuffing and no line rules, so bare CR, bare LF and NUL are
 // stored as sent (the length, not a marker, ends a chunk, so no ending can be smuggled).
@@ -129,12 +131,20 @@ Outcome hold_bdat_reply(Session& session, std::string_view arguments, Outcome ou
 Outcome chunk_data(Session& session, std::string data) {
     if (session.chunk.refused) return Outcome{std::nullopt, session.state, {}};
     session.envelope.data_size += data.size();
+    session.envelope.hops.feed(data);
     return Outcome{std::nullopt, session.state, {{Action::Kind::append_data, std::move(data)}}};
 }
 
 Outcome chunk_end(Session& session) {
     Chunk chunk = std::move(session.chunk);
     session.chunk = Chunk{};
+    if (!chunk.refused && chunk.last && session.envelope.hops.looping()) {
+        // A looping message is dropped and the transaction ends \rfc{5321,6.3}.
+        session.envelope = Envelope{};
+        session.state = State::greeted;
+        return Outcome{
+            make_reply(ReplyId::message_loops), session.state, {{Action::Kind::abort_message, {}}}};
+    }
     if (!chunk.refused && chunk.last) {
         // The message is complete: the 250 comes with the store's result \rfc{5321,4.1.1.4}.
         return Outcome{std::nullopt, session.state, {{Action::Kind::commit_message, {}}}};
