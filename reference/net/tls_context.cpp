@@ -44,10 +44,22 @@ std::string openssl_reason(const std::string& fallback) {
     return text;
 }
 
+/// The server's TLS 1.2 cipher suites: ephemeral ECDH key exchange and AEAD encryption only,
+/// the families that BCP 195 recommends (RFC 9325, section 4.2); no static RSA key exchange
+/// (no forward secrecy) and no CBC mode. The TLS 1.3 suites are all of that kind already.
+constexpr const char* server_tls12_ciphers =
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
+
 asio::ssl::context server_tls_context(const std::filesystem::path& certificate_chain,
                                       const std::filesystem::path& private_key) {
     asio::ssl::context context = modern_context(asio::ssl::context::tls_server);
     SSL_CTX* native = context.native_handle();
+    if (SSL_CTX_set_cipher_list(native, server_tls12_ciphers) != 1) {
+        throw TlsSetupError(openssl_reason("cannot set the TLS 1.2 cipher suites"));
+    }
+    SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);  // our order, strongest first
     if (SSL_CTX_use_certificate_chain_file(native, certificate_chain.c_str()) != 1) {
         throw TlsSetupError(certificate_chain.string() + ": " +
                             openssl_reason("cannot load the certificate chain"));
