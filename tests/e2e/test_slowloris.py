@@ -17,8 +17,9 @@ import harness  # noqa: E402
 from slowloris import QUICK, describe, measure, problems_of  # noqa: E402
 
 # Deliveries take about a millisecond on loopback; below this, a ratio measures the noise of
-# a machine shared with other work, not the server.
-LATENCY_FLOOR = 0.002
+# a machine shared with other work, not the server. A server that the slow connections really
+# hold up (a blocked thread, a full accept queue) is late by tens of milliseconds or more.
+LATENCY_FLOOR = 0.005
 
 
 @pytest.fixture
