@@ -101,11 +101,7 @@ std::optional<Prepared> prepare(const Options& options, const Environment& envir
 scenario::Variables make_variables(const Options& options, const std::string& rcpt) {
     scenario::Variables variables{{"client", options.client}, {"from", options.from}};
     if (!rcpt.empty()) variables["rcpt"] = rcpt;
-    if (!options.auth.empty()) {
-        std::size_t colon = options.auth.find(':');
-        variables["user"] = options.auth.substr(0, colon);
-        variables["password"] = options.auth.substr(colon + 1);
-    }
+    variables.merge(credential_variables(options.auth));
     return variables;
 }
 
@@ -185,6 +181,7 @@ std::optional<Target> make_target(const Options& options, const std::string& add
     target.verify = !options.insecure;
     target.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout * 1000));
     target.client_name = options.client;
+    target.time_scale = options.time_scale;
     return target;
 }
 
@@ -227,6 +224,7 @@ engine::RunResult run_plan(const Options& options, const std::vector<Planned>& p
     run.greeting = found.greeting;
     run.keywords = found.keywords;
     run.keywords_after_tls = found.keywords_after_tls;
+    run.time_scale = options.time_scale;
     Clock::time_point start = Clock::now();
     reporter.started(static_cast<int>(plan.size()));
     run.results = run_all(plan, variables, target, make_schedule(options, options.target.empty()),

@@ -36,7 +36,10 @@ class ScenarioDriver {
   public:
     ScenarioDriver(const scenario::Scenario& scenario, const scenario::Variables& variables,
                    const Target& target, RunSettings settings, ConnectTurn turn)
-        : run_(scenario, variables), target_(target), settings_(settings), turn_(std::move(turn)) {}
+        : run_(scenario, variables, target.time_scale),
+          target_(target),
+          settings_(settings),
+          turn_(std::move(turn)) {}
 
     asio::awaitable<engine::ScenarioResult> run() {
         executor_ = co_await asio::this_coro::executor;

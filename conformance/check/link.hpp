@@ -38,6 +38,7 @@ struct Target {
     /// The limit of each step: connecting, a handshake, a write, and one whole reply.
     std::chrono::milliseconds timeout{30000};
     std::string client_name = "client.ehlo-check.test";  ///< for EHLO outside the scenarios
+    double time_scale = 1.0;  ///< `--time-scale`: multiplies every `wait`
 };
 
 /// The longest reply line the runner reads (CRLF included): far above the 512 octets of

@@ -6,6 +6,7 @@
 
 #include "apps/host_port_option.hpp"
 #include "net/address.hpp"
+#include "sasl/base64.hpp"
 
 namespace ehlo::check {
 
@@ -25,7 +26,11 @@ or ERROR listed there with that verdict does not count.
 
 Politeness: messages are only sent to --rcpt (or to reserved domains such as .invalid);
 scenarios tagged 'slow' run only with --slow; against a target the defaults are --jobs 1,
---max-connections 4, --rate 10.)";
+--max-connections 4, --rate 10.
+
+Time scale: --time-scale 0.01 makes a scenario's 'wait 300s' last 3 s, so the time-out
+scenarios (tagged 'slow') can run against a server started with timeouts scaled alike;
+the reports give the scale when it is not 1.)";
 
 /// `validator` without its name in --help: the type names say it already.
 CLI::Validator quiet(CLI::Validator validator) {
@@ -72,7 +77,8 @@ void define_target_options(CLI::App& app, Options& o) {
         ->type_name("ADDRESS")
         ->check(mailbox_check())
         ->capture_default_str();
-    app.add_option("--auth", o.auth, "Credentials for AUTH scenarios ({user}, {password})")
+    app.add_option("--auth", o.auth,
+                   "Credentials for AUTH scenarios ({user}, {password}, {auth-plain}, ...)")
         ->type_name("USER:PASS");
     app.add_option("--client", o.client, "The name given in EHLO ({client})")
         ->type_name("DOMAIN")
@@ -110,6 +116,11 @@ void define_run_options(CLI::App& app, Options& o) {
         ->type_name("SECONDS")
         ->check(quiet(CLI::Range(0.001, 3600.0)))
         ->capture_default_str();
+    app.add_option("--time-scale", o.time_scale,
+                   "Multiply every 'wait' by F, e.g. 0.01 against short server timeouts")
+        ->type_name("F")
+        ->check(quiet(CLI::Range(0.0001, 100.0)))
+        ->capture_default_str();
     app.add_option("--baseline", o.baseline, "Known failures, 'ID VERDICT' lines: not counted")
         ->type_name("FILE")
         ->check(quiet(CLI::ExistingFile));
@@ -145,6 +156,20 @@ void check_options(const Options& o) {
     if (!o.write_baseline.empty() && o.write_baseline == o.baseline) {
         throw UsageError("--write-baseline would overwrite --baseline; give another file");
     }
+}
+
+scenario::Variables credential_variables(const std::string& auth) {
+    if (auth.empty()) return {};
+    const std::size_t colon = auth.find(':');
+    const std::string user = auth.substr(0, colon);
+    const std::string password = colon == std::string::npos ? "" : auth.substr(colon + 1);
+    // PLAIN: authorization identity (empty), NUL, user, NUL, password (RFC 4616 §2).
+    const std::string plain = std::string(1, '\0') + user + std::string(1, '\0') + password;
+    return {{"user", user},
+            {"password", password},
+            {"auth-plain", sasl::base64_encode(plain)},
+            {"user-base64", sasl::base64_encode(user)},
+            {"password-base64", sasl::base64_encode(password)}};
 }
 
 bool is_plain_mailbox(const std::string& text) {

@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "scenario/scenario.hpp"
+
 namespace ehlo::check {
 
 /// The version of ehlo-check, as reports record it.
@@ -40,7 +42,8 @@ struct Options {
     std::optional<std::size_t> jobs;
     std::optional<std::size_t> max_connections;
     std::optional<double> rate;
-    double timeout = 30;  ///< seconds, for each step
+    double timeout = 30;    ///< seconds, for each step
+    double time_scale = 1;  ///< multiplies every `wait` of the scenarios
     std::string scenarios;
     std::string baseline;
     std::string write_baseline;
@@ -60,6 +63,11 @@ void define_options(CLI::App& app, Options& options);
 
 /// The rules between options; throws UsageError naming the problem and the fix.
 void check_options(const Options& options);
+
+/// The variables `--auth USER:PASS` gives: `{user}`, `{password}`, and for AUTH PLAIN and
+/// LOGIN their base64 forms \rfc{4954,4}: `{auth-plain}` (NUL user NUL password, the PLAIN
+/// message of RFC 4616 §2), `{user-base64}` and `{password-base64}`. None for an empty `auth`.
+scenario::Variables credential_variables(const std::string& auth);
 
 /// Whether `text` is a mailbox `local@domain` that can stand in `<...>` on a command line:
 /// no blanks, no angle brackets, no control characters \rfc{5321,4.1.2}.

@@ -157,7 +157,7 @@ std::optional<std::string> skip_reason(const scenario::Scenario& scenario, const
     for (const std::string& name : scenario::variables_used(scenario)) {
         auto value = gates.variables.find(name);
         if (value == gates.variables.end() || value->second.empty()) {
-            std::string option = name == "user" || name == "password" ? "auth" : name;
+            std::string option = scenario::is_credential_variable(name) ? "auth" : name;
             return "uses {" + name + "}; give --" + option;
         }
     }

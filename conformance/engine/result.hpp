@@ -27,6 +27,9 @@ struct LogLine {
     friend bool operator==(const LogLine&, const LogLine&) = default;
 };
 
+/// A time scale as reports and notes write it: `0.01`, `2`, `0.125` (six digits at most).
+std::string format_scale(double scale);
+
 /// `C:`, `S:` or `*` (a note), the prefix a transcript uses for `side`.
 std::string_view prefix(LogLine::Side side);
 
@@ -62,6 +65,8 @@ struct RunResult {
     std::string greeting;
     std::vector<std::string> keywords;
     std::vector<std::string> keywords_after_tls;
+    /// `--time-scale`: what every `wait` was multiplied by; reports name it when it is not 1.
+    double time_scale = 1.0;
     std::vector<ScenarioResult> results;
 
     Tally tally() const;

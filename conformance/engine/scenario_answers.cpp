@@ -86,6 +86,7 @@ void ScenarioRun::write_cut_short(std::string why, Millis now) {
     if (!answering(Waiting::write, now)) return;
     note(connection_of(request_), "write cut short (" + why + "): the server has closed",
          step_line());
+    links_[connection_of(request_)].write_cut = true;
     if (!std::holds_alternative<scenario::Expect>(steps_[pc_].action)) complete_step();
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/result.hpp"
 #include "engine/transcript.hpp"
 
 namespace ehlo::engine {
@@ -41,8 +42,12 @@ std::string skip_reason(const std::vector<std::string>& missing) {
 
 }  // namespace
 
-ScenarioRun::ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables)
-    : steps_(scenario.steps), level_(scenario.level), variables_(std::move(variables)) {
+ScenarioRun::ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables,
+                         double time_scale)
+    : steps_(scenario.steps),
+      level_(scenario.level),
+      variables_(std::move(variables)),
+      time_scale_(time_scale) {
     result_.id = scenario.id;
     result_.title = scenario.title;
     result_.refs = scenario.refs;
@@ -119,6 +124,11 @@ std::optional<Request> ScenarioRun::run_step(const scenario::Step& step, Link& l
         return issue(Waiting::open, OpenConnection{current_, tls != nullptr && tls->implicit});
     }
     if (const auto* send = std::get_if<scenario::Send>(&step.action)) {
+        if (link.write_cut) {
+            note(current_, "not sent: the server has closed the connection", step.line);
+            complete_step();
+            return std::nullopt;
+        }
         auto bytes = scenario::substitute(send->text, variables_).bytes;
         if (send->mode != scenario::Send::Mode::raw) bytes += "\r\n";
         if (send->mode != scenario::Send::Mode::queued) return write(std::move(bytes), step.line);
@@ -128,8 +138,7 @@ std::optional<Request> ScenarioRun::run_step(const scenario::Step& step, Link& l
     }
     if (std::holds_alternative<scenario::Expect>(step.action)) return run_expect(step, link);
     if (const auto* wait = std::get_if<scenario::Wait>(&step.action)) {
-        note(current_, "wait " + std::to_string(wait->duration.count()) + " ms", step.line);
-        return issue(Waiting::sleep, Sleep{wait->duration});
+        return sleep(*wait, step.line);
     }
     if (std::holds_alternative<scenario::StartTls>(step.action)) {
         return issue(Waiting::handshake, Handshake{current_});
@@ -156,8 +165,7 @@ std::optional<Request> ScenarioRun::run_on_closed(const scenario::Step& step, Li
         return std::nullopt;
     }
     if (const auto* wait = std::get_if<scenario::Wait>(&step.action)) {
-        note(current_, "wait " + std::to_string(wait->duration.count()) + " ms", step.line);
-        return issue(Waiting::sleep, Sleep{wait->duration});
+        return sleep(*wait, step.line);
     }
     if (std::holds_alternative<scenario::Close>(step.action)) {
         link.client_closed = true;
@@ -185,6 +193,22 @@ Request ScenarioRun::write(std::string bytes, int line) {
     link.queued.clear();
     link.talked = true;
     return issue(Waiting::write, WriteBytes{current_, std::move(bytes)});
+}
+
+// The `wait` step, its duration multiplied by the time scale; the note gives both durations.
+Request ScenarioRun::sleep(const scenario::Wait& wait, int line) {
+    std::string text = "wait " + std::to_string(wait.duration.count()) + " ms";
+    Millis duration = wait.duration;
+    if (time_scale_ != 1.0) {
+        const auto scaled =
+            static_cast<long long>(static_cast<double>(wait.duration.count()) * time_scale_ + 0.5);
+        duration = Millis(std::max(1LL, scaled));
+        text = "wait " + std::to_string(duration.count()) + " ms (" +
+               std::to_string(wait.duration.count()) + " ms at time scale " +
+               format_scale(time_scale_) + ")";
+    }
+    note(current_, std::move(text), line);
+    return issue(Waiting::sleep, Sleep{duration});
 }
 
 Request ScenarioRun::issue(Waiting waiting, Request request) {

@@ -82,7 +82,8 @@ using Request = std::variant<OpenConnection, WriteBytes, ReadReply, Handshake, S
 /// - A time-out or a malformed reply ends the scenario in ERROR. Once the server closed a
 ///   connection, no request goes to it again: an `S:` accepting `<close>` takes that close,
 ///   a `C:`, `C~` or `C>` before such an `S:` is not sent, `wait` still waits, `close` does
-///   nothing; any other step ends the scenario in ERROR.
+///   nothing; any other step ends the scenario in ERROR. After a write that the server's close
+///   cut short, the `C:`, `C~` and `C>` steps up to the next `S:` are not sent either.
 /// - When the scenario ends, however it ends, each connection still open gets one
 ///   `CloseConnection`, then `Finished`. A connection the server closed gets none.
 /// - Asking `next()` again before answering repeats the request; an answer to a request that
@@ -90,8 +91,11 @@ using Request = std::variant<OpenConnection, WriteBytes, ReadReply, Handshake, S
 class ScenarioRun {
   public:
     /// `variables` fills `{client}`, `{from}`, ...; a scenario using a variable without a value
-    /// finishes at once with SKIP, naming the variable.
-    ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables);
+    /// finishes at once with SKIP, naming the variable. `time_scale` multiplies the duration of
+    /// every `wait` (`--time-scale`), so a wait of the RFC's minutes can run in seconds against
+    /// a server given timeouts scaled alike; a scaled wait lasts at least 1 ms.
+    ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables,
+                double time_scale = 1.0);
 
     /// The next request; `now` is the time since the scenario started.
     Request next(Millis now);
@@ -131,6 +135,9 @@ class ScenarioRun {
         bool client_closed = false;  ///< by a `close` step
         int server_closed_line = 0;  ///< the step at which the server closed it; 0 if it did not
         bool talked = false;         ///< something was written or read on it
+        /// A write was cut short by the server's close: later writes are not tried (they
+        /// could only fail, or hang); the next `S:` reads what the server sent before it.
+        bool write_cut = false;
         /// The lines of the last `C>` queue whose replies are still to come, in order, and the
         /// last line written by `C:` or `C~` and not yet answered: what a reply answers, for
         /// the reason of a verdict.
@@ -148,6 +155,7 @@ class ScenarioRun {
     std::optional<Request> run_on_closed(const scenario::Step& step, Link& link);
     std::optional<Request> run_expect(const scenario::Step& step, Link& link);
     Request write(std::string bytes, int step_line);
+    Request sleep(const scenario::Wait& wait, int step_line);
     Request issue(Waiting waiting, Request request);
     bool answering(Waiting waiting, Millis now);
     void judge(const scenario::Step& step, const Received& received, const Answered& answered);
@@ -162,6 +170,7 @@ class ScenarioRun {
     std::vector<scenario::Step> steps_;
     scenario::Level level_;
     scenario::Variables variables_;
+    double time_scale_ = 1.0;
     std::size_t pc_ = 0;  ///< the step being run
     std::vector<Loop> loops_;
     std::map<int, Link> links_;

@@ -186,6 +186,9 @@ void write_console_summary(std::ostream& out, const engine::RunResult& run,
     out << '\n' << printable(run.target);
     if (!run.started_at.empty()) out << ", " << printable(run.started_at);
     if (!run.tool_version.empty()) out << ", ehlo-check " << printable(run.tool_version);
+    if (run.time_scale != 1.0) {
+        out << ", time scale " << engine::format_scale(run.time_scale) << " (every wait)";
+    }
     out << "\n\n";
     write_sections(out, run);
     for (const auto* result : sorted_by_id(run)) {

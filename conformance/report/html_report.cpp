@@ -101,7 +101,11 @@ std::string ref_link(const scenario::Ref& ref) {
 void write_header(std::ostream& out, const engine::RunResult& run, const engine::Tally& tally) {
     out << "<header><h1>ehlo-check: " << html(run.target) << "</h1>\n<p class=\"meta\">"
         << html(run.started_at) << " \u00B7 " << human_duration(run.duration)
-        << " \u00B7 ehlo-check " << html(run.tool_version) << "</p>\n<p>";
+        << " \u00B7 ehlo-check " << html(run.tool_version);
+    if (run.time_scale != 1.0) {
+        out << " \u00B7 time scale " << engine::format_scale(run.time_scale) << " (every wait)";
+    }
+    out << "</p>\n<p>";
     for (const auto verdict : verdict_columns)
         out << badge(verdict) << ' ' << tally.count(verdict) << " &nbsp; ";
     out << tally.total() << " scenarios</p></header>\n";

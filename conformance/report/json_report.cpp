@@ -66,17 +66,19 @@ void write_json(std::ostream& out, const engine::RunResult& run) {
     json scenarios = json::array();
     for (const auto* result : sorted_by_id(run))
         scenarios.push_back(scenario_json(*result));
-    const json document = {{"format_version", json_format_version},
-                           {"target", printable(run.target)},
-                           {"tool_version", printable(run.tool_version)},
-                           {"started_at", printable(run.started_at)},
-                           {"duration_ms", run.duration.count()},
-                           {"discovery",
-                            {{"greeting", printable(run.greeting, true)},
-                             {"keywords", strings(run.keywords)},
-                             {"keywords_after_tls", strings(run.keywords_after_tls)}}},
-                           {"tally", tally_json(run.tally())},
-                           {"scenarios", std::move(scenarios)}};
+    json document = {{"format_version", json_format_version},
+                     {"target", printable(run.target)},
+                     {"tool_version", printable(run.tool_version)},
+                     {"started_at", printable(run.started_at)},
+                     {"duration_ms", run.duration.count()},
+                     {"discovery",
+                      {{"greeting", printable(run.greeting, true)},
+                       {"keywords", strings(run.keywords)},
+                       {"keywords_after_tls", strings(run.keywords_after_tls)}}},
+                     {"tally", tally_json(run.tally())},
+                     {"scenarios", std::move(scenarios)}};
+    // Only a run whose waits were scaled says so: every other document stays as it was.
+    if (run.time_scale != 1.0) document["time_scale"] = run.time_scale;
     // `printable` leaves only valid UTF-8; `replace` is a second guard, never an exception.
     out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }

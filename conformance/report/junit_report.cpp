@@ -115,6 +115,9 @@ void suite_properties(pugi::xml_node suite, const engine::RunResult& run) {
     property(properties, "greeting", printable(run.greeting));
     property(properties, "keywords", joined(run.keywords));
     property(properties, "keywords_after_tls", joined(run.keywords_after_tls));
+    if (run.time_scale != 1.0) {
+        property(properties, "time_scale", engine::format_scale(run.time_scale));
+    }
 }
 
 }  // namespace

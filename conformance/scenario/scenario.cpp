@@ -17,6 +17,11 @@ bool CodePattern::matches(int code) const {
     return true;
 }
 
+bool is_credential_variable(std::string_view name) {
+    return name == "user" || name == "password" || name == "auth-plain" || name == "user-base64" ||
+           name == "password-base64";
+}
+
 Substituted substitute(const Text& text, const Variables& values) {
     Substituted out;
     for (const auto& piece : text) {

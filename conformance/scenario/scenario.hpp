@@ -40,8 +40,15 @@ struct Piece {
 /// What a client step sends: escapes decoded, variables kept by name.
 using Text = std::vector<Piece>;
 
-/// The variables a scenario may use, written `{name}` in `C:` lines.
-inline constexpr std::string_view variable_names[] = {"client", "from", "rcpt", "user", "password"};
+/// The variables a scenario may use, written `{name}` in `C:` lines. The last three derive
+/// from `{user}` and `{password}` for AUTH (RFC 4954 §4): `{auth-plain}` is the base64 of the
+/// PLAIN message NUL user NUL password (RFC 4616 §2), `{user-base64}` and `{password-base64}`
+/// the base64 of each, as AUTH LOGIN sends them.
+inline constexpr std::string_view variable_names[] = {
+    "client", "from", "rcpt", "user", "password", "auth-plain", "user-base64", "password-base64"};
+
+/// Whether the variable `name` takes its value from the credentials (`--auth`).
+bool is_credential_variable(std::string_view name);
 
 /// `C:` sends a line and CRLF now, `C~` sends the bytes now without CRLF, and `C>` queues a
 /// line (CRLF appended) that the next `S:` sends with the rest of the queue in one write.

@@ -2,10 +2,11 @@
 #include "sasl/client_mechanisms.hpp"
 
 #include <cctype>
-#include <cstdlib>
+#include <charconv>
 #include <map>
 
 #include "sasl/base64.hpp"
+#include "sasl/credentials.hpp"
 #include "sasl/crypto.hpp"
 
 namespace ehlo::sasl {
@@ -81,6 +82,17 @@ std::map<char, std::string> scram_attributes(std::string_view message) {
     return attributes;
 }
 
+/// The iteration count of a server-first message: a posit-number \rfc{5802,7} of at most
+/// max_iterations, since the server's choice sets the work the client does.
+std::optional<int> iteration_count(std::string_view text) {
+    int count = 0;
+    const char* end = text.data() + text.size();
+    if (text.empty() || text.front() < '1' || text.front() > '9') return std::nullopt;
+    const auto [stop, error] = std::from_chars(text.data(), end, count);
+    if (error != std::errc{} || stop != end || count > max_iterations) return std::nullopt;
+    return count;
+}
+
 std::string exclusive_or(std::string a, std::string_view b) {
     for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
         a[i] = static_cast<char>(a[i] ^ b[i]);
@@ -114,11 +126,11 @@ class ScramSha256Client final : public ClientMechanism {
     std::optional<std::string> client_final(std::string_view server_first) {
         auto attributes = scram_attributes(server_first);
         auto salt = base64_decode(attributes['s']);
-        int iterations = std::atoi(attributes['i'].c_str());
+        std::optional<int> iterations = iteration_count(attributes['i']);
         const std::string& nonce = attributes['r'];
-        if (!salt || iterations <= 0 || !nonce.starts_with(nonce_) || nonce == nonce_)
+        if (!salt || !iterations || !nonce.starts_with(nonce_) || nonce == nonce_)
             return std::nullopt;  // a nonce that does not extend ours is an attack \rfc{5802,5.1}
-        std::string salted = pbkdf2_sha256(credentials_.password, *salt, iterations);
+        std::string salted = pbkdf2_sha256(credentials_.password, *salt, *iterations);
         std::string client_key = hmac_sha256(salted, "Client Key");
         std::string without_proof = "c=biws,r=" + nonce;  // "biws" is base64 of "n,,"
         auth_message_ = client_first_bare_ + "," + std::string(server_first) + "," + without_proof;

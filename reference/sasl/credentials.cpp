@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::string_view scram_prefix = "SCRAM-SHA-256$";
 constexpr std::string_view cram_prefix = "CRAM-MD5$";
-constexpr int max_iterations = 10'000'000;
 constexpr std::size_t max_name = 255;  // the least RFC 4616 §2 asks servers to accept
 
 /// Splits `line` at runs of spaces and tabs.

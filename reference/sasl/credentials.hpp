@@ -31,6 +31,10 @@ struct UserRecord {
 
 /// The least and default iteration counts for new records (RFC 7677 §4 asks for 4096).
 inline constexpr int min_iterations = 4096;
+/// The largest iteration count taken, from a users file or from a server's SCRAM challenge
+/// \rfc{5802,5.1}: the count sets the cost of PBKDF2, so the peer that chooses it must not be
+/// able to hold the other side in it for hours.
+inline constexpr int max_iterations = 10'000'000;
 
 /// A syntax error in a users or tokens file, with its 1-based line number.
 struct FileError {

@@ -92,6 +92,7 @@ Connection::Connection(const Policy& policy, Peer peer, bool trace)
       responses_(sasl::max_response_line + 2),
       trace_(trace) {
     session_.peer = std::move(peer);
+    if (policy.make_hooks) hooks_ = policy.make_hooks();
 }
 
 Output Connection::start(Clock::time_point now, bool tls) {
@@ -117,6 +118,13 @@ Output Connection::receive(std::string_view& input, Clock::time_point now) {
         }
     }
     return out;
+}
+
+std::string_view Connection::filter_input(std::string_view input, std::string& storage) {
+    if (!hooks_) return input;
+    storage.assign(input);
+    hooks_->received(session_, storage);
+    return storage;
 }
 
 void Connection::receive_line(std::string_view& input, Clock::time_point now, Output& out) {
@@ -245,18 +253,19 @@ bool Connection::idle() const {
 }
 
 void Connection::apply(Event event, Output& out) {
-    Outcome outcome = step(session_, std::move(event), policy_);
+    Outcome outcome = hooks_ ? hooks_->step(session_, std::move(event), policy_)
+                             : step(session_, std::move(event), policy_);
     if (outcome.reply) {
         // Enhanced codes whenever ENHANCEDSTATUSCODES is offered, whether the client said
         // EHLO or HELO (RFC 2034 §4).
         wire::WireReply reply = outcome.reply->to_wire(enhanced_codes(policy_));
         // A challenge is "334" SP and the base64, even when that is empty (RFC 4954 §4, §8),
         // where a reply line with no text would end after its code.
-        if (outcome.reply->id == protocol::ReplyId::auth_challenge) {
-            out.replies += "334 " + reply.lines.front() + "\r\n";
-        } else {
-            out.replies += wire::format_reply(reply);
-        }
+        std::string text = outcome.reply->id == protocol::ReplyId::auth_challenge
+                               ? "334 " + reply.lines.front() + "\r\n"
+                               : wire::format_reply(reply);
+        if (hooks_) hooks_->replying(session_, text);
+        out.replies += text;
         if (trace_) {
             for (std::size_t i = 0; i < reply.lines.size(); ++i) {
                 char separator = i + 1 < reply.lines.size() ? '-' : ' ';

@@ -4,9 +4,10 @@
 // formats replies; after STARTTLS's 220 it drops the plaintext sent before the handshake
 // (RFC 3207 §4.2). The driver (net/session_driver.hpp) only moves bytes, does the TLS
 // handshake and carries out actions, so the whole server can be tested by feeding bytes and
-// reading replies.
+// reading replies. Test builds may wrap its input, step() and its replies (ConnectionHooks).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,23 @@ struct Output {
     bool close = false;            ///< close after writing `replies`
 };
 
+/// A seam for test builds, unused by ehlo-server: one object per connection, made by
+/// Policy::make_hooks, that may rewrite the bytes read, stand in for step() and rewrite the
+/// replies. The mutants of tests/mutants break one rule each through it. Each default
+/// changes nothing.
+class ConnectionHooks {
+  public:
+    virtual ~ConnectionHooks() = default;
+    /// The bytes of one read, before they are framed.
+    virtual void received(const Session& /*session*/, std::string& /*bytes*/) {}
+    /// Stands in for step() on every event.
+    virtual Outcome step(Session& session, Event event, const Policy& policy) {
+        return server::step(session, std::move(event), policy);
+    }
+    /// The text of one reply, CRLFs included, before it is queued for writing.
+    virtual void replying(const Session& /*session*/, std::string& /*text*/) {}
+};
+
 class Connection {
   public:
     Connection(const Policy& policy, Peer peer, bool trace = false);
@@ -44,6 +62,9 @@ class Connection {
     /// dropped unread: plaintext sent before the handshake never becomes a command
     /// \rfc{3207,4.2}.
     Output receive(std::string_view& input, Clock::time_point now);
+    /// The bytes of one read as receive() is to see them: `input` itself, unless the hooks of
+    /// a test build rewrite them, into `storage`.
+    std::string_view filter_input(std::string_view input, std::string& storage);
     /// The TLS handshake after STARTTLS succeeded: the session starts afresh, as after the
     /// greeting, and the client must send EHLO again \rfc{3207,4.2}.
     Output tls_started();
@@ -81,6 +102,7 @@ class Connection {
     wire::LineReader responses_;  ///< the lines of an AUTH exchange \rfc{4954,4}
     bool trace_;
     bool awaiting_commit_ = false;
+    std::unique_ptr<ConnectionHooks> hooks_;  ///< null unless Policy::make_hooks is set
 };
 
 }  // namespace ehlo::server

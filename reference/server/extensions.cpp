@@ -81,13 +81,17 @@ std::optional<Reply> check_parameter(const protocol::Parameter& p, const Policy&
     return make_reply(ReplyId::parameter_unknown);
 }
 
-/// A MAIL carries each parameter once: one SIZE (RFC 1870 §6), one BODY (RFC 6152 §3), and
-/// no extension defines one that may repeat; a repeated keyword is a syntax error.
-bool repeats_a_keyword(const protocol::Mail& cmd) {
+/// A MAIL has one SIZE (RFC 1870 §6) and one BODY (RFC 6152 §3): a keyword given twice with
+/// different values cannot be obeyed and is a syntax error. The same parameter written twice
+/// says nothing new and is accepted (Python's smtplib doubles SMTPUTF8 when asked for it).
+bool repeats_a_keyword_differently(const protocol::Mail& cmd) {
     const auto& parameters = cmd.parameters;
     for (std::size_t i = 1; i < parameters.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
-            if (same_word(parameters[i].keyword, parameters[j].keyword)) return true;
+            const protocol::Parameter& a = parameters[i];
+            const protocol::Parameter& b = parameters[j];
+            if (!same_word(a.keyword, b.keyword)) continue;
+            if (a.has_value != b.has_value || !same_word(a.value, b.value)) return true;
         }
     }
     return false;
@@ -169,7 +173,7 @@ std::optional<Reply> check_mail_extensions(const Session& session, const Policy&
     for (const auto& p : cmd.parameters) {
         if (auto refusal = check_parameter(p, policy)) return refusal;
     }
-    if (repeats_a_keyword(cmd)) return make_reply(ReplyId::bad_arguments);
+    if (repeats_a_keyword_differently(cmd)) return make_reply(ReplyId::bad_arguments);
     // A UTF-8 reverse-path needs the SMTPUTF8 parameter; without it, 550 5.6.7
     // (RFC 6531 §3.4, §3.5).
     if (has_utf8 && !mail_requests_smtputf8(cmd)) return make_reply(ReplyId::sender_not_ascii);

@@ -2,12 +2,14 @@
 // size limits of RFC 5321 §4.5.3.1 (and the session limit of RFC 9422), the timeouts of
 // §4.5.3.2 and the ESMTP extensions it offers, whether it demands TLS (RFC 3207 §4), and its
 // AUTH settings (RFC 4954, server/auth.hpp). Filled in from the command line by
-// apps/ehlo-server.cpp; read-only while the server runs.
+// apps/server_main.cpp; read-only while the server runs.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +17,8 @@
 #include "server/auth.hpp"
 
 namespace ehlo::server {
+
+class ConnectionHooks;  // server/connection.hpp
 
 /// Size limits; the defaults are the minimums RFC 5321 §4.5.3.1 requires a server to accept.
 /// The limits on local parts, domains and paths (§4.5.3.1.1-3) are fixed in the parser
@@ -81,6 +85,9 @@ struct Policy {
     /// The users and tokens AUTH checks against, whether it allows secrets in clear, and
     /// whether MAIL must wait for it (a submission listener) \rfc{4954,4} \rfc{6409,4.3}.
     AuthSettings auth;
+    /// Test builds only (tests/mutants): makes the hooks of each connection, which may rewrite
+    /// its input, its step function and its replies. Empty in ehlo-server.
+    std::function<std::unique_ptr<ConnectionHooks>()> make_hooks;
 
     bool offers(Extension extension) const { return extensions.count(extension) != 0; }
 };

@@ -227,8 +227,10 @@ Outcome on_stored(Session& session, const event::Stored& stored) {
 }
 
 /// A timeout or shutdown while a message is open drops it first: in DATA, or begun by BDAT.
+/// A message over the size limit was dropped already, while its data streamed.
 std::vector<Action> drop_open_message(const Session& session) {
     if (session.state != State::data && !verbs::chunked_message_open(session)) return {};
+    if (session.state == State::data && session.envelope.too_big) return {};
     return {Action{Action::Kind::abort_message, {}}};
 }
 

@@ -4,7 +4,6 @@ baseline, politeness (--no-delivery, --rcpt), and hostile servers that must end 
 within the time limit and in bounded memory.
 """
 
-import resource
 import threading
 import time
 
@@ -195,8 +194,7 @@ def test_hostile_server_gives_error_in_time(tmp_path, behave):
     assert result.returncode == 1, result.stdout + result.stderr
     assert verdict_of(result.stdout, "mine/greeting") == "ERROR"
     assert elapsed < 2 * TIMEOUT + SLACK
-    # Bounded memory: the largest child so far (ehlo-check or a server) stayed small.
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 128 * 1024
+    # ehlo-check's own peak memory against such servers is measured in test_hostile_peers.py.
 
 
 def counting_server(delay):

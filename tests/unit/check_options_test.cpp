@@ -110,6 +110,25 @@ TEST_CASE("rules between options name the fix", "[check]") {
         check::UsageError);
 }
 
+TEST_CASE("--time-scale multiplies the waits; 1 unless given", "[check]") {
+    CHECK(parse({}).time_scale == 1);
+    CHECK(parse({"h:25", "--time-scale", "0.01"}).time_scale == 0.01);
+    CHECK_THROWS_AS(parse({"--time-scale", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"--time-scale", "-1"}), CLI::ValidationError);
+}
+
+TEST_CASE("--auth gives the credentials and their base64 forms for AUTH", "[check]") {
+    CHECK(check::credential_variables("").empty());
+    const auto variables = check::credential_variables("alice:se:cret");
+    CHECK(variables.at("user") == "alice");
+    CHECK(variables.at("password") == "se:cret");
+    // RFC 4616 §2: NUL alice NUL se:cret, base64 (checked with `printf '\0alice\0se:cret' |
+    // base64`).
+    CHECK(variables.at("auth-plain") == "AGFsaWNlAHNlOmNyZXQ=");
+    CHECK(variables.at("user-base64") == "YWxpY2U=");
+    CHECK(variables.at("password-base64") == "c2U6Y3JldA==");
+}
+
 TEST_CASE("mailboxes and EHLO names", "[check]") {
     CHECK(check::is_plain_mailbox("a@b.example"));
     CHECK(check::is_plain_mailbox("\"quoted\"@b.example"));

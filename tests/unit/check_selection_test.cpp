@@ -127,6 +127,9 @@ TEST_CASE("a variable without a value gives SKIP naming the option", "[check]") 
     CHECK(check::skip_reason(rcpt, gates) == "uses {rcpt}; give --rcpt");
     auto auth = make("b", "level: MUST\nrequires: -\n", "S: 220\nC: AUTH PLAIN {user}\nS: 235\n");
     CHECK(check::skip_reason(auth, gates) == "uses {user}; give --auth");
+    auto plain =
+        make("c", "level: MUST\nrequires: -\n", "S: 220\nC: AUTH PLAIN {auth-plain}\nS: 235\n");
+    CHECK(check::skip_reason(plain, gates) == "uses {auth-plain}; give --auth");
 }
 
 TEST_CASE("a scenario needing more connections than allowed is SKIPped", "[check]") {

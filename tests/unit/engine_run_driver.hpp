@@ -61,6 +61,7 @@ struct Driver {
     std::map<std::string, std::string> cut_short;  // writes the server's close cuts short
     std::vector<std::string> trace;
     Millis now{0};
+    double time_scale = 1.0;  // `--time-scale`
 
     std::string text(const engine::Request& request) {
         if (auto* r = std::get_if<engine::OpenConnection>(&request)) {
@@ -116,7 +117,7 @@ struct Driver {
     }
 
     ScenarioResult run(const scenario::Scenario& s, scenario::Variables values = variables) {
-        ScenarioRun run(s, std::move(values));
+        ScenarioRun run(s, std::move(values), time_scale);
         for (int i = 0; i < 100000; ++i) {
             now += Millis(1);
             const auto request = run.next(now);

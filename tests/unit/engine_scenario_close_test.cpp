@@ -261,4 +261,13 @@ TEST_CASE("a write cut short by the server's close goes on to read what it sent"
     r = c.run(parse("S: 220\nC: NOOP xxxx\nS: 500\n"));
     CHECK(r.verdict == Verdict::fail);
     CHECK(r.decisive_line == 8);
+
+    // Lines after the cut-short write are not sent: the next S: reads the server's last reply.
+    Driver e;
+    e.replies = {reply(220, {}), reply(421, {"Timeout"}), Received::closed()};
+    e.cut_short = {{"write 1 body\r\n", "write: broken pipe"}};
+    r = e.run(parse("S: 220\nC: body\nC: .\nC> NOOP\nS: 250 | 421 => WARN\nS: <close>\n"));
+    CHECK(r.verdict == Verdict::warn);
+    CHECK(e.trace == Lines{"open 1", "read 1", "write 1 body\r\n", "read 1", "read 1", "finished"});
+    CHECK(log_of(r).at(4) == "1 * not sent: the server has closed the connection");
 }

@@ -127,6 +127,25 @@ TEST_CASE("repeat blocks and N x STEP run their steps N times", "[engine][run]")
     CHECK(r.verdict == Verdict::pass);
 }
 
+TEST_CASE("the time scale multiplies every wait, and the log says so", "[engine][run]") {
+    Driver d;
+    d.time_scale = 0.01;
+    d.replies = {reply(220, {"mx"}), reply(250, {"ok"})};
+    const auto r = d.run(parse("S: 220\nwait 300s\nC: NOOP\nS: 250\nwait 10ms\nwait 40ms\n"));
+    CHECK(d.trace == Lines{"open 1", "read 1", "sleep 3000", "write 1 NOOP\r\n", "read 1",
+                           "sleep 1", "sleep 1", "close 1", "finished"});
+    CHECK(r.verdict == Verdict::pass);
+    CHECK(log_of(r).at(2) == "1 * wait 3000 ms (300000 ms at time scale 0.01)");
+
+    Driver slower;
+    slower.time_scale = 2.5;
+    const auto longer = slower.run(parse("wait 2s\n"));
+    CHECK(slower.trace == Lines{"open 1", "sleep 5000", "close 1", "finished"});
+    CHECK(longer.verdict == Verdict::pass);
+    CHECK(engine::format_scale(0.01) == "0.01");
+    CHECK(engine::format_scale(2) == "2");
+}
+
 TEST_CASE("variables are filled in; a missing one gives SKIP before anything is sent",
           "[engine][run]") {
     const auto s = parse("S: 220\nC: MAIL FROM:<{from}>\nS: 250\nC: RCPT TO:<{rcpt}>\nS: 250\n");

@@ -106,6 +106,17 @@ TEST_CASE("console: the tally line ends the report", "[report]") {
     CHECK(report::tally_line(clean) == "1 scenario: 1 PASS, 0 FAIL in 0 ms");
 }
 
+TEST_CASE("console: the summary names a time scale that is not 1", "[report]") {
+    auto run = report_sample::sample_run();
+    std::ostringstream plain;
+    report::write_console_summary(plain, run, {});
+    CHECK(plain.str().find("time scale") == std::string::npos);
+    run.time_scale = 0.01;
+    std::ostringstream scaled;
+    report::write_console_summary(scaled, run, {});
+    CHECK(scaled.str().find(", time scale 0.01 (every wait)\n") != std::string::npos);
+}
+
 TEST_CASE("console: colours only on a terminal and never with NO_COLOR", "[report]") {
     CHECK(report::use_color(true, nullptr));
     CHECK(report::use_color(true, ""));

@@ -27,6 +27,15 @@ int occurrences(const std::string& text, const std::string& part) {
 
 }  // namespace
 
+TEST_CASE("HTML: the header names a time scale that is not 1", "[report]") {
+    CHECK(html_text().find("time scale") == std::string::npos);
+    auto run = report_sample::sample_run();
+    run.time_scale = 0.01;
+    std::ostringstream out;
+    report::write_html(out, run);
+    CHECK(out.str().find("time scale 0.01 (every wait)") != std::string::npos);
+}
+
 TEST_CASE("HTML: a whole page with the run's header and tally", "[report]") {
     const std::string page = html_text();
     CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);

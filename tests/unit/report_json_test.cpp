@@ -46,6 +46,13 @@ TEST_CASE("JSON: the run's header, discovery and tally", "[report]") {
     CHECK(tally.at("total") == 6);
 }
 
+TEST_CASE("JSON: the time scale is written only when it is not 1", "[report]") {
+    auto run = report_sample::sample_run();
+    CHECK_FALSE(written(run).contains("time_scale"));
+    run.time_scale = 0.01;
+    CHECK(written(run).at("time_scale") == 0.01);
+}
+
 TEST_CASE("JSON: scenarios in id order, every verdict", "[report]") {
     const json document = written(report_sample::sample_run());
     std::vector<std::string> ids, verdicts;

@@ -52,6 +52,20 @@ std::string property(const pugi::xml_node& node, const char* name) {
 
 }  // namespace
 
+TEST_CASE("JUnit: a time scale that is not 1 is a suite property", "[report]") {
+    Parsed plain;
+    parse(plain, junit_text());
+    CHECK_FALSE(
+        plain.suite.child("properties").find_child_by_attribute("property", "name", "time_scale"));
+    auto run = report_sample::sample_run();
+    run.time_scale = 0.01;
+    std::ostringstream out;
+    report::write_junit(out, run);
+    Parsed scaled;
+    parse(scaled, out.str());
+    CHECK(property(scaled.suite, "time_scale") == "0.01");
+}
+
 TEST_CASE("JUnit: suite counts", "[report]") {
     Parsed parsed;
     parse(parsed, junit_text());

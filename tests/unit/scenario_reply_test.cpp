@@ -53,13 +53,29 @@ TEST_CASE("C: variables are kept by name between the bytes", "[scenario]") {
                         {Piece::Kind::bytes, "}"}});
 }
 
+TEST_CASE("C: the AUTH variables derived from the credentials are known", "[scenario]") {
+    std::string error;
+    auto text = parse_send_text("AUTH PLAIN {auth-plain}", error);
+    REQUIRE(text.has_value());
+    CHECK(*text ==
+          Text{{Piece::Kind::bytes, "AUTH PLAIN "}, {Piece::Kind::variable, "auth-plain"}});
+    text = parse_send_text("{user-base64}{password-base64}", error);
+    REQUIRE(text.has_value());
+    CHECK(*text ==
+          Text{{Piece::Kind::variable, "user-base64"}, {Piece::Kind::variable, "password-base64"}});
+    CHECK(is_credential_variable("auth-plain"));
+    CHECK(is_credential_variable("user"));
+    CHECK_FALSE(is_credential_variable("rcpt"));
+    CHECK(send_error("{auth-login}").rfind("{ starts a variable", 0) == 0);
+}
+
 TEST_CASE("C: escape and variable errors", "[scenario]") {
     CHECK(send_error("a\\") == "a line may not end in a lone \\ (write \\\\ for a backslash)");
     CHECK(send_error("\\xZ0") == "\\x needs two hex digits, as in \\x00");
     CHECK(send_error("\\0") == "unknown escape \\0 (use \\r \\n \\t \\\\ or \\xHH)");
     const std::string variable_error =
-        "{ starts a variable: {client} {from} {rcpt} {user} or {password} (write \\x7b for a "
-        "literal brace)";
+        "{ starts a variable: {client} {from} {rcpt} {user} {password} {auth-plain} "
+        "{user-base64} or {password-base64} (write \\x7b for a literal brace)";
     CHECK(send_error("{host}") == variable_error);
     CHECK(send_error("{rcpt") == variable_error);
 }

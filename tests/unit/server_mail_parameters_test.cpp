@@ -1,6 +1,6 @@
 // MAIL parameters given more than once: a MAIL carries one SIZE (RFC 1870 §6) and one BODY
-// (RFC 6152 §3), so a repeated keyword is refused as a syntax error (501), and the session
-// can go on with a correct MAIL.
+// (RFC 6152 §3), so a keyword repeated with another value is refused as a syntax error (501)
+// and the session can go on with a correct MAIL; the same parameter twice is accepted.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -33,6 +33,12 @@ TEST_CASE("a repeated BODY parameter is a syntax error: 501 (RFC 6152 §3)", "[e
     CHECK(codes(server.send("MAIL FROM:<a@client.test> BODY=7BIT body=8BITMIME\r\n")) ==
           Codes{501});
     CHECK(codes(server.send("MAIL FROM:<a@client.test> BODY=8BITMIME SIZE=10 SMTPUTF8\r\n")) ==
+          Codes{250});
+}
+
+TEST_CASE("the same parameter written twice is accepted", "[extensions]") {
+    Harness server = greeted();
+    CHECK(codes(server.send("MAIL FROM:<a@client.test> SMTPUTF8 SMTPUTF8 BODY=8BITMIME\r\n")) ==
           Codes{250});
 }
 

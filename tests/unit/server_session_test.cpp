@@ -145,6 +145,19 @@ TEST_CASE("size limit: at the limit accepted, one past refused with 552", "[sess
     CHECK(codes(big.send("MAIL FROM:<a@client.test>\r\n")) == Codes{250});
 }
 
+TEST_CASE("a time-out after an oversized message was dropped drops nothing more", "[session]") {
+    auto policy = Harness::default_policy();
+    policy.limits.max_message_size = 10;
+    Harness server(policy);
+    server.start();
+    server.send(envelope);
+    server.send(std::string(20, 'x'));  // past the limit: dropped while the data streams
+    CHECK(server.aborts() == 1);
+    CHECK(codes(server.timed_out()) == Codes{421});
+    CHECK(server.aborts() == 1);
+    CHECK(server.stored().empty());
+}
+
 TEST_CASE("a failed commit answers 451 and stores nothing", "[session]") {
     Harness server;
     server.start();

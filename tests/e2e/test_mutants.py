@@ -1,0 +1,65 @@
+"""The suite can fail: it runs against the reference server and against every mutant of it
+(ehlo-server-mutant, each breaking one rule), and every mutant must be caught by at least one
+scenario, and every scenario the reference server passes must catch at least one mutant, unless
+tests/mutants/uncaught.tsv lists it with a reason. A listed scenario that does catch one fails
+the test too, so the list stays true. docs/mutants.md explains the design.
+"""
+
+import sys
+
+import pytest
+
+from conftest import BIN_DIR, SOURCE_DIR
+
+sys.path.insert(0, str(SOURCE_DIR / "tests" / "mutants"))
+import mutant_matrix  # noqa: E402
+
+UNCAUGHT = SOURCE_DIR / "tests" / "mutants" / "uncaught.tsv"
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    for program in ("ehlo-server", "ehlo-server-mutant", "ehlo-check"):
+        if not (BIN_DIR / program).is_file():
+            pytest.fail(f"no {program} in {BIN_DIR}: build it, or set EHLO_BIN_DIR")
+    result = mutant_matrix.run(BIN_DIR)
+    print(f"\n{len(result.mutants)} mutants, {len(result.baseline)} scenarios, "
+          f"{result.seconds:.0f} s")
+    return result
+
+
+def test_caught_verdicts():
+    assert mutant_matrix.caught("PASS", "WARN")
+    assert mutant_matrix.caught("INFO", "ERROR")
+    assert not mutant_matrix.caught("PASS", "PASS")
+    assert not mutant_matrix.caught("PASS", "SKIP")
+    assert not mutant_matrix.caught("FAIL", "ERROR")
+    assert not mutant_matrix.caught(None, "FAIL")
+
+
+def test_reference_server_passes_most_of_the_suite(matrix):
+    verdicts = list(matrix.baseline.values())
+    assert verdicts.count("PASS") > len(verdicts) // 2, matrix.baseline
+
+
+def test_there_are_enough_mutants(matrix):
+    assert len(matrix.mutants) >= 40
+
+
+def test_every_mutant_is_caught(matrix):
+    assert matrix.uncaught_mutants() == []
+
+
+def test_every_passing_scenario_catches_a_mutant(matrix):
+    listed = mutant_matrix.read_uncaught(UNCAUGHT)
+    idle = [s for s in matrix.idle_scenarios() if s not in listed]
+    assert idle == [], "scenarios that catch no mutant (add a mutant, or list them with a " \
+                       f"reason in {UNCAUGHT.name}): {idle}"
+
+
+def test_listed_scenarios_really_catch_nothing(matrix):
+    listed = mutant_matrix.read_uncaught(UNCAUGHT)
+    catchers = matrix.catchers()
+    wrongly_listed = sorted(s for s in listed if s in catchers)
+    assert wrongly_listed == [], f"listed in {UNCAUGHT.name} but catch a mutant: {wrongly_listed}"
+
