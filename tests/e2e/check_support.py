@@ -4,11 +4,14 @@ behaviour a test scripts (hostile servers, a small STARTTLS server)."""
 
 import socket
 import subprocess
-import threading
+import sys
 
 import pytest
 
-from conftest import BIN_DIR
+from conftest import BIN_DIR, SOURCE_DIR
+
+sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
+from hostile_peers import ScriptedServer  # noqa: E402,F401  (the tests' scripted server)
 
 GREETING_AND_QUIT = """title: the greeting, then QUIT
 refs: 5321#4.3.1
@@ -95,37 +98,3 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-class ScriptedServer:
-    """A loopback server that treats every connection with `behave(conn, stop)`."""
-
-    def __init__(self, behave):
-        self.stop = threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.behave = behave
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn):
-        with conn:
-            try:
-                self.behave(conn, self.stop)
-            except OSError:
-                pass
-
-    def close(self):
-        self.stop.set()
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept
-        except OSError:
-            pass
-        self.listener.close()

@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-from check_support import ScriptedServer
 from conftest import BIN_DIR, SOURCE_DIR
 
 sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
@@ -28,7 +27,7 @@ def cases():
 @pytest.mark.parametrize("program, behave", cases())
 def test_ends_in_time_with_a_clear_error_in_bounded_memory(tmp_path, program, behave):
     name = dict((b, n) for n, b in SERVERS)[behave]
-    result = run_one(program, behave, BIN_DIR, write_suite(tmp_path), ScriptedServer,
+    result = run_one(program, behave, BIN_DIR, write_suite(tmp_path),
                      limit=TIMEOUT + SLACK + 1)
     print(f"exit {result['code']}, {result['seconds']:.1f} s, peak {result['peak_kib']} KiB")
     print(result["stdout"], result["stderr"])

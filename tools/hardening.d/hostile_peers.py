@@ -107,9 +107,9 @@ def hostile_servers(megabytes):
     return [(b.__name__.replace("_", " "), b) for b in behaviours]
 
 
-class HostileServer:
+class ScriptedServer:
     """A loopback server that runs `behave(conn, stop)` for every connection, each in a
-    thread of its own, until close()."""
+    thread of its own, until close(). The end-to-end tests use it too (check_support.py)."""
 
     def __init__(self, behave):
         self.stop = threading.Event()
@@ -119,7 +119,7 @@ class HostileServer:
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
-        while True:
+        while not self.stop.is_set():
             try:
                 conn, _ = self.listener.accept()
             except OSError:
@@ -136,7 +136,7 @@ class HostileServer:
     def close(self):
         self.stop.set()
         try:
-            self.listener.shutdown(socket.SHUT_RDWR)
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept
         except OSError:
             pass
         self.listener.close()
@@ -227,11 +227,10 @@ def clear_error(program, result):
     return None
 
 
-def run_one(program, behave, bin_dir, suite, server_class=HostileServer,
-            limit=TIMEOUT + SLACK + 5):
-    """Runs `program` against `server_class(behave)` (a server with .port and .close()),
-    killing it after `limit` seconds; returns its result with "error" added."""
-    server = server_class(behave)
+def run_one(program, behave, bin_dir, suite, limit=TIMEOUT + SLACK + 5):
+    """Runs `program` against a ScriptedServer that behaves so, killing it after `limit`
+    seconds; returns its result with "error" added."""
+    server = ScriptedServer(behave)
     try:
         if program == "ehlo-check":
             command = check_command(bin_dir, server.port, suite)
