@@ -11,17 +11,9 @@ import pytest
 from conftest import BIN_DIR, SOURCE_DIR
 
 sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-from hostile_peers import ScriptedServer  # noqa: E402,F401  (the tests' scripted server)
-
-GREETING_AND_QUIT = """title: the greeting, then QUIT
-refs: 5321#4.3.1
-level: MUST
-requires: -
-
-S: 220 *
-C: QUIT
-S: 221
-"""
+# The tests' scripted server, and the one-scenario suite (the greeting, then QUIT).
+from hostile_peers import SCENARIO as GREETING_AND_QUIT  # noqa: E402,F401
+from hostile_peers import ScriptedServer  # noqa: E402,F401
 
 WRONG_REPLY = """title: expects NOOP to be refused, which no server does
 refs: 5321#4.1.1.9
