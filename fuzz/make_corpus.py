@@ -13,6 +13,7 @@ seeds for the SASL targets are made here too. Nothing is written outside OUT_DIR
 import base64
 import hashlib
 import hmac
+import os
 import pathlib
 import re
 import sys
@@ -164,14 +165,27 @@ def main():
     corpora.update(sasl_seeds())
     total = 0
     for name, seeds in corpora.items():
-        folder = out / name
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
-            old.unlink()
-        for index, seed in enumerate(dict.fromkeys(seeds)):  # unique, in order
-            (folder / f"seed-{index:04d}").write_bytes(seed)
-            total += 1
+        total += write_seeds(out / name, dict.fromkeys(seeds))  # unique, in order
     print(f"make_corpus: {total} seeds for {len(corpora)} targets in {out}")
+
+
+def write_seeds(folder, seeds):
+    """Makes folder hold exactly these seeds. A file that already holds its seed is left
+    alone and a new one appears whole (written aside, then renamed), so a fuzzer reading
+    the folder, or a second run writing the same seeds, is not disturbed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {f"seed-{index:04d}": seed for index, seed in enumerate(seeds)}
+    for path in folder.iterdir():
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
+    for file_name, seed in wanted.items():
+        path = folder / file_name
+        if path.exists() and path.read_bytes() == seed:
+            continue
+        aside = folder / f".{file_name}.{os.getpid()}"
+        aside.write_bytes(seed)
+        os.replace(aside, path)
+    return len(wanted)
 
 
 if __name__ == "__main__":
