@@ -117,6 +117,7 @@ server::Policy make_policy(const ServerSettings& s, const apps::ServerVariant& v
     add_auth(policy, s);
     policy.timeouts.command = std::chrono::seconds(s.timeout_command);
     policy.timeouts.data_block = std::chrono::seconds(s.timeout_data);
+    policy.timeouts.min_data_rate = s.min_data_rate;
     if (variant.adjust_policy) variant.adjust_policy(policy);
     return policy;
 }

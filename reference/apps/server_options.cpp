@@ -84,6 +84,45 @@ void define_auth_options(CLI::App& app, ServerSettings& s) {
         ->needs(hash);
 }
 
+/// The limits: message size, recipients, messages per session, connections at once.
+void define_limit_options(CLI::App& app, ServerSettings& s) {
+    app.add_option("--max-size", s.max_size, "Largest message accepted, in octets")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--max-recipients", s.max_recipients, "Recipients per message (100 or more)")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--max-messages", s.max_messages,
+                   "Mail transactions per session (LIMITS MAILMAX, RFC 9422)")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+}
+
+/// The timeouts of RFC 5321 §4.5.3.2 and the minimum data rate.
+void define_timeout_options(CLI::App& app, ServerSettings& s) {
+    app.add_option("--timeout-command", s.timeout_command, "Seconds to wait for a command")
+        ->type_name("SECONDS")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--timeout-data", s.timeout_data, "Seconds to wait for more message data")
+        ->type_name("SECONDS")
+        ->check(positive_check())
+        ->capture_default_str();
+    app.add_option("--min-data-rate", s.min_data_rate,
+                   "Octets per second a message's data must average after the first "
+                   "--timeout-data seconds; slower clients get 421")
+        ->type_name("N")
+        ->check(positive_check())
+        ->capture_default_str();
+}
+
 bool disabled(const ServerSettings& s, server::Extension extension) {
     for (const std::string& name : s.disabled) {
         if (server::extension_by_name(name) == extension) return true;
@@ -127,37 +166,14 @@ void define_server_options(CLI::App& app, ServerSettings& s) {
                         ->type_name("DIR");
     auto* discard = app.add_flag("--discard", s.discard, "Accept every message and keep none");
     maildir->excludes(discard);
-    app.add_option("--max-size", s.max_size, "Largest message accepted, in octets")
-        ->type_name("N")
-        ->check(positive_check())
-        ->capture_default_str();
-    app.add_option("--max-recipients", s.max_recipients, "Recipients per message (100 or more)")
-        ->type_name("N")
-        ->check(positive_check())
-        ->capture_default_str();
-    app.add_option("--max-messages", s.max_messages,
-                   "Mail transactions per session (LIMITS MAILMAX, RFC 9422)")
-        ->type_name("N")
-        ->check(positive_check())
-        ->capture_default_str();
     app.add_option("--disable", s.disabled,
                    "Do not offer an extension: PIPELINING, SIZE, 8BITMIME, "
                    "ENHANCEDSTATUSCODES, SMTPUTF8, LIMITS, STARTTLS, AUTH, CHUNKING (and "
                    "with it BINARYMIME) or BINARYMIME (repeatable)")
         ->type_name("EXT")
         ->check(extension_check());
-    app.add_option("--max-connections", s.max_connections, "Sessions at once; more get 421")
-        ->type_name("N")
-        ->check(positive_check())
-        ->capture_default_str();
-    app.add_option("--timeout-command", s.timeout_command, "Seconds to wait for a command")
-        ->type_name("SECONDS")
-        ->check(positive_check())
-        ->capture_default_str();
-    app.add_option("--timeout-data", s.timeout_data, "Seconds to wait for more message data")
-        ->type_name("SECONDS")
-        ->check(positive_check())
-        ->capture_default_str();
+    define_limit_options(app, s);
+    define_timeout_options(app, s);
     app.add_option("--alias", s.aliases, "A mailbox that moved, OLD=NEW (repeatable)")
         ->type_name("OLD=NEW");
     app.add_option("--threads", s.threads, "Worker threads (default: one per hardware thread)")

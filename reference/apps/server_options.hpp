@@ -40,6 +40,7 @@ struct ServerSettings {
     std::size_t max_connections = 1000;
     unsigned timeout_command = static_cast<unsigned>(server::Timeouts{}.command.count());
     unsigned timeout_data = static_cast<unsigned>(server::Timeouts{}.data_block.count());
+    std::size_t min_data_rate = server::Timeouts{}.min_data_rate;
     std::vector<std::string> aliases;
     unsigned threads = 0;
     bool trace = false;

@@ -89,7 +89,8 @@ SessionDriver::SessionDriver(asio::ip::tcp::socket socket, server::Peer peer,
       context_(context),
       buffer_(buffer),
       connection_(context.policy, std::move(peer), context.tracer != nullptr),
-      command_deadline_(SteadyClock::now() + context.policy.timeouts.command) {
+      command_deadline_(SteadyClock::now() + context.policy.timeouts.command),
+      data_deadline_(context.policy.timeouts.data_block, context.policy.timeouts.min_data_rate) {
     // read() waits for readability, then reads without blocking into the worker's buffer.
     // Replies are already batched, so Nagle's delay would only add latency.
     std::error_code ignored;
@@ -150,37 +151,45 @@ asio::awaitable<void> SessionDriver::dialogue() {
 
 asio::awaitable<std::string_view> SessionDriver::read() {
     // Commands: one deadline for the whole line, counted from our last reply, so a client
-    // cannot hold the connection by trickling octets \rfc{5321,4.5.3.2.7}. Message data: a
-    // deadline per read, like the client's data block timeout \rfc{5321,4.5.3.2.5}.
-    const server::Policy& policy = context_.policy;
-    // A BDAT chunk is message data too \rfc{3030,2}.
+    // cannot hold the connection by trickling octets \rfc{5321,4.5.3.2.7}. Message data (a
+    // BDAT chunk too, \rfc{3030,2}): no pause longer than the data block timeout
+    // \rfc{5321,4.5.3.2.5}, and a minimum average rate (net/data_deadline.hpp).
     bool in_data =
         connection_.state() == server::State::data || connection_.state() == server::State::chunk;
-    arm(in_data ? SteadyClock::now() + policy.timeouts.data_block : command_deadline_);
+    if (in_data && !reading_data_) data_deadline_.start(SteadyClock::now());
+    reading_data_ = in_data;
+    arm(in_data ? data_deadline_.deadline() : command_deadline_);
     phase_ = Phase::reading;
+    std::string_view input;
     if (tls_) {
-        std::size_t size = co_await read_tls();
-        co_return std::string_view(tls_buffer_->data(), size);
+        input = co_await read_tls();
+    } else {
+        input = co_await read_plain();
     }
+    phase_ = Phase::working;
+    if (in_data) data_deadline_.received(input.size(), SteadyClock::now());
+    co_return input;
+}
+
+asio::awaitable<std::string_view> SessionDriver::read_plain() {
     std::error_code error;
     std::size_t size = 0;
     do {
         co_await socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable);
         size = socket_.read_some(asio::buffer(buffer_), error);
     } while (error == asio::error::would_block);
-    phase_ = Phase::working;
     if (error) co_return std::string_view{};  // end of stream, or a reset
     co_return std::string_view(buffer_.data(), size);
 }
 
-asio::awaitable<std::size_t> SessionDriver::read_tls() {
+asio::awaitable<std::string_view> SessionDriver::read_tls() {
     // A plain read into the session's own buffer: OpenSSL may hold decrypted input that the
     // socket no longer shows, so a wait for readability could wait forever.
     std::error_code error;
     std::size_t size = co_await tls_->async_read_some(
         asio::buffer(*tls_buffer_), asio::redirect_error(asio::use_awaitable, error));
-    phase_ = Phase::working;
-    co_return error ? 0 : size;  // end of stream, close_notify, a reset or a bad record
+    if (error) co_return std::string_view{};  // end of stream, close_notify, a reset, ...
+    co_return std::string_view(tls_buffer_->data(), size);
 }
 
 asio::awaitable<bool> SessionDriver::handshake() {

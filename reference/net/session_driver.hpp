@@ -26,6 +26,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
+#include "net/data_deadline.hpp"
 #include "server/connection.hpp"
 #include "server/store.hpp"
 
@@ -88,7 +89,8 @@ class SessionDriver {
 
     asio::awaitable<void> dialogue();
     asio::awaitable<std::string_view> read();
-    asio::awaitable<std::size_t> read_tls();
+    asio::awaitable<std::string_view> read_plain();
+    asio::awaitable<std::string_view> read_tls();
     asio::awaitable<bool> handshake();
     asio::awaitable<bool> feed(std::string_view input);
     asio::awaitable<bool> carry_out(server::Output out);
@@ -116,6 +118,8 @@ class SessionDriver {
     std::unique_ptr<server::PendingMessage> pending_;
     std::string replies_;  ///< replies not yet written (pipelined replies go out together)
     SteadyClock::time_point command_deadline_;
+    DataDeadline data_deadline_;  ///< while message data is read
+    bool reading_data_ = false;   ///< the last read was of message data
     Phase phase_ = Phase::working;
     bool stopping_ = false;  ///< a stop was requested
     bool stop_now_ = false;  ///< ... and the watchdog is to interrupt the wait for input

@@ -3,7 +3,8 @@ to 200 connections and timeouts of 4 and 3 seconds): normal deliveries keep thei
 within twice that of the idle server, measured in the same run; a command line trickled one
 octet a second is cut with 421 when the command timeout has passed since the greeting, for
 the whole line and not per octet (RFC 5321 §4.5.3.2.7); message data that stops is cut with
-421 when the data timeout has passed since its last octet; none earlier."""
+421 when the data timeout has passed since its last octet, and message data trickled on, one
+octet a second, when about the data timeout has passed since the 354; none earlier."""
 
 import resource
 import sys
@@ -25,7 +26,7 @@ LATENCY_FLOOR = 0.005
 @pytest.fixture
 def file_limit():
     saved = resource.getrlimit(resource.RLIMIT_NOFILE)
-    needed = QUICK.slow + QUICK.endless + 300
+    needed = QUICK.slow + QUICK.trickle + 300
     soft, hard = saved
     if max(soft, hard) < needed:
         pytest.skip(f"the open-file limit is {hard}; {needed} needed")

@@ -232,6 +232,17 @@ TEST_CASE("A reply of more lines than the limit is malformed", "[wire][reply]") 
     check("250-a\r\n250-b\r\n250-c\r\n", {}, 512, 3);  // a fourth line may yet be the last
 }
 
+TEST_CASE("The line limit holds for formatted replies too: 1,001 lines are too many",
+          "[wire][reply]") {
+    // Found by the reply_codec fuzz target, whose own check had assumed otherwise: format_reply
+    // writes any number of lines, and a parser with the default limit of 1,000 refuses more.
+    ehlo::wire::WireReply big{250, std::vector<std::string>(1001, "x")};
+    const std::string text = ehlo::wire::format_reply(big);
+    check(text, {malformed("reply of more than 1000 lines")});
+    big.lines.pop_back();
+    check(ehlo::wire::format_reply(big), {reply(250, big.lines)});
+}
+
 TEST_CASE("After a malformed line the parser reads what follows as a new reply", "[wire][reply]") {
     check("xyz\r\n250 ok\r\n", {malformed("reply line does not"), reply(250, {"ok"})});
     check("250-a\r\n251-b\r\n252 c\r\n",

@@ -1,16 +1,17 @@
 """The slow connections of the `slowloris` part, driven by one process with one event loop.
 
-Three kinds of connection, each sending one octet every `plan.interval` seconds:
+Three kinds of connection:
 
-- `line`: after the greeting, a command line that never ends (no CRLF);
-- `data`: EHLO, MAIL, RCPT and DATA at once, then `plan.data_octets` octets of message data,
-  then nothing;
-- `endless`: like `data`, but trickling message data until the run ends.
+- `line`: after the greeting, a command line that never ends (no CRLF), one octet every
+  `plan.interval` seconds;
+- `data`: EHLO, MAIL, RCPT and DATA at once, then `plan.data_burst` octets of message data in
+  one go (more than enough to earn the server's minimum data rate), then nothing;
+- `trickle`: like `data`, but it goes on sending message data, one octet every
+  `plan.interval` seconds, until it is cut.
 
-Each records when its deadline began (the greeting for `line`, the last octet for `data`),
-the first line the server sent after that and when, and whether the server then closed. A
-`line` or `data` connection that was cut is opened again at once, so the pressure lasts;
-`endless` ones are not.
+Each records when its deadline began (the greeting for `line`, the last octet for `data`, the
+354 for `trickle`), the first line the server sent after that and when, and whether the server
+then closed. A connection that was cut is opened again at once, so the pressure lasts.
 """
 
 import heapq
@@ -63,21 +64,25 @@ class SlowConnection:
             raise
         self.sock.setblocking(False)
 
-    def wants_more(self, plan):
-        if self.kind == "data":
-            return self.octets < plan.data_octets
-        return True
+    def wants_more(self):
+        return self.kind != "data" or self.octets == 0
 
-    def send_octet(self):
-        """Sends the next octet; False when the connection is gone."""
-        octet = LINE_TEXT[self.octets % len(LINE_TEXT):][:1] if self.kind == "line" else b"x"
+    def send_next(self, plan):
+        """Sends the next octet, or the burst of a `data` connection; False when the
+        connection is gone."""
+        if self.kind == "line":
+            octets = LINE_TEXT[self.octets % len(LINE_TEXT):][:1]
+        else:
+            octets = b"x" * (plan.data_burst if self.kind == "data" else 1)
         try:
-            self.sock.send(octet)
+            self.sock.settimeout(SETUP_TIMEOUT)
+            self.sock.sendall(octets)
+            self.sock.setblocking(False)
         except OSError:
             return False
-        self.octets += 1
-        if self.kind != "line":
-            self.record["since"] = time.monotonic()  # the data deadline runs per read
+        self.octets += len(octets)
+        if self.kind == "data":
+            self.record["since"] = time.monotonic()  # no pause may exceed the data timeout
         return True
 
     def on_readable(self):
@@ -136,15 +141,15 @@ class Driver:
     def end(self, conn, reopen):
         self.selector.unregister(conn.sock)
         self.outcomes.append(conn.finish())
-        if reopen and conn.kind != "endless":
+        if reopen:
             self.open(conn.kind, random.uniform(0, self.plan.interval))
 
     def run_timers(self, reopen):
         while self.timers and self.timers[0][0] <= time.monotonic():
             _, _, conn = heapq.heappop(self.timers)
-            if conn.sock.fileno() < 0 or not conn.wants_more(self.plan):
+            if conn.sock.fileno() < 0 or not conn.wants_more():
                 continue  # ended meanwhile, or gone silent on purpose
-            if conn.send_octet():
+            if conn.send_next(self.plan):
                 self.schedule(conn, self.plan.interval)
             else:
                 self.end(conn, reopen)
@@ -161,17 +166,15 @@ class Driver:
     def open_all(self):
         data = int(self.plan.slow * self.plan.data_share)
         kinds = ["data"] * data + ["line"] * (self.plan.slow - data)
-        kinds += ["endless"] * self.plan.endless
+        kinds += ["trickle"] * self.plan.trickle
         random.shuffle(kinds)
         for kind in kinds:
             self.open(kind, random.uniform(0, self.plan.interval))
 
     def drain(self, limit):
-        """After the run: waits for the `line` and `data` connections to be cut."""
+        """After the run: waits for the connections to be cut."""
         deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if all(key.data.kind == "endless" for key in self.selector.get_map().values()):
-                break
+        while time.monotonic() < deadline and self.selector.get_map():
             self.poll(reopen=False)
 
     def close_all(self):
@@ -187,8 +190,7 @@ def drive(port, plan, ready, stop, results):
     ready.set()
     while not stop.is_set():
         driver.poll(reopen=True)
-    driver.drain(max(plan.command_timeout, plan.data_timeout + plan.interval * plan.data_octets)
-                 + 5)
+    driver.drain(max(plan.command_timeout, plan.data_timeout + plan.interval) + 5)
     driver.close_all()
     results.put({"outcomes": driver.outcomes, "errors": driver.errors[:20],
                  "opened": driver.opened, "most": driver.most})
