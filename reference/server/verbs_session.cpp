@@ -12,6 +12,7 @@
 namespace ehlo::server::verbs {
 
 using protocol::make_reply;
+using protocol::Reply;
 using protocol::ReplyId;
 
 namespace {
@@ -68,27 +69,54 @@ Applied apply(Context&, const protocol::Expn&) {
     return {make_reply(ReplyId::cannot_expand)};
 }
 
-Applied apply(Context&, const protocol::Help& cmd) {
-    // HELP alone lists the commands; HELP <command> names the section that defines it
+namespace {
+
+/// The commands of RFC 5321 (in the reply table's text), then those that the extensions
+/// announced at this moment add, so that HELP agrees with EHLO.
+Reply help_commands(const Context& ctx) {
+    Reply reply = make_reply(ReplyId::help);
+    for (const std::string& keyword : ehlo_keywords(ctx.policy, ctx.session)) {
+        std::string_view name = std::string_view(keyword).substr(0, keyword.find(' '));
+        if (name == "STARTTLS" || name == "AUTH") reply.lines.front() += " " + std::string(name);
+        if (name == "CHUNKING") reply.lines.front() += " BDAT";
+    }
+    return reply;
+}
+
+struct HelpTopic {
+    std::string_view verb;
+    std::string_view rfc;
+    std::string_view section;
+};
+
+constexpr std::array<HelpTopic, 14> help_topics{{
+    {"EHLO", "5321", "4.1.1.1"},
+    {"HELO", "5321", "4.1.1.1"},
+    {"MAIL", "5321", "4.1.1.2"},
+    {"RCPT", "5321", "4.1.1.3"},
+    {"DATA", "5321", "4.1.1.4"},
+    {"RSET", "5321", "4.1.1.5"},
+    {"VRFY", "5321", "4.1.1.6"},
+    {"EXPN", "5321", "4.1.1.7"},
+    {"HELP", "5321", "4.1.1.8"},
+    {"NOOP", "5321", "4.1.1.9"},
+    {"QUIT", "5321", "4.1.1.10"},
+    {"STARTTLS", "3207", "4"},
+    {"AUTH", "4954", "4"},
+    {"BDAT", "3030", "2"},
+}};
+
+}  // namespace
+
+Applied apply(Context& ctx, const protocol::Help& cmd) {
+    // HELP alone lists the commands; HELP <command> names the RFC section that defines it
     // \rfc{5321,4.1.1.8}. Other topics get 504 \rfc{5321,4.3.2}.
-    if (cmd.argument.empty()) return {make_reply(ReplyId::help)};
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 11> topics{{
-        {"EHLO", "4.1.1.1"},
-        {"HELO", "4.1.1.1"},
-        {"MAIL", "4.1.1.2"},
-        {"RCPT", "4.1.1.3"},
-        {"DATA", "4.1.1.4"},
-        {"RSET", "4.1.1.5"},
-        {"VRFY", "4.1.1.6"},
-        {"EXPN", "4.1.1.7"},
-        {"HELP", "4.1.1.8"},
-        {"NOOP", "4.1.1.9"},
-        {"QUIT", "4.1.1.10"},
-    }};
-    for (const auto& [verb, section] : topics) {
-        if (protocol::domain_equal(cmd.argument, verb)) {
-            std::string text = std::string(verb) + " is defined in RFC 5321 section ";
-            return {make_reply(ReplyId::help, {text + std::string(section)})};
+    if (cmd.argument.empty()) return {help_commands(ctx)};
+    for (const HelpTopic& topic : help_topics) {
+        if (protocol::domain_equal(cmd.argument, topic.verb)) {
+            std::string text = std::string(topic.verb) + " is defined in RFC " +
+                               std::string(topic.rfc) + " section " + std::string(topic.section);
+            return {make_reply(ReplyId::help, {text})};
         }
     }
     return {make_reply(ReplyId::help_topic_unknown)};

@@ -194,6 +194,28 @@ TEST_CASE("HELP lists commands, explains one, refuses unknown topics", "[replies
     CHECK(reply_to(server, "HELP frobnicate\r\n") == Codes{504});
 }
 
+TEST_CASE("HELP lists the commands of the extensions announced now, and explains them",
+          "[replies]") {
+    ehlo::server::Policy policy = Harness::default_policy();
+    policy.extensions.insert(ehlo::server::Extension::starttls);
+    policy.extensions.insert(ehlo::server::Extension::chunking);
+    Harness server = greeted(policy);
+    const std::string listed = server.send("HELP\r\n");
+    CHECK(listed.find(" STARTTLS") != std::string::npos);
+    CHECK(listed.find(" BDAT") != std::string::npos);
+    CHECK(listed.find(" AUTH") == std::string::npos);  // no users: AUTH is not announced
+    CHECK(server.send("HELP starttls\r\n") ==
+          "214 2.0.0 STARTTLS is defined in RFC 3207 section 4\r\n");
+    CHECK(server.send("HELP BDAT\r\n") == "214 2.0.0 BDAT is defined in RFC 3030 section 2\r\n");
+
+    policy.extensions.erase(ehlo::server::Extension::chunking);
+    policy.extensions.erase(ehlo::server::Extension::starttls);
+    Harness plain = greeted(policy);
+    CHECK(plain.send("HELP\r\n") ==
+          "214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP "
+          "QUIT VRFY EXPN HELP\r\n");
+}
+
 TEST_CASE("unknown verbs get 500, obsolete RFC 821 verbs 502 (§4.2.4)", "[replies]") {
     Harness server = greeted();
     CHECK(server.send("FROB\r\n") == "500 5.5.1 Command unrecognized\r\n");
