@@ -3,6 +3,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <span>
 
 #include <asio/co_spawn.hpp>
@@ -15,6 +16,12 @@
 namespace ehlo::client {
 
 namespace {
+
+/// The longest reply line read, CRLF included. A server's lines must fit in 512 octets
+/// \rfc{5321,4.5.3.1.5}, but the limits of §4.5.3.1 are sizes to accept, and the RFC asks
+/// for no limits where it can be helped; a bound is still needed against a hostile server,
+/// so the client takes 16 times that, as ehlo-check does.
+constexpr std::size_t max_reply_line = 8192;
 
 /// One connection's run: the loop of read reply, step, write commands.
 class Run {
@@ -147,7 +154,7 @@ class Run {
                  " octets the server sent before the TLS handshake (RFC 3207 §4.2)");
             pending_.clear();
         }
-        parser_ = wire::ReplyParser();  // nor is a partial line the parser holds
+        parser_ = wire::ReplyParser(max_reply_line);  // nor is a partial line it holds
         bool shaken = co_await handshake();
         if (shaken) {
             Event started = TlsStarted{};
@@ -159,7 +166,7 @@ class Run {
     const Target& target_;
     const TraceSink& trace_;
     net::ClientConnection connection_;
-    wire::ReplyParser parser_;
+    wire::ReplyParser parser_{max_reply_line};
     std::string pending_;
 };
 

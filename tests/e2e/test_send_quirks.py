@@ -199,6 +199,27 @@ def test_malformed_or_out_of_place_replies_are_protocol_errors(bad):
     assert outcome(result)[RECIPIENT][0] in ("refused", "deferred")
 
 
+def test_reply_lines_past_512_octets_are_accepted_up_to_8192():
+    # RFC 5321 §4.5.3.1.5 bounds a reply line at 512 octets, but §4.5.3.1 makes its limits
+    # sizes to accept: a client that refused a longer line would fail to deliver for nothing.
+    def script(c):
+        c.send("220 " + "g" * 1000 + "\r\n")
+        normal_transaction(c)
+    with ScriptedServer(script) as server:
+        result = send(server)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_reply_line_past_8192_octets_is_a_protocol_error():
+    def script(c):
+        c.send("220 " + "g" * 8190 + "\r\n")  # 8,196 octets with the code and CRLF
+        time.sleep(0.5)
+    with ScriptedServer(script) as server:
+        result = send(server)
+    assert result.returncode == 76, result.stderr
+    assert "8192" in result.stdout + result.stderr
+
+
 def test_a_server_that_never_answers_times_out():
     def script(c):
         c.send("220 ok\r\n")
