@@ -156,8 +156,14 @@ asio::awaitable<std::string_view> SessionDriver::read() {
     // \rfc{5321,4.5.3.2.5}, and a minimum average rate (net/data_deadline.hpp).
     bool in_data =
         connection_.state() == server::State::data || connection_.state() == server::State::chunk;
-    if (in_data && !reading_data_) data_deadline_.start(SteadyClock::now());
-    reading_data_ = in_data;
+    // A new stretch of data (after the 354, or a chunk after the previous one's reply) gets
+    // an allowance of its own; the rest of a stretch goes on with the deadline it has.
+    if (!in_data) {
+        data_started_ = false;
+    } else if (!data_started_) {
+        data_deadline_.start(SteadyClock::now());
+        data_started_ = true;
+    }
     arm(in_data ? data_deadline_.deadline() : command_deadline_);
     phase_ = Phase::reading;
     std::string_view input;
@@ -235,6 +241,7 @@ asio::awaitable<bool> SessionDriver::feed(std::string_view input) {
 asio::awaitable<bool> SessionDriver::carry_out(server::Output out) {
     trace(out);
     replies_ += out.replies;  // written together when the input is used up (RFC 2920 §3.1)
+    if (!out.replies.empty()) data_started_ = false;  // any data that follows is a new stretch
     for (const Action& action : out.actions) {
         if (action.kind == Action::Kind::commit_message) {
             if (!co_await commit()) co_return false;

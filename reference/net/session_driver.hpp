@@ -119,7 +119,7 @@ class SessionDriver {
     std::string replies_;  ///< replies not yet written (pipelined replies go out together)
     SteadyClock::time_point command_deadline_;
     DataDeadline data_deadline_;  ///< while message data is read
-    bool reading_data_ = false;   ///< the last read was of message data
+    bool data_started_ = false;   ///< data_deadline_ runs for the data being read
     Phase phase_ = Phase::working;
     bool stopping_ = false;  ///< a stop was requested
     bool stop_now_ = false;  ///< ... and the watchdog is to interrupt the wait for input
