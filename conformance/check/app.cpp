@@ -100,7 +100,7 @@ std::optional<Prepared> prepare(const Options& options, const Environment& envir
 
 scenario::Variables make_variables(const Options& options, const std::string& rcpt) {
     scenario::Variables variables{{"client", options.client}, {"from", options.from}};
-    if (!rcpt.empty()) variables["rcpt"] = rcpt;
+    variables.merge(recipient_variables(rcpt));
     variables.merge(credential_variables(options.auth));
     return variables;
 }

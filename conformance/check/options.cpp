@@ -172,6 +172,16 @@ scenario::Variables credential_variables(const std::string& auth) {
             {"password-base64", sasl::base64_encode(password)}};
 }
 
+scenario::Variables recipient_variables(const std::string& rcpt) {
+    if (rcpt.empty()) return {};
+    scenario::Variables variables{{"rcpt", rcpt}};
+    const std::size_t at = rcpt.rfind('@');
+    if (at != std::string::npos && at + 1 < rcpt.size()) {
+        variables["rcpt-domain"] = rcpt.substr(at + 1);
+    }
+    return variables;
+}
+
 bool is_plain_mailbox(const std::string& text) {
     std::size_t at = text.rfind('@');
     if (at == std::string::npos || at == 0 || at + 1 == text.size()) return false;

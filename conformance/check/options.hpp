@@ -69,6 +69,10 @@ void check_options(const Options& options);
 /// message of RFC 4616 §2), `{user-base64}` and `{password-base64}`. None for an empty `auth`.
 scenario::Variables credential_variables(const std::string& auth);
 
+/// The variables `--rcpt` gives: `{rcpt}`, and `{rcpt-domain}`, the part after its last `@`
+/// (a quoted local part may hold an `@`, RFC 5321 §4.1.2). None for an empty `rcpt`.
+scenario::Variables recipient_variables(const std::string& rcpt);
+
 /// Whether `text` is a mailbox `local@domain` that can stand in `<...>` on a command line:
 /// no blanks, no angle brackets, no control characters \rfc{5321,4.1.2}.
 bool is_plain_mailbox(const std::string& text);

@@ -40,12 +40,15 @@ struct Piece {
 /// What a client step sends: escapes decoded, variables kept by name.
 using Text = std::vector<Piece>;
 
-/// The variables a scenario may use, written `{name}` in `C:` lines. The last three derive
-/// from `{user}` and `{password}` for AUTH (RFC 4954 §4): `{auth-plain}` is the base64 of the
-/// PLAIN message NUL user NUL password (RFC 4616 §2), `{user-base64}` and `{password-base64}`
-/// the base64 of each, as AUTH LOGIN sends them.
+/// The variables a scenario may use, written `{name}` in `C:` lines. `{rcpt-domain}` is the
+/// domain of `{rcpt}`, a domain the server accepts mail for (RFC 5321 §4.5.1 names
+/// postmaster at each such domain). The last three derive from `{user}` and `{password}` for
+/// AUTH (RFC 4954 §4): `{auth-plain}` is the base64 of the PLAIN message NUL user NUL password
+/// (RFC 4616 §2), `{user-base64}` and `{password-base64}` the base64 of each, as AUTH LOGIN
+/// sends them.
 inline constexpr std::string_view variable_names[] = {
-    "client", "from", "rcpt", "user", "password", "auth-plain", "user-base64", "password-base64"};
+    "client",   "from",       "rcpt",        "rcpt-domain",    "user",
+    "password", "auth-plain", "user-base64", "password-base64"};
 
 /// Whether the variable `name` takes its value from the credentials (`--auth`).
 bool is_credential_variable(std::string_view name);

@@ -104,7 +104,7 @@ std::optional<Text> parse_send_text(std::string_view payload, std::string& error
                                   : payload.substr(i + 1, close - i - 1);
             if (!is_variable(name)) {
                 error =
-                    "{ starts a variable: {client} {from} {rcpt} {user} {password} "
+                    "{ starts a variable: {client} {from} {rcpt} {rcpt-domain} {user} {password} "
                     "{auth-plain} {user-base64} or {password-base64} (write \\x7b for a "
                     "literal brace)";
                 return std::nullopt;

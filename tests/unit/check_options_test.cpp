@@ -129,6 +129,16 @@ TEST_CASE("--auth gives the credentials and their base64 forms for AUTH", "[chec
     CHECK(variables.at("password-base64") == "c2U6Y3JldA==");
 }
 
+TEST_CASE("--rcpt gives the recipient and its domain", "[check]") {
+    CHECK(check::recipient_variables("").empty());
+    auto variables = check::recipient_variables("bob@example.test");
+    CHECK(variables.at("rcpt") == "bob@example.test");
+    CHECK(variables.at("rcpt-domain") == "example.test");
+    // The last @ starts the domain: a quoted local part may hold one (RFC 5321 §4.1.2).
+    CHECK(check::recipient_variables("\"a@b\"@mx.example").at("rcpt-domain") == "mx.example");
+    CHECK(check::recipient_variables("bob").count("rcpt-domain") == 0);
+}
+
 TEST_CASE("mailboxes and EHLO names", "[check]") {
     CHECK(check::is_plain_mailbox("a@b.example"));
     CHECK(check::is_plain_mailbox("\"quoted\"@b.example"));

@@ -74,7 +74,7 @@ TEST_CASE("C: escape and variable errors", "[scenario]") {
     CHECK(send_error("\\xZ0") == "\\x needs two hex digits, as in \\x00");
     CHECK(send_error("\\0") == "unknown escape \\0 (use \\r \\n \\t \\\\ or \\xHH)");
     const std::string variable_error =
-        "{ starts a variable: {client} {from} {rcpt} {user} {password} {auth-plain} "
+        "{ starts a variable: {client} {from} {rcpt} {rcpt-domain} {user} {password} {auth-plain} "
         "{user-base64} or {password-base64} (write \\x7b for a literal brace)";
     CHECK(send_error("{host}") == variable_error);
     CHECK(send_error("{rcpt") == variable_error);
