@@ -31,7 +31,6 @@ class DataDeadline {
     /// `octets` arrived at `now`: their time is added, but the next read never gets more
     /// than the pause from now.
     void received(std::size_t octets, Clock::time_point now) {
-        // Whole microseconds: the rate is at most 1 per microsecond in practice.
         auto earned = std::chrono::microseconds(octets * 1'000'000 / min_rate_);
         deadline_ = std::min(deadline_ + earned, now + pause_);
     }
