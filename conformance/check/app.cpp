@@ -14,6 +14,7 @@
 #include "check/scheduler.hpp"
 #include "check/selection.hpp"
 #include "net/tls_context.hpp"
+#include "scenario/scenario_lint.hpp"
 
 #ifndef EHLO_BUILTIN_SCENARIOS
 #define EHLO_BUILTIN_SCENARIOS ""
@@ -64,6 +65,20 @@ Filter make_filter(const Options& options) {
         if (level == "INFO") filter.level = scenario::Level::info;
     }
     return filter;
+}
+
+/// `--lint`: each problem of each scenario on a line of `err`; 1 when there is any.
+int lint_scenarios(const std::vector<const scenario::Scenario*>& chosen, std::ostream& out,
+                   std::ostream& err) {
+    std::size_t problems = 0;
+    for (const scenario::Scenario* scenario : chosen) {
+        for (const std::string& problem : scenario::lint(*scenario)) {
+            err << scenario->id << ": " << problem << "\n";
+            ++problems;
+        }
+    }
+    out << "lint: " << chosen.size() << " scenarios, " << problems << " problems\n";
+    return problems == 0 ? exit_ok : exit_findings;
 }
 
 /// Loads the suite, chooses from it and reads the baseline; nothing after telling `err` why
@@ -274,8 +289,8 @@ int run_target(const Options& options, const Environment& environment, Prepared&
     print_discovery(out, address, *found, own);
 
     Gates gates{target->tls,
-                found->keywords,
-                found->keywords_after_tls,
+                found->keyword_lines,
+                found->keyword_lines_after_tls,
                 make_variables(options, rcpt),
                 make_schedule(options, own).max_connections,
                 options.no_delivery,
@@ -300,6 +315,7 @@ int run_check(const Options& options, const Environment& environment, std::ostre
     std::optional<Prepared> prepared = prepare(options, environment, err);
     if (!prepared) return exit_cannot;
     prepared->chosen = select(prepared->suite.scenarios, make_filter(options));
+    if (options.lint) return lint_scenarios(prepared->chosen, out, err);
     if (options.list) {
         for (const scenario::Scenario* scenario : prepared->chosen)
             out << scenario->id << "  " << scenario->title << "\n";

@@ -7,6 +7,7 @@
 #include <exception>
 #include <future>
 #include <optional>
+#include <sstream>
 #include <utility>
 
 #include <asio/co_spawn.hpp>
@@ -64,7 +65,9 @@ asio::awaitable<void> upgrade(Link& link, const Target& target, Discovery& found
     if (!found.tls_problem.empty()) co_return;
     found.tls_description = link.tls_description();
     auto ehlo = co_await exchange(link, target, "EHLO " + target.client_name, 2, found.tls_problem);
-    if (ehlo) found.keywords_after_tls = ehlo_keywords(*ehlo);
+    if (!ehlo) co_return;
+    found.keywords_after_tls = ehlo_keywords(*ehlo);
+    found.keyword_lines_after_tls = ehlo_lines(*ehlo);
 }
 
 }  // namespace
@@ -83,6 +86,30 @@ bool has_keyword(const std::vector<std::string>& keywords, const std::string& ke
     return std::find(keywords.begin(), keywords.end(), upper(keyword)) != keywords.end();
 }
 
+std::vector<std::string> ehlo_lines(const wire::WireReply& reply) {
+    std::vector<std::string> lines;
+    for (std::size_t i = 1; i < reply.lines.size(); ++i)
+        lines.push_back(upper(reply.lines[i]));
+    return lines;
+}
+
+bool offers(const std::vector<std::string>& lines, const std::string& wanted) {
+    const std::string text = upper(wanted);
+    const std::size_t equals = text.find('=');
+    const std::string keyword = text.substr(0, equals);
+    for (const std::string& line : lines) {
+        std::istringstream words(line);
+        std::string word;
+        if (!(words >> word) || word != keyword) continue;
+        if (equals == std::string::npos) return true;
+        const std::string parameter = text.substr(equals + 1);
+        while (words >> word) {
+            if (word == parameter || word.starts_with(parameter + "=")) return true;
+        }
+    }
+    return false;
+}
+
 asio::awaitable<Discovery> discover(const Target& target) {
     Discovery found;
     Link link(co_await asio::this_coro::executor);
@@ -95,6 +122,7 @@ asio::awaitable<Discovery> discover(const Target& target) {
     auto ehlo = co_await exchange(link, target, "EHLO " + target.client_name, 2, found.problem);
     if (!ehlo) co_return found;
     found.keywords = ehlo_keywords(*ehlo);
+    found.keyword_lines = ehlo_lines(*ehlo);
     if (target.tls == TlsMode::starttls && !has_keyword(found.keywords, "STARTTLS")) {
         found.tried_tls = true;
         found.tls_problem = "the target does not advertise STARTTLS";

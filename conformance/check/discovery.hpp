@@ -28,8 +28,12 @@ struct Discovery {
     std::string tls_problem;
     std::string greeting;  ///< the greeting's lines, as received
     std::vector<std::string> keywords;
+    /// The lines of the EHLO reply after the first, upper case: each a keyword and its
+    /// parameters (`AUTH PLAIN LOGIN`), for `requires: AUTH=PLAIN`.
+    std::vector<std::string> keyword_lines;
     bool tried_tls = false;  ///< a STARTTLS upgrade was attempted
     std::vector<std::string> keywords_after_tls;
+    std::vector<std::string> keyword_lines_after_tls;
     /// "TLSv1.3 TLS_AES_256_GCM_SHA384" under implicit TLS, or after the upgrade.
     std::string tls_description;
 };
@@ -40,6 +44,15 @@ std::vector<std::string> ehlo_keywords(const wire::WireReply& reply);
 
 /// Whether `keywords` (upper case) holds `keyword`, compared without case.
 bool has_keyword(const std::vector<std::string>& keywords, const std::string& keyword);
+
+/// The lines of `reply` after the first, upper case: a keyword and its parameters each.
+std::vector<std::string> ehlo_lines(const wire::WireReply& reply);
+
+/// Whether the EHLO `lines` (as `ehlo_lines` gives them) offer `wanted`, compared without
+/// case: a keyword (`PIPELINING`: the first word of a line), or a keyword and a parameter
+/// (`AUTH=PLAIN`: the AUTH line has the parameter PLAIN; `LIMITS=RCPTMAX`: the LIMITS line has
+/// a parameter RCPTMAX or RCPTMAX=value) \rfc{5321,4.1.1.1}.
+bool offers(const std::vector<std::string>& lines, const std::string& wanted);
 
 /// Discovers `target` on one connection. Under `TlsMode::implicit` the connection is TLS from
 /// the start and there is no upgrade; otherwise STARTTLS is tried when it is advertised.

@@ -108,9 +108,10 @@ class ScenarioDriver {
             run_.failed("connection " + std::to_string(write.connection) + " is not open", now());
             co_return;
         }
+        const bool replies_waiting = connection->link.has_unread();
         Link::WriteOutcome outcome = co_await connection->link.write(write.bytes, target_);
         if (outcome.error.empty()) {
-            run_.written(now());
+            run_.written(now(), replies_waiting);
         } else if (outcome.peer_closed) {
             run_.write_cut_short(outcome.error, now());  // what it sent first is still read
         } else {

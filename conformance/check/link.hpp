@@ -74,6 +74,12 @@ class Link {
     /// byte. A close between replies is `closed`, a close inside one is `malformed`.
     asio::awaitable<engine::Received> read_reply(std::chrono::milliseconds timeout);
 
+    /// Whether reply bytes have arrived that no `read_reply` took yet: read past the last
+    /// reply, or waiting on the plain TCP socket.
+    bool has_unread() const {
+        return !pending_.empty() || held_ != 0 || connection_.bytes_waiting() > 0;
+    }
+
     void close() { connection_.close(); }
     bool is_open() const { return connection_.is_open(); }
     /// "TLSv1.3 TLS_AES_256_GCM_SHA384" once TLS is up; empty before.

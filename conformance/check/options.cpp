@@ -95,6 +95,8 @@ void define_selection_options(CLI::App& app, Options& o) {
         ->check(quiet(CLI::IsMember({"MUST", "SHOULD", "MAY", "INFO"}, CLI::ignore_case)));
     app.add_flag("--slow", o.slow, "Also run scenarios tagged 'slow'");
     app.add_flag("--list", o.list, "Print the chosen scenarios (id and title) and exit");
+    app.add_flag("--lint", o.lint,
+                 "Check the chosen scenarios (cited requirement rows, level, requires) and exit");
     app.add_flag("--no-delivery", o.no_delivery,
                  "SKIP every scenario that could complete a message (DATA, BDAT)");
     app.add_option("--scenarios", o.scenarios, "Run the suite in DIR instead of the built-in one")

@@ -38,6 +38,7 @@ struct Options {
     std::string level;
     bool slow = false;
     bool list = false;
+    bool lint = false;  ///< `--lint`: check the chosen scenarios' rows and `requires:`, run none
     bool no_delivery = false;
     std::optional<std::size_t> jobs;
     std::optional<std::size_t> max_connections;

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "check/discovery.hpp"
+#include "scenario/catalog.hpp"
 #include "scenario/scenario_parser.hpp"
 
 namespace ehlo::check {
@@ -62,11 +63,12 @@ bool has_tag(const scenario::Scenario& scenario, const std::string& tag) {
     return std::find(scenario.tags.begin(), scenario.tags.end(), tag) != scenario.tags.end();
 }
 
-/// The first keyword of `requires` that `advertised` lacks.
+/// The first keyword (or keyword and parameter) of `requires` that the EHLO lines
+/// `advertised` do not offer.
 std::optional<std::string> missing_keyword(const scenario::Scenario& scenario,
                                            const std::vector<std::string>& advertised) {
     for (const std::string& keyword : scenario.requires_keywords) {
-        if (!has_keyword(advertised, keyword)) return keyword;
+        if (!offers(advertised, keyword)) return keyword;
     }
     return std::nullopt;
 }
@@ -108,6 +110,11 @@ Suite load_suite(const fs::path& root) {
     }
     for (const fs::path& file : scenario::find_scenario_files(root)) {
         scenario::LoadResult loaded = scenario::load_scenario(root, file);
+        const auto check = scenario::apply_catalog(loaded.scenario, scenario::builtin_catalog());
+        for (const std::string& id : check.unknown) {
+            loaded.errors.push_back(file.string() + ": requirements: no row " + id +
+                                    " in the requirement catalog (docs/requirements.tsv)");
+        }
         if (loaded.ok()) {
             suite.scenarios.push_back(std::move(loaded.scenario));
         } else {

@@ -55,9 +55,11 @@ std::vector<const scenario::Scenario*> select(const std::vector<scenario::Scenar
 /// What the target and the options allow.
 struct Gates {
     TlsMode tls = TlsMode::none;
-    std::vector<std::string> keywords;            ///< from discovery, upper case
-    std::vector<std::string> keywords_after_tls;  ///< after STARTTLS, upper case
-    scenario::Variables variables;                ///< only those with a value
+    /// The EHLO lines from discovery (`Discovery::keyword_lines`): keyword and parameters,
+    /// upper case; before and after STARTTLS.
+    std::vector<std::string> keywords;
+    std::vector<std::string> keywords_after_tls;
+    scenario::Variables variables;  ///< only those with a value
     std::size_t max_connections = 1;
     bool no_delivery = false;
     /// The target is ours (the in-process demo): any recipient may get a message.

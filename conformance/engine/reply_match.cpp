@@ -170,6 +170,7 @@ bool advertises(const wire::WireReply& reply, std::string_view keyword) {
 
 bool fits(const scenario::Alternative& alternative, const Received& received) {
     if (alternative.close) return received.kind == Received::Kind::closed;
+    if (alternative.same && alternative.code.pattern.empty()) return false;  // nothing to compare
     return received.kind == Received::Kind::reply && reply_fits(alternative, received.reply);
 }
 
@@ -186,6 +187,10 @@ Verdict step_verdict(const Match& match, scenario::Level level) {
 
 std::string describe(const scenario::Alternative& alt) {
     if (alt.close) return "<close>" + verdict_suffix(alt.verdict);
+    if (alt.same) {
+        const std::string code = alt.code.pattern.empty() ? "" : " (" + alt.code.pattern + ")";
+        return "<same>" + code + verdict_suffix(alt.verdict);
+    }
     std::string out;
     if (alt.exact_lines) {
         for (std::size_t i = 0; i < alt.lines.size(); ++i) {

@@ -38,6 +38,9 @@ struct ScenarioResult {
     std::string id;
     std::string title;
     std::vector<scenario::Ref> refs;
+    /// The catalog rows the scenario cites (`requirements:`).
+    std::vector<std::string> requirements;
+    /// The level it was judged by: its `level:`, weakened to what its rows allow.
     scenario::Level level = scenario::Level::must;
     std::vector<std::string> tags;
 
@@ -51,6 +54,9 @@ struct ScenarioResult {
     /// For a step that broke or carried WARN/INFO: `engine::explain` of its expectation and
     /// what was received ("expected: ...\nreceived: ..."). Empty otherwise.
     std::string explanation;
+    /// For FAIL, WARN and INFO: the cited row that allows the verdict, its keyword, the side it
+    /// binds and its statement (`5321-4.1.4-c (MUST, server): ...`). Empty otherwise.
+    std::string requirement;
     std::vector<LogLine> log;
     std::chrono::milliseconds duration{0};
 };

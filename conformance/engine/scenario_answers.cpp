@@ -27,6 +27,15 @@ int connection_of(const Request& request) {
         request);
 }
 
+// `expect` with each `<same>` alternative given the code of the previous reply, `last_code`
+// (none when there was none: it then fits nothing).
+scenario::Expect resolve_same(scenario::Expect expect, int last_code) {
+    for (scenario::Alternative& alt : expect.alternatives) {
+        if (alt.same && last_code != 0) alt.code.pattern = std::to_string(last_code);
+    }
+    return expect;
+}
+
 }  // namespace
 
 // What the next reply on `link` answers, taken off the link: a pipelined line first, else the
@@ -76,8 +85,10 @@ void ScenarioRun::connected(Millis now) {
     if (implicit) complete_step();  // the `tls` step is done with the connection
 }
 
-void ScenarioRun::written(Millis now) {
+void ScenarioRun::written(Millis now, bool replies_waiting) {
     if (!answering(Waiting::write, now)) return;
+    auto& link = links_[connection_of(request_)];
+    if (replies_waiting && link.write_after_reply) link.early_reply = true;
     // An `S:` that sent the queue goes on to read; a `C:` or `C~` step is done.
     if (!std::holds_alternative<scenario::Expect>(steps_[pc_].action)) complete_step();
 }
@@ -113,11 +124,17 @@ void ScenarioRun::received(const Received& received, Millis now) {
         case Received::Kind::reply:
             for (auto& line : server_log_lines(received.reply))
                 log(LogLine::Side::server, connection, std::move(line), step.line);
+            link.idle_since_reply = true;
             break;
         case Received::Kind::closed:
-            note(connection, "closed by server", step.line);
             link.open = false;
             link.server_closed_line = step.line;
+            if (link.closing_announced) {  // RFC 5321 §3.8: the close its 421 announced
+                note(connection, "closed by server, as its 421 announced", step.line);
+                complete_step();
+                return;
+            }
+            note(connection, "closed by server", step.line);
             break;
         case Received::Kind::timeout:
             note(connection, "no reply within the time limit", step.line);
@@ -131,7 +148,7 @@ void ScenarioRun::received(const Received& received, Millis now) {
                 explain(std::get<scenario::Expect>(step.action), received));
             return;
     }
-    judge(step, received, answered);
+    judge(step, received, answered, link);
 }
 
 void ScenarioRun::failed(std::string why, Millis now) {
@@ -139,7 +156,7 @@ void ScenarioRun::failed(std::string why, Millis now) {
     if (!answering(was, now)) return;
     const int connection = connection_of(request_);
     auto& link = links_[connection];
-    if (was == Waiting::write && !ended_ && close_expected()) {
+    if (was == Waiting::write && !ended_ && (close_expected() || link.closing_announced)) {
         // The write hit a connection the server had closed, and the scenario allows the close:
         // the next S: takes it as `<close>`.
         note(connection, "write failed (" + why + "): the server has closed the connection",
@@ -161,10 +178,18 @@ void ScenarioRun::failed(std::string why, Millis now) {
 }
 
 void ScenarioRun::judge(const scenario::Step& step, const Received& received,
-                        const Answered& answered) {
-    const auto& expect = std::get<scenario::Expect>(step.action);
+                        const Answered& answered, Link& link) {
+    const scenario::Expect expect =
+        resolve_same(std::get<scenario::Expect>(step.action), link.last_code);
     const Match m = match(expect, received);
-    const Verdict verdict = step_verdict(m, level_);
+    if (received.kind == Received::Kind::reply) {
+        link.last_code = received.reply.code;
+        if (received.reply.code == 421) link.closing_announced = true;
+    }
+    if (judge_early_reply(step, received, m, link)) return;
+    // The catalog's ceiling, by construction: no alternative's verdict goes past what the
+    // scenario's requirement rows allow (a `=> WARN` on a MAY row gives INFO).
+    const Verdict verdict = std::min(step_verdict(m, level_), engine::broken_verdict(level_));
     if (m.broken()) {
         end(verdict, step_reason(expect, received, m, answered), step.line,
             explain(expect, received));
@@ -178,6 +203,25 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
         result_.explanation = explain(expect, received);
     }
     complete_step();
+}
+
+// A reply that was waiting before the command it would answer was sent \rfc{5321,4.2}: it
+// answers something else, so it is no evidence that the server did right; only a 421, which
+// a server may send at any time \rfc{5321,3.8}, or a broken expectation (the server said
+// something it should not have) are judged. True when it ended the scenario in ERROR.
+bool ScenarioRun::judge_early_reply(const scenario::Step& step, const Received& received,
+                                    const Match& match, Link& link) {
+    const bool early = std::exchange(link.early_reply, false);
+    if (!early || received.kind != Received::Kind::reply || received.reply.code == 421 ||
+        match.broken()) {
+        return false;
+    }
+    end(Verdict::error,
+        "the reply " + shorten(describe(received)) +
+            " came before the command it would answer was sent; it answers nothing of ours "
+            "(RFC 5321 §4.2)",
+        step.line, explain(std::get<scenario::Expect>(step.action), received));
+    return true;
 }
 
 void ScenarioRun::end(Verdict verdict, std::string reason, int line, std::string explanation) {

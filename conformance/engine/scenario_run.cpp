@@ -12,6 +12,7 @@
 
 #include "engine/result.hpp"
 #include "engine/transcript.hpp"
+#include "scenario/catalog.hpp"
 
 namespace ehlo::engine {
 
@@ -40,18 +41,32 @@ std::string skip_reason(const std::vector<std::string>& missing) {
            (missing.size() == 1 ? " has no value" : " have no value");
 }
 
+// The catalog row behind a verdict, for the report: `5321-4.1.4-c (MUST, server): RCPT ...`.
+std::string requirement_behind(const scenario::Scenario& cited_by, Verdict verdict) {
+    scenario::Level level = scenario::Level::info;
+    if (verdict == Verdict::fail) level = scenario::Level::must;
+    if (verdict == Verdict::warn) level = scenario::Level::should;
+    if (verdict == Verdict::info) level = scenario::Level::may;
+    if (verdict != Verdict::fail && verdict != Verdict::warn && verdict != Verdict::info) return {};
+    const scenario::CitedRequirement* row = scenario::row_allowing(cited_by, level);
+    if (row == nullptr) return {};
+    return row->id + " (" + row->keyword + ", " + row->binds + "): " + row->summary;
+}
+
 }  // namespace
 
 ScenarioRun::ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables,
                          double time_scale)
     : steps_(scenario.steps),
-      level_(scenario.level),
+      level_(scenario::effective_level(scenario)),
+      cited_(scenario.cited),
       variables_(std::move(variables)),
       time_scale_(time_scale) {
     result_.id = scenario.id;
     result_.title = scenario.title;
     result_.refs = scenario.refs;
-    result_.level = scenario.level;
+    result_.level = level_;
+    result_.requirements = scenario.requirements;
     result_.tags = scenario.tags;
     result_.verdict = Verdict::pass;
     const auto missing = missing_variables(scenario, variables_);
@@ -80,6 +95,9 @@ Request ScenarioRun::next(Millis now) {
     }
     finished_ = true;
     result_.log = transcript_.lines();
+    scenario::Scenario cited_by;
+    cited_by.cited = cited_;
+    result_.requirement = requirement_behind(cited_by, result_.verdict);
     return Finished{};
 }
 
@@ -159,9 +177,10 @@ std::optional<Request> ScenarioRun::run_expect(const scenario::Step& step, Link&
 
 // A step on a connection the server has closed: only what needs no server can still run.
 std::optional<Request> ScenarioRun::run_on_closed(const scenario::Step& step, Link& link) {
+    if (link.closing_announced) return skip_after_421(step, link);
     if (const auto* expect = std::get_if<scenario::Expect>(&step.action);
         expect != nullptr && accepts_close(*expect)) {
-        judge(step, Received::closed(), answered_by(link));
+        judge(step, Received::closed(), answered_by(link), link);
         return std::nullopt;
     }
     if (const auto* wait = std::get_if<scenario::Wait>(&step.action)) {
@@ -184,8 +203,24 @@ std::optional<Request> ScenarioRun::run_on_closed(const scenario::Step& step, Li
     return std::nullopt;
 }
 
+// A step on a connection the server closed after saying 421 \rfc{5321,3.8}: the close was
+// announced, so what the scenario meant to do there next is left undone, and not judged.
+std::optional<Request> ScenarioRun::skip_after_421(const scenario::Step& step, Link& link) {
+    if (const auto* wait = std::get_if<scenario::Wait>(&step.action))
+        return sleep(*wait, step.line);
+    if (std::holds_alternative<scenario::Close>(step.action)) {
+        link.client_closed = true;
+    } else {
+        note(current_, "not run: the server closed the connection after its 421", step.line);
+    }
+    complete_step();
+    return std::nullopt;
+}
+
 Request ScenarioRun::write(std::string bytes, int line) {
     auto& link = links_[current_];
+    link.write_after_reply = link.idle_since_reply;
+    link.idle_since_reply = false;
     const auto lines = client_log_lines(bytes);
     for (const auto& text : lines)
         log(LogLine::Side::client, current_, text, line);

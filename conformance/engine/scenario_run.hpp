@@ -102,8 +102,11 @@ class ScenarioRun {
 
     /// Answers `OpenConnection` and `Handshake`: done.
     void connected(Millis now);
-    /// Answers `WriteBytes`: every byte was written.
-    void written(Millis now);
+    /// Answers `WriteBytes`: every byte was written. `replies_waiting` says the driver held
+    /// unread reply bytes when the write began: when the last thing on the connection was a
+    /// reply read, they answer nothing the run sent, so the next `S:` may not take them as
+    /// the answer to this write \rfc{5321,4.2} (a 421 excepted, \rfc{5321,3.8}).
+    void written(Millis now, bool replies_waiting = false);
     /// Answers `WriteBytes`: the server closed (or reset) the connection before every byte
     /// was written. The run goes on as after a write: the next `S:` reads what the server sent
     /// before it closed, or its close, and judges that. So a server that answers and hangs up
@@ -143,6 +146,15 @@ class ScenarioRun {
         /// the reason of a verdict.
         std::deque<std::string> queued;
         std::optional<std::string> last_line;
+        int last_code = 0;  ///< the code of the last reply read, for `<same>`; 0 for none
+        /// The server said 421: it closes next \rfc{5321,3.8}, so that close, and the steps
+        /// the scenario had for the connection after it, are no deviation and are not judged.
+        bool closing_announced = false;
+        bool idle_since_reply = false;   ///< a reply was read, and nothing written since
+        bool write_after_reply = false;  ///< the write under way began in that state
+        /// Replies were waiting when such a write began: the next reply read came before the
+        /// command it would answer.
+        bool early_reply = false;
     };
     /// An open `repeat` block: where its steps start, and how many more rounds to run.
     struct Loop {
@@ -158,7 +170,11 @@ class ScenarioRun {
     Request sleep(const scenario::Wait& wait, int step_line);
     Request issue(Waiting waiting, Request request);
     bool answering(Waiting waiting, Millis now);
-    void judge(const scenario::Step& step, const Received& received, const Answered& answered);
+    void judge(const scenario::Step& step, const Received& received, const Answered& answered,
+               Link& link);
+    bool judge_early_reply(const scenario::Step& step, const Received& received, const Match& match,
+                           Link& link);
+    std::optional<Request> skip_after_421(const scenario::Step& step, Link& link);
     bool close_expected() const;
     void complete_step();
     void end(Verdict verdict, std::string reason, int line, std::string explanation);
@@ -168,7 +184,8 @@ class ScenarioRun {
     static Answered answered_by(Link& link);
 
     std::vector<scenario::Step> steps_;
-    scenario::Level level_;
+    scenario::Level level_;  ///< the weaker of the scenario's level and its rows' ceiling
+    std::vector<scenario::CitedRequirement> cited_;
     scenario::Variables variables_;
     double time_scale_ = 1.0;
     std::size_t pc_ = 0;  ///< the step being run

@@ -134,6 +134,8 @@ void write_details(std::ostream& out, const engine::ScenarioResult& result,
         out << (i == 0 ? "  " : ", ") << ref_label(result.refs[i]);
     out << '\n';
     if (!result.reason.empty()) out << "      reason: " << printable(result.reason) << '\n';
+    if (!result.requirement.empty())
+        out << "      requirement: " << printable(result.requirement) << '\n';
     write_explanation(out, result, options);
     write_log(out, result);
     out << '\n';

@@ -203,6 +203,8 @@ void write_scenario(std::ostream& out, const engine::ScenarioResult& result) {
         out << " \u00B7 <code>" << html(tag) << "</code>";
     out << " \u00B7 " << human_duration(result.duration) << "</p>\n";
     if (!result.reason.empty()) out << "<p class=\"reason\">" << html(result.reason) << "</p>\n";
+    if (!result.requirement.empty())
+        out << "<p class=\"requirement\">" << html(result.requirement) << "</p>\n";
     write_explanation(out, result);
     write_transcript(out, result);
     out << "</article>\n";

@@ -50,12 +50,14 @@ json scenario_json(const engine::ScenarioResult& result) {
     return {{"id", printable(result.id)},
             {"title", printable(result.title)},
             {"refs", refs},
+            {"requirements", strings(result.requirements)},
             {"level", scenario::to_string(result.level)},
             {"tags", strings(result.tags)},
             {"verdict", engine::to_string(result.verdict)},
             {"reason", printable(result.reason)},
             {"decisive_line", result.decisive_line},
             {"explanation", printable(result.explanation, true)},
+            {"requirement", printable(result.requirement)},
             {"duration_ms", result.duration.count()},
             {"log", log_json(result.log)}};
 }

@@ -54,6 +54,8 @@ std::string system_out(const engine::ScenarioResult& result) {
     out << printable(result.title) << '\n';
     out << "requirement: " << scenario::to_string(result.level) << ' ' << refs_text(result) << '\n';
     if (!result.reason.empty()) out << "reason: " << printable(result.reason) << '\n';
+    if (!result.requirement.empty())
+        out << "catalog row: " << printable(result.requirement) << '\n';
     if (!result.explanation.empty()) out << printable(result.explanation, true) << '\n';
     if (!result.log.empty()) out << "\nwire log:\n";
     for (const auto& line : result.log) {

@@ -80,6 +80,10 @@ struct KeywordCheck {
 /// One acceptable outcome of an `S:` step: a reply that fits, or the server closing.
 struct Alternative {
     bool close = false;  ///< `<close>`: the connection ends with no reply
+    /// `<same>`: a reply with the code of the previous reply read on the same connection (a
+    /// case rule judged against the upper-case form, say). The run fills `code` with that
+    /// code before matching; unfilled, it fits nothing.
+    bool same = false;
     CodePattern code;
     std::string enhanced;  ///< RFC 3463 pattern such as `2.1.0` or `5.x.x`; empty for any
     /// Text patterns (glob, `*` any text, `\*` a star). One pattern may match any line of
@@ -140,11 +144,28 @@ struct Step {
     Action action;
 };
 
+/// A catalog row a scenario cites (`requirements:`), as the catalog gives it (catalog.hpp).
+struct CitedRequirement {
+    std::string id;                ///< `5321-4.1.4-c`
+    std::string keyword;           ///< `MUST`, `SHOULD`, ...
+    std::string binds;             ///< `server`, `client`, `both` or `relay`
+    std::string summary;           ///< the statement, in our own words
+    Level allows = Level::should;  ///< the strongest level a broken expectation may reach
+    friend bool operator==(const CitedRequirement&, const CitedRequirement&) = default;
+};
+
 /// One scenario. `id` is the file's path under scenarios/ without `.smtp`.
 struct Scenario {
     std::string id;
     std::string title;
     std::vector<Ref> refs;
+    /// The ids of the catalog rows the scenario tests (`requirements:`), as written.
+    std::vector<std::string> requirements;
+    /// Those rows as the catalog gives them, once `apply_catalog` ran (catalog.hpp).
+    std::vector<CitedRequirement> cited;
+    /// The strongest level the cited rows allow; `must` until `apply_catalog` ran, so a
+    /// scenario read on its own is judged by its `level:` alone.
+    Level ceiling = Level::must;
     Level level = Level::must;
     std::vector<std::string> requires_keywords;  ///< EHLO keywords, upper case; empty for `-`
     std::vector<std::string> tags;

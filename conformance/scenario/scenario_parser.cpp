@@ -65,6 +65,7 @@ class HeaderParser {
 
   private:
     void refs(int number, std::string_view value);
+    void requirements(int number, std::string_view value);
     void level(int number, std::string_view value);
     void requires_field(int number, std::string_view value);
     void tags(int number, std::string_view value);
@@ -76,10 +77,11 @@ class HeaderParser {
 };
 
 void HeaderParser::field(int number, std::string_view name, std::string_view value) {
-    static constexpr std::string_view known[] = {"title", "refs", "level", "requires", "tags"};
+    static constexpr std::string_view known[] = {"title", "refs",     "requirements",
+                                                 "level", "requires", "tags"};
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
         return error(number, "unknown header field '" + std::string(name) +
-                                 "' (known: title, refs, level, requires, tags)");
+                                 "' (known: title, refs, requirements, level, requires, tags)");
     }
     for (const auto& [seen, line] : seen_) {
         if (seen == name) {
@@ -91,6 +93,7 @@ void HeaderParser::field(int number, std::string_view name, std::string_view val
     if (value.empty()) return error(number, "header field '" + std::string(name) + "' is empty");
     if (name == "title") scenario_.title = std::string(value);
     if (name == "refs") refs(number, value);
+    if (name == "requirements") requirements(number, value);
     if (name == "level") level(number, value);
     if (name == "requires") requires_field(number, value);
     if (name == "tags") tags(number, value);
@@ -104,6 +107,19 @@ void HeaderParser::refs(int number, std::string_view value) {
                                      "' is not a reference like 5321#4.1.4 (RFC#section)");
         }
         scenario_.refs.push_back(ref);
+    }
+}
+
+// Catalog row ids such as `5321-4.1.4-c`; whether the catalog has them is checked when the
+// suite is loaded (catalog.hpp), so this only reads their shape.
+void HeaderParser::requirements(int number, std::string_view value) {
+    for (auto word : words(value)) {
+        if (!is_requirement_id(word)) {
+            return error(number, "'" + std::string(word) +
+                                     "' is not a requirement id like 5321-4.1.4-c "
+                                     "(a row of docs/requirements.tsv)");
+        }
+        scenario_.requirements.emplace_back(word);
     }
 }
 
@@ -124,9 +140,11 @@ void HeaderParser::level(int number, std::string_view value) {
 void HeaderParser::requires_field(int number, std::string_view value) {
     if (value == "-") return;
     for (auto word : words(value)) {
-        if (!is_ehlo_keyword(word)) {
-            return error(number, "requires lists EHLO keywords (PIPELINING STARTTLS) or -, not '" +
-                                     std::string(word) + "'");
+        if (!is_requirement_of_target(word)) {
+            return error(number,
+                         "requires lists EHLO keywords (PIPELINING STARTTLS), a keyword with one "
+                         "of its parameters (AUTH=PLAIN, LIMITS=RCPTMAX) or -, not '" +
+                             std::string(word) + "'");
         }
         std::string keyword(word);
         for (auto& c : keyword)

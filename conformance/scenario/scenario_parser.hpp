@@ -71,4 +71,14 @@ std::optional<ReplyLine> parse_reply_line(std::string_view payload, bool in_mult
 /// (RFC 5321 §4.1.1.1).
 bool is_ehlo_keyword(std::string_view word);
 
+/// Whether `word` may stand in `requires`: an EHLO keyword, or a keyword, `=` and one of its
+/// parameters (`AUTH=PLAIN`: the AUTH line lists PLAIN; `LIMITS=RCPTMAX`: the LIMITS line has a
+/// parameter RCPTMAX=...), the parameter being printable ASCII without `=` or blanks
+/// (RFC 5321 §4.1.1.1 ehlo-param).
+bool is_requirement_of_target(std::string_view word);
+
+/// Whether `word` looks like a catalog row id: an RFC number, `-`, a section, `-`, letters
+/// (`5321-4.1.4-c`, `5321-D.1-a`).
+bool is_requirement_id(std::string_view word);
+
 }  // namespace ehlo::scenario

@@ -2,6 +2,7 @@
 // the bytes of a `C:` line (escapes and variables) and the alternatives of an `S:` line (reply
 // codes after RFC 5321 §4.2, enhanced codes after RFC 3463 §2, EHLO keywords after RFC 5321
 // §4.1.1.1, text patterns, verdicts). Line numbers and the order of steps are the parser's.
+#include <algorithm>
 #include <cctype>
 
 #include "scenario/scenario_parser.hpp"
@@ -86,6 +87,30 @@ bool is_ehlo_keyword(std::string_view word) {
         if (!is_alnum(c) && c != '-') return false;
     }
     return true;
+}
+
+bool is_requirement_of_target(std::string_view word) {
+    const auto equals = word.find('=');
+    if (equals == std::string_view::npos) return is_ehlo_keyword(word);
+    const auto parameter = word.substr(equals + 1);
+    return is_ehlo_keyword(word.substr(0, equals)) && !parameter.empty() &&
+           std::all_of(parameter.begin(), parameter.end(),
+                       [](char c) { return c > ' ' && c < 0x7f && c != '='; });
+}
+
+bool is_requirement_id(std::string_view word) {
+    const auto first = word.find('-');
+    const auto last = word.rfind('-');
+    if (first == std::string_view::npos || first == last || first == 0) return false;
+    const auto rfc = word.substr(0, first);
+    const auto section = word.substr(first + 1, last - first - 1);
+    const auto letters = word.substr(last + 1);
+    auto is = [](std::string_view text, auto pred) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), pred);
+    };
+    return is(rfc, [](char c) { return c >= '0' && c <= '9'; }) &&
+           is(section, [](char c) { return is_alnum(c) || c == '.'; }) &&
+           is(letters, [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 std::optional<Text> parse_send_text(std::string_view payload, std::string& error) {
@@ -261,6 +286,10 @@ std::optional<Alternative> parse_alternative(std::string_view body, bool multili
     if (!take_verdict(body, alt.verdict, has_verdict, error)) return std::nullopt;
     if (body == "<close>" && !multiline) {
         alt.close = true;
+        return alt;
+    }
+    if (body == "<same>" && !multiline) {
+        alt.same = true;
         return alt;
     }
     const auto code = body.substr(0, 3);

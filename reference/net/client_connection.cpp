@@ -152,6 +152,13 @@ bool ClientConnection::is_open() const {
     return socket_.is_open();
 }
 
+std::size_t ClientConnection::bytes_waiting() const {
+    if (tls_active_ || !socket_.is_open()) return 0;
+    asio::error_code error;
+    const std::size_t waiting = socket_.available(error);
+    return error ? 0 : waiting;
+}
+
 std::string ClientConnection::tls_description() const {
     if (!tls_active_) return {};
     SSL* ssl = tls_->native_handle();

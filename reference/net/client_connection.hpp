@@ -74,6 +74,9 @@ class ClientConnection {
     void close();
 
     bool is_open() const;
+    /// Bytes received and not read yet, on a plain TCP connection; 0 under TLS, where what
+    /// waits may be TLS records that carry no data.
+    std::size_t bytes_waiting() const;
     /// Whether a TLS handshake succeeded on this connection.
     bool tls() const { return tls_active_; }
     /// The TLS version and cipher after a handshake ("TLSv1.3 TLS_AES_256_GCM_SHA384").

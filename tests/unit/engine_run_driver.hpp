@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
@@ -59,6 +60,7 @@ struct Driver {
     std::deque<Received> replies;
     std::map<std::string, std::string> failures;
     std::map<std::string, std::string> cut_short;  // writes the server's close cuts short
+    std::vector<std::string> replies_waiting;      // writes that find unread replies waiting
     std::vector<std::string> trace;
     Millis now{0};
     double time_scale = 1.0;  // `--time-scale`
@@ -102,7 +104,11 @@ struct Driver {
             std::holds_alternative<engine::Handshake>(request)) {
             return run.connected(now);
         }
-        if (std::holds_alternative<engine::WriteBytes>(request)) return run.written(now);
+        if (std::holds_alternative<engine::WriteBytes>(request)) {
+            const bool waiting = std::find(replies_waiting.begin(), replies_waiting.end(),
+                                           trace.back()) != replies_waiting.end();
+            return run.written(now, waiting);
+        }
         if (auto* sleep = std::get_if<engine::Sleep>(&request)) {
             now += sleep->duration;
             return run.waited(now);

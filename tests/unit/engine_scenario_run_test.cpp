@@ -227,12 +227,24 @@ TEST_CASE("WARN and INFO go on; the worst decides, the first of it explains", "[
     CHECK(i.verdict == Verdict::info);
     CHECK(i.decisive_line == 8);
 
-    // A WARN seen before a broken step of a MAY scenario stays the verdict.
+    // A WARN seen before a broken step of a SHOULD scenario stays the verdict; the broken
+    // step ends the run.
+    Driver should;
+    should.replies = {reply(220, {}), reply(500, {"a"}), reply(500, {"b"}), reply(421, {"bye"})};
+    const auto sh = should.run(
+        parse("S: 220\nC: NOOP x\nS: 250 | 500 => WARN\nC: NOOP y\nS: 250 | 500 => INFO\n"
+              "C: NOOP z\nS: 250\nC: QUIT\nS: 221\n",
+              "SHOULD"));
+    CHECK(sh.verdict == Verdict::warn);
+    CHECK(sh.decisive_line == 12);  // a tie: the step that ends the run explains
+    CHECK(should.trace.size() == 10);
+
+    // In a MAY scenario no step goes past INFO, a `=> WARN` included.
     Driver may;
     may.replies = {reply(220, {}), reply(250, {}), reply(500, {"b"}), reply(421, {"bye"})};
     const auto m = may.run(parse(steps, "MAY"));
-    CHECK(m.verdict == Verdict::warn);
-    CHECK(m.decisive_line == 10);
+    CHECK(m.verdict == Verdict::info);
+    CHECK(m.decisive_line == 12);
     CHECK(may.trace.size() == 10);  // ended at line 12
 }
 

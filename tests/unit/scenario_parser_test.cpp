@@ -72,13 +72,15 @@ TEST_CASE("header errors name the field and the line", "[scenario]") {
     CHECK(errors_of("title: t\nrefs: 5321#4.x\nlevel: MUST\nrequires: -\nS: 220\n") ==
           Lines{"2: '5321#4.x' is not a reference like 5321#4.1.4 (RFC#section)"});
     CHECK(errors_of("title: t\nrefs: 5321#4\nlevel: INFO\nrequires: -X\nS: 220\n") ==
-          Lines{"4: requires lists EHLO keywords (PIPELINING STARTTLS) or -, not '-X'"});
+          Lines{"4: requires lists EHLO keywords (PIPELINING STARTTLS), a keyword with one of its "
+                "parameters (AUTH=PLAIN, LIMITS=RCPTMAX) or -, not '-X'"});
     CHECK(errors_of(header + "tags: again\nS: 220\n") ==
           Lines{"6: header field 'tags' given twice (first on line 5)"});
     CHECK(errors_of("title: t\nrefs: 5321#4\nlevel: MUST\nrequires: -\ntags: Upper\nS: 220\n") ==
           Lines{"5: a tag is lower-case letters, digits and -, not 'Upper'"});
     CHECK(errors_of(header + "role: client\nS: 220\n") ==
-          Lines{"6: unknown header field 'role' (known: title, refs, level, requires, tags)"});
+          Lines{"6: unknown header field 'role' (known: title, refs, requirements, level, "
+                "requires, tags)"});
     CHECK(errors_of(header + "S: 220\ntags: late\n") ==
           Lines{"7: header field 'tags' after the first step (line 6)"});
     CHECK(errors_of("title:\nrefs: 5321#4\nlevel: MUST\nrequires: -\nS: 220\n") ==
