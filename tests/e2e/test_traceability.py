@@ -84,3 +84,35 @@ def test_a_stale_table_fails(tmp_path):
     result = run_tool(root, "--check")
     assert result.returncode == 1
     assert "docs/traceability.md: out of date" in result.stderr
+
+
+def test_a_scenario_citing_an_unknown_row_fails(tmp_path):
+    root = copy_tree(tmp_path)
+    scenario = root / "scenarios" / "rfc5321" / "4.1.1.10" / "quit.smtp"
+    scenario.write_text(GOOD_SCENARIO.replace("level:", "requirements: 5321-4.1.1.10-zz\nlevel:"))
+    run_tool(root)
+    result = run_tool(root, "--check")
+    assert result.returncode == 1
+    assert "quit.smtp: requirements: no row 5321-4.1.1.10-zz" in result.stderr
+
+
+def row_line(text, row_id):
+    return next(line for line in text.splitlines() if line.startswith(f"| `{row_id}`"))
+
+
+def test_rows_are_covered_only_by_scenarios_that_cite_them_at_their_strength(tmp_path):
+    root = copy_tree(tmp_path)
+    text = (root / "docs" / "traceability.md").read_text()
+    # Citing the section covers it per section, but no row: the scenario names none.
+    assert row_line(text, "5321-4.1.1.10-a").endswith("| none |")
+    scenario = root / "scenarios" / "rfc5321" / "4.1.1.10" / "quit.smtp"
+    scenario.write_text(GOOD_SCENARIO.replace("level:", "requirements: 5321-4.1.1.10-a\nlevel:"))
+    run_tool(root)
+    text = (root / "docs" / "traceability.md").read_text()
+    assert row_line(text, "5321-4.1.1.10-a").endswith("| `rfc5321/4.1.1.10/quit` |")
+    # At level SHOULD it cannot FAIL: it cites the MUST row but does not judge it.
+    scenario.write_text(GOOD_SCENARIO.replace("level:    MUST",
+                                              "requirements: 5321-4.1.1.10-a\nlevel: SHOULD"))
+    run_tool(root)
+    text = (root / "docs" / "traceability.md").read_text()
+    assert row_line(text, "5321-4.1.1.10-a").endswith("| `rfc5321/4.1.1.10/quit`\\* |")
