@@ -186,7 +186,7 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
         link.last_code = received.reply.code;
         if (received.reply.code == 421) link.closing_announced = true;
     }
-    if (judge_early_reply(step, received, m, link)) return;
+    if (judge_early_reply(step, received, answered, link)) return;
     // The catalog's ceiling, by construction: no alternative's verdict goes past what the
     // scenario's requirement rows allow (a `=> WARN` on a MAY row gives INFO).
     const Verdict verdict = std::min(step_verdict(m, level_), engine::broken_verdict(level_));
@@ -205,21 +205,24 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
     complete_step();
 }
 
-// A reply that was waiting before the command it would answer was sent \rfc{5321,4.2}: it
-// answers something else, so it is no evidence that the server did right; only a 421, which
-// a server may send at any time \rfc{5321,3.8}, or a broken expectation (the server said
-// something it should not have) are judged. True when it ended the scenario in ERROR.
+// A reply that was waiting before the command it would answer was sent \rfc{5321,4.2}: the
+// server answered something that was no command of ours (it did not wait for the command,
+// or it took part of what was sent for a command of its own, as in SMTP smuggling). So it is
+// never evidence that the server did right: the step is broken, worth what the scenario's
+// level and rows allow. A 421 is the exception: a server may send it at any time
+// \rfc{5321,3.8}. True when it ended the scenario.
 bool ScenarioRun::judge_early_reply(const scenario::Step& step, const Received& received,
-                                    const Match& match, Link& link) {
+                                    const Answered& answered, Link& link) {
     const bool early = std::exchange(link.early_reply, false);
-    if (!early || received.kind != Received::Kind::reply || received.reply.code == 421 ||
-        match.broken()) {
+    if (!early || received.kind != Received::Kind::reply || received.reply.code == 421) {
         return false;
     }
-    end(Verdict::error,
-        "the reply " + shorten(describe(received)) +
-            " came before the command it would answer was sent; it answers nothing of ours "
-            "(RFC 5321 §4.2)",
+    const std::string command =
+        answered.command ? shorten(*answered.command) : std::string("its command");
+    end(engine::broken_verdict(level_),
+        "the reply " + shorten(describe(received)) + " came before " + command +
+            " was sent: it answers something that was no command of ours (RFC 5321 §4.2: "
+            "one reply per command)",
         step.line, explain(std::get<scenario::Expect>(step.action), received));
     return true;
 }

@@ -104,8 +104,9 @@ class ScenarioRun {
     void connected(Millis now);
     /// Answers `WriteBytes`: every byte was written. `replies_waiting` says the driver held
     /// unread reply bytes when the write began: when the last thing on the connection was a
-    /// reply read, they answer nothing the run sent, so the next `S:` may not take them as
-    /// the answer to this write \rfc{5321,4.2} (a 421 excepted, \rfc{5321,3.8}).
+    /// reply read, they answer nothing the run sent: the next `S:` takes such a reply as a
+    /// broken step, never as the answer to this write \rfc{5321,4.2} (a 421 excepted,
+    /// \rfc{5321,3.8}).
     void written(Millis now, bool replies_waiting = false);
     /// Answers `WriteBytes`: the server closed (or reset) the connection before every byte
     /// was written. The run goes on as after a write: the next `S:` reads what the server sent
@@ -172,8 +173,8 @@ class ScenarioRun {
     bool answering(Waiting waiting, Millis now);
     void judge(const scenario::Step& step, const Received& received, const Answered& answered,
                Link& link);
-    bool judge_early_reply(const scenario::Step& step, const Received& received, const Match& match,
-                           Link& link);
+    bool judge_early_reply(const scenario::Step& step, const Received& received,
+                           const Answered& answered, Link& link);
     std::optional<Request> skip_after_421(const scenario::Step& step, Link& link);
     bool close_expected() const;
     void complete_step();
