@@ -165,6 +165,12 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
     const auto& expect = std::get<scenario::Expect>(step.action);
     const Match m = match(expect, received);
     const Verdict verdict = step_verdict(m, level_);
+    if (m.broken() && !expect.error_when_broken.empty()) {
+        const std::string reply = describe(received);
+        end(Verdict::error, expect.error_when_broken + ": " + reply.substr(0, reply.find('\n')),
+            step.line, explain(expect, received));
+        return;
+    }
     if (m.broken()) {
         end(verdict, step_reason(expect, received, m, answered), step.line,
             explain(expect, received));
