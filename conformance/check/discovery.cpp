@@ -31,6 +31,12 @@ std::string join_lines(const wire::WireReply& reply) {
     return text;
 }
 
+/// The lines of an EHLO reply after the first (the greeting line), as received.
+std::vector<std::string> extension_lines(const wire::WireReply& reply) {
+    if (reply.lines.empty()) return {};
+    return {reply.lines.begin() + 1, reply.lines.end()};
+}
+
 /// Sends `command` and reads its reply; a reply of class `expected_class` comes back, anything
 /// else sets `problem` and gives nothing.
 asio::awaitable<std::optional<wire::WireReply>> exchange(Link& link, const Target& target,
@@ -64,7 +70,9 @@ asio::awaitable<void> upgrade(Link& link, const Target& target, Discovery& found
     if (!found.tls_problem.empty()) co_return;
     found.tls_description = link.tls_description();
     auto ehlo = co_await exchange(link, target, "EHLO " + target.client_name, 2, found.tls_problem);
-    if (ehlo) found.keywords_after_tls = ehlo_keywords(*ehlo);
+    if (!ehlo) co_return;
+    found.keywords_after_tls = ehlo_keywords(*ehlo);
+    found.ehlo_lines_after_tls = extension_lines(*ehlo);
 }
 
 }  // namespace
@@ -95,6 +103,7 @@ asio::awaitable<Discovery> discover(const Target& target) {
     auto ehlo = co_await exchange(link, target, "EHLO " + target.client_name, 2, found.problem);
     if (!ehlo) co_return found;
     found.keywords = ehlo_keywords(*ehlo);
+    found.ehlo_lines = extension_lines(*ehlo);
     if (target.tls == TlsMode::starttls && !has_keyword(found.keywords, "STARTTLS")) {
         found.tried_tls = true;
         found.tls_problem = "the target does not advertise STARTTLS";

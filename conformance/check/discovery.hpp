@@ -30,6 +30,10 @@ struct Discovery {
     std::vector<std::string> keywords;
     bool tried_tls = false;  ///< a STARTTLS upgrade was attempted
     std::vector<std::string> keywords_after_tls;
+    /// The lines of the EHLO replies after the first, as received: keywords with their
+    /// parameters (`AUTH PLAIN LOGIN`), before and after the upgrade.
+    std::vector<std::string> ehlo_lines;
+    std::vector<std::string> ehlo_lines_after_tls;
     /// "TLSv1.3 TLS_AES_256_GCM_SHA384" under implicit TLS, or after the upgrade.
     std::string tls_description;
 };
