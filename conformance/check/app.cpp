@@ -153,8 +153,10 @@ void log_in_before_mail(const Options& options, const Discovery& found, TlsMode 
         out << describe(*login) << "\n";
         add_logins(plan, *login, tls, store);
     } else if (!options.auth.empty()) {
+        bool upgradable = tls == TlsMode::none && has_keyword(found.keywords, "STARTTLS");
         out << "not logging in before MAIL: the target offers neither AUTH PLAIN nor AUTH LOGIN"
-            << (tls == TlsMode::starttls ? " after STARTTLS" : "") << "\n";
+            << (tls == TlsMode::starttls ? " after STARTTLS" : "")
+            << (upgradable ? " before STARTTLS; give --starttls to log in after it" : "") << "\n";
     }
 }
 

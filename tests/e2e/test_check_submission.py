@@ -94,6 +94,15 @@ def test_port_25_keeps_its_findings_with_auth(auth_server, certificate, tmp_path
     assert sum(map(logged_in, with_auth["scenarios"])) > 200
 
 
+def test_without_starttls_the_run_says_it_cannot_log_in(auth_server, certificate):  # noqa: F811
+    # ehlo-server offers PLAIN and LOGIN only under TLS (docs/auth.md).
+    result = run_check(f"127.0.0.1:{submission_port(auth_server)}", "--ca-file", certificate[0],
+                       "--rcpt", RCPT, "--auth", AUTH, "--only", "rfc5321/4.1.4/mail-twice")
+    assert "not logging in before MAIL" in result.stdout, result.stdout + result.stderr
+    assert "give --starttls to log in after it" in result.stdout
+    assert result.returncode == 1  # the 530 to MAIL, judged as written
+
+
 def test_a_refused_login_is_an_error_not_a_fail(auth_server, certificate, tmp_path):  # noqa: F811
     port = submission_port(auth_server)
     result, run = check(port, certificate[0], tmp_path / "wrong.json",
