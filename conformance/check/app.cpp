@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <optional>
 #include <utility>
@@ -11,6 +12,7 @@
 
 #include "check/baseline.hpp"
 #include "check/discovery.hpp"
+#include "check/login.hpp"
 #include "check/scheduler.hpp"
 #include "check/selection.hpp"
 #include "net/tls_context.hpp"
@@ -157,6 +159,22 @@ void print_discovery(std::ostream& out, const std::string& target, const Discove
     }
 }
 
+/// With `--auth`: says how the scenarios log in, and inserts the login into those of `plan`
+/// that are not about AUTH (login.hpp), keeping the rewritten scenarios in `store`.
+void log_in_before_mail(const Options& options, const Discovery& found, TlsMode tls,
+                        std::vector<Planned>& plan, std::deque<scenario::Scenario>& store,
+                        std::ostream& out) {
+    if (std::optional<Login> login = plan_login(options.auth, found, tls)) {
+        out << describe(*login) << "\n";
+        add_logins(plan, *login, tls, store);
+    } else if (!options.auth.empty()) {
+        bool upgradable = tls == TlsMode::none && has_keyword(found.keywords, "STARTTLS");
+        out << "not logging in before MAIL: the target offers neither AUTH PLAIN nor AUTH LOGIN"
+            << (tls == TlsMode::starttls ? " after STARTTLS" : "")
+            << (upgradable ? " before STARTTLS; give --starttls to log in after it" : "") << "\n";
+    }
+}
+
 /// The exit status, after telling about baseline entries that no longer apply.
 int conclude(const Options& options, const engine::RunResult& run, const Baseline& baseline,
              std::ostream& err) {
@@ -296,6 +314,8 @@ int run_target(const Options& options, const Environment& environment, Prepared&
                 options.no_delivery,
                 own};
     std::vector<Planned> plan = make_plan(prepared.chosen, gates);
+    std::deque<scenario::Scenario> with_logins;  // the plan's scenarios with a login inserted
+    log_in_before_mail(options, *found, target->tls, plan, with_logins, out);
     try {
         std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
         engine::RunResult run =

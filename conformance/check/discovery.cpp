@@ -98,7 +98,7 @@ bool offers(const std::vector<std::string>& lines, const std::string& wanted) {
     const std::size_t equals = text.find('=');
     const std::string keyword = text.substr(0, equals);
     for (const std::string& line : lines) {
-        std::istringstream words(line);
+        std::istringstream words(upper(line));
         std::string word;
         if (!(words >> word) || word != keyword) continue;
         if (equals == std::string::npos) return true;

@@ -190,6 +190,12 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
     // The catalog's ceiling, by construction: no alternative's verdict goes past what the
     // scenario's requirement rows allow (a `=> WARN` on a MAY row gives INFO).
     const Verdict verdict = std::min(step_verdict(m, level_), engine::broken_verdict(level_));
+    if (m.broken() && !expect.error_when_broken.empty()) {
+        const std::string reply = describe(received);
+        end(Verdict::error, expect.error_when_broken + ": " + reply.substr(0, reply.find('\n')),
+            step.line, explain(expect, received));
+        return;
+    }
     if (m.broken()) {
         end(verdict, step_reason(expect, received, m, answered), step.line,
             explain(expect, received));

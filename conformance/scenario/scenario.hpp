@@ -99,6 +99,10 @@ struct Alternative {
 /// reads, the engine sends the `C>` queue, if any.
 struct Expect {
     std::vector<Alternative> alternatives;
+    /// Never set by the parser: set on the steps the runner inserts to log in (`--auth`), where
+    /// a reply that fits no alternative says nothing about the scenario. The scenario then ends
+    /// in ERROR, with this text and the reply as its reason, not in its level's verdict.
+    std::string error_when_broken;
     friend bool operator==(const Expect&, const Expect&) = default;
 };
 
