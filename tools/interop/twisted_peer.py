@@ -3,11 +3,11 @@
 "twisted".
 
 twisted.mail.smtp.ESMTP as it comes, with a message delivery that accepts recipients in one
-domain (and a bare <Postmaster>, RFC 5321 §4.5.1) from any sender, refuses every other one
-with 550 (no relaying), and writes each message into one Maildir. STARTTLS when given a
-certificate; no AUTH (no challengers). Logs on stderr. Prints "listening on 127.0.0.1:PORT"
-once it accepts; stops on SIGTERM or SIGINT. Run it with Debian's /usr/bin/python3, which has
-python3-twisted.
+domain and the host's own name (to which Twisted completes a bare <Postmaster>, RFC 5321
+§4.5.1) from any sender, refuses every other one with 550 (no relaying), and writes each
+message into one Maildir. STARTTLS when given a certificate; no AUTH (no challengers). Logs on
+stderr. Prints "listening on 127.0.0.1:PORT" once it accepts; stops on SIGTERM or SIGINT. Run it
+with Debian's /usr/bin/python3, which has python3-twisted.
 """
 
 import argparse
@@ -43,10 +43,12 @@ class MaildirMessage:
 
 @implementer(smtp.IMessageDelivery)
 class MaildirDelivery:
-    """Accepts recipients in `domain` only and stores each message in one Maildir."""
+    """Accepts recipients in `domain` (and the host's own name) only; one Maildir for all."""
 
-    def __init__(self, domain, maildir):
-        self.domain = domain.lower()
+    def __init__(self, domain, hostname, maildir):
+        # Twisted completes a bare <Postmaster> with the host's own name, so that name is a
+        # domain of ours too (as in the Exim and OpenSMTPD peers).
+        self.domains = {domain.lower(), hostname.lower()}
         self.maildir = maildir
 
     def receivedHeader(self, helo, origin, recipients):
@@ -57,9 +59,7 @@ class MaildirDelivery:
         return origin
 
     def validateTo(self, user):
-        domain = user.dest.domain.decode().lower()
-        local = user.dest.local.decode()
-        if domain == self.domain or (not domain and local.lower() == "postmaster"):
+        if user.dest.domain.decode().lower() in self.domains:
             return lambda: MaildirMessage(self.maildir)
         raise smtp.SMTPBadRcpt(user)
 
@@ -100,7 +100,8 @@ def main():
     tls_context = None
     if options.tls_cert:
         tls_context = ssl.DefaultOpenSSLContextFactory(options.tls_key, options.tls_cert)
-    delivery = MaildirDelivery(options.domain, mailbox.Maildir(options.maildir, create=True))
+    delivery = MaildirDelivery(options.domain, options.hostname,
+                               mailbox.Maildir(options.maildir, create=True))
     factory = PeerFactory(options.hostname, delivery, tls_context)
     reactor.listenTCP(options.port, factory, interface="127.0.0.1")
     log.startLogging(sys.stderr, setStdout=False)  # each message received, each error
