@@ -113,6 +113,8 @@ def server(start_server):
     return start_server()
 
 
-# Third-party SMTP servers as peers (Postfix, smtp-sink, Exim, OpenSMTPD, aiosmtpd).
-from peers_fixtures import (aiosmtpd_peer, exim_peer, opensmtpd_peer, peer,  # noqa: E402,F401
-                            peer_certificate, postfix_peer, smtp_sink_peer)
+# Third-party SMTP servers as peers (Postfix, smtp-sink, Exim, OpenSMTPD, aiosmtpd, Exim with
+# AUTH, Twisted, Dovecot's submission service).
+from peers_fixtures import (aiosmtpd_peer, dovecot_peer, exim_auth_peer,  # noqa: E402,F401
+                            exim_peer, opensmtpd_peer, peer, peer_certificate, postfix_peer,
+                            smtp_sink_peer, twisted_peer)

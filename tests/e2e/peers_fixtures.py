@@ -1,10 +1,12 @@
 """Fixtures for the end-to-end tests: third-party SMTP servers (Postfix, smtp-sink, Exim,
-OpenSMTPD, aiosmtpd) started on free loopback ports by tools/interop/peers.py.
+OpenSMTPD, aiosmtpd, Exim with AUTH, Twisted, Dovecot's submission service) started on free
+loopback ports by tools/interop/peers.py.
 
 Each `<name>_peer` fixture starts its peer once per session and stops it at the end; `peer` is
-the same, parametrised over all five (tests that use it run once per peer). Peers that can
+the same, parametrised over all eight (tests that use it run once per peer). Peers that can
 offer STARTTLS do so with the certificate of `peer_certificate` (CN mx.example.test, SAN
-127.0.0.1). Postfix, Exim and OpenSMTPD need root and tools/setup (skipped without root).
+127.0.0.1). Postfix, Exim, OpenSMTPD and Dovecot need root and tools/setup (skipped without
+root).
 conftest.py imports these fixtures.
 """
 
@@ -18,7 +20,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "interop"))
 import peers  # noqa: E402
 
-PEER_NAMES = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd"]
+PEER_NAMES = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd", "exim-auth", "twisted",
+              "dovecot"]
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +60,9 @@ smtp_sink_peer = _peer_fixture("smtp-sink")
 exim_peer = _peer_fixture("exim")
 opensmtpd_peer = _peer_fixture("opensmtpd")
 aiosmtpd_peer = _peer_fixture("aiosmtpd")
+exim_auth_peer = _peer_fixture("exim-auth")
+twisted_peer = _peer_fixture("twisted")
+dovecot_peer = _peer_fixture("dovecot")
 
 
 @pytest.fixture(scope="session", params=PEER_NAMES)

@@ -1,6 +1,8 @@
 """The third-party peers of tools/interop/peers.py work as targets: each one greets, answers
-EHLO, accepts a message for someone@example.test and delivers it where it says, refuses to
-relay, and (where it offers them) speaks STARTTLS and SMTPUTF8. Also tools/interop/start.
+EHLO, accepts a message for someone@example.test (after logging in, for a peer with an account)
+and delivers it where it says, refuses to relay (Dovecot's submission service refuses every
+transaction before a login instead), and (where it offers them) speaks STARTTLS and SMTPUTF8.
+Also tools/interop/start.
 Each peer is started once for the whole session (see peers_fixtures.py).
 """
 
@@ -28,7 +30,13 @@ EXPECTED_KEYWORDS = {
     "exim": {"SIZE", "8BITMIME", "PIPELINING", "CHUNKING", "STARTTLS", "SMTPUTF8"},
     "opensmtpd": {"8BITMIME", "ENHANCEDSTATUSCODES", "SIZE", "DSN"},
     "aiosmtpd": {"SIZE", "8BITMIME", "SMTPUTF8", "STARTTLS"},
+    "exim-auth": {"SIZE", "8BITMIME", "PIPELINING", "STARTTLS", "AUTH", "VRFY", "DSN", "PRDR"},
+    "twisted": {"STARTTLS"},
+    "dovecot": {"8BITMIME", "AUTH", "CHUNKING", "ENHANCEDSTATUSCODES", "SIZE", "STARTTLS",
+                "PIPELINING"},
 }
+# The peers whose set-up has no SMTPUTF8, and Dovecot's submission service (which is no MX).
+NO_SMTPUTF8 = {"smtp-sink", "opensmtpd", "exim-auth", "twisted", "dovecot"}
 
 
 def connect(peer):
@@ -71,15 +79,25 @@ def test_ehlo_lists_the_expected_keywords(peer):
         assert EXPECTED_KEYWORDS[peer.name] <= keywords(client), client.ehlo_resp
 
 
+def log_in(client, peer):
+    """AUTH with the peer's account, when it has one (Exim with AUTH, Dovecot)."""
+    if peer.account:
+        code, reply = client.login(*peer.account)
+        assert code == 235, reply
+
+
 def test_accepts_and_delivers_a_message(peer):
     token = uuid.uuid4().hex
     with connect(peer) as client:
+        client.ehlo()
+        log_in(client, peer)
         refused = client.sendmail("sender@example.org", [RECIPIENT], message(token))
     assert refused == {}
     assert_delivered(peer, token)
 
 
-@pytest.mark.parametrize("peer", [n for n in PEER_NAMES if n != "smtp-sink"], indirect=True)
+@pytest.mark.parametrize("peer", [n for n in PEER_NAMES if n not in ("smtp-sink", "dovecot")],
+                         indirect=True)
 def test_refuses_to_relay(peer):
     with connect(peer) as client:
         client.ehlo()
@@ -88,7 +106,17 @@ def test_refuses_to_relay(peer):
     assert 500 <= code < 600, (code, reply)
 
 
-@pytest.mark.parametrize("peer", ["postfix", "exim", "aiosmtpd"], indirect=True)
+def test_dovecot_serves_only_clients_that_logged_in(dovecot_peer):
+    with connect(dovecot_peer) as client:
+        client.ehlo()
+        code, reply = client.mail("sender@example.org")
+        assert code == 530, reply  # RFC 4954 §6: authentication required
+        log_in(client, dovecot_peer)
+        assert client.mail("sender@example.org")[0] == 250
+
+
+@pytest.mark.parametrize("peer", ["postfix", "exim", "aiosmtpd", "exim-auth", "twisted",
+                                  "dovecot"], indirect=True)
 def test_starttls_then_a_message(peer, peer_certificate):
     context = ssl.create_default_context(cafile=str(peer_certificate[0]))
     token = uuid.uuid4().hex
@@ -97,11 +125,12 @@ def test_starttls_then_a_message(peer, peer_certificate):
         assert client.sock.version() in ("TLSv1.2", "TLSv1.3")
         client.ehlo()
         assert "STARTTLS" not in keywords(client)
+        log_in(client, peer)
         assert client.sendmail("sender@example.org", [RECIPIENT], message(token)) == {}
     assert_delivered(peer, token)
 
 
-@pytest.mark.parametrize("peer", ["postfix", "exim", "aiosmtpd"], indirect=True)
+@pytest.mark.parametrize("peer", [n for n in PEER_NAMES if n not in NO_SMTPUTF8], indirect=True)
 def test_smtputf8_message(peer):
     token = uuid.uuid4().hex
     with connect(peer) as client:

@@ -1,5 +1,6 @@
 """The configuration files of the test peers in peers.py: Postfix's main.cf and master.cf, Exim's
-configuration, OpenSMTPD's smtpd.conf and the mounts of its private namespace.
+two configurations, Dovecot's submission service, OpenSMTPD's smtpd.conf and the mounts of its
+private namespace.
 
 Each accepts mail for one domain from anyone on the loopback, refuses to relay elsewhere, does
 no DNS, and has no client that could send mail off the machine. The one exception is asked for:
@@ -212,6 +213,144 @@ def exim_conf(exim, workdir, domain, tls, relay_to=None):
                  "relay_router": EXIM_RELAY_ROUTER.format(host=host),
                  "relay_transport": EXIM_RELAY_TRANSPORT.format(port=port)}
     return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines, **relay)
+
+
+# The second Exim set-up ("exim-auth"): the same MX, run the way a stricter site might run it.
+# AUTH PLAIN, LOGIN and CRAM-MD5 for one account (offered to all, never required); VRFY
+# answered for the domain; PRDR and DSN offered; CHUNKING and SMTPUTF8 not offered; a 10 MB
+# size limit and at most 50 recipients per message (the 51st refused).
+EXIM_AUTH_MAIN = """\
+exim_path = {exim}
+spool_directory = {workdir}/spool
+log_file_path = {workdir}/log/%slog
+keep_environment =
+primary_hostname = mx.{domain}
+domainlist local_domains = {domain} : mx.{domain}
+local_interfaces = 127.0.0.1
+host_lookup =
+rfc1413_hosts =
+chunking_advertise_hosts =
+smtputf8_advertise_hosts =
+pipelining_advertise_hosts = *
+auth_advertise_hosts = *
+dsn_advertise_hosts = *
+prdr_enable = true
+message_size_limit = 10M
+recipients_max = 50
+recipients_max_reject = true
+deliver_drop_privilege = true
+acl_smtp_rcpt = check_rcpt
+acl_smtp_vrfy = check_vrfy
+{tls}
+"""
+
+# Not a format string (Exim's own braces): @USER@ and @PASSWORD@ are replaced.
+EXIM_AUTH_RULES = """\
+begin acl
+check_rcpt:
+  accept domains = +local_domains
+  deny message = 5.7.1 relay not permitted
+
+check_vrfy:
+  accept domains = +local_domains
+  deny message = 5.7.1 not a local domain
+
+begin routers
+to_maildir:
+  driver = accept
+  domains = +local_domains
+  transport = maildir
+
+begin transports
+maildir:
+  driver = appendfile
+  directory = @WORKDIR@/maildir
+  maildir_format = true
+  user = Debian-exim
+  group = Debian-exim
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+
+begin authenticators
+plain:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_condition = ${if and {{eq{$auth2}{@USER@}}{eq{$auth3}{@PASSWORD@}}}}
+  server_set_id = $auth2
+
+login:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = Username:: : Password::
+  server_condition = ${if and {{eq{$auth1}{@USER@}}{eq{$auth2}{@PASSWORD@}}}}
+  server_set_id = $auth1
+
+cram_md5:
+  driver = cram_md5
+  public_name = CRAM-MD5
+  server_secret = ${if eq{$auth1}{@USER@}{@PASSWORD@}fail}
+  server_set_id = $auth1
+"""
+
+
+def exim_auth_conf(exim, workdir, domain, tls, account):
+    """The "exim-auth" set-up; account = (user, password), letters and digits only."""
+    tls_lines = EXIM_TLS.format(**tls) if tls else "tls_advertise_hosts =\n"
+    rules = EXIM_AUTH_RULES.replace("@WORKDIR@", str(workdir))
+    rules = rules.replace("@USER@", account[0]).replace("@PASSWORD@", account[1])
+    return EXIM_AUTH_MAIN.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines) + rules
+
+
+# Dovecot's submission service (RFC 6409): every client must log in (one account, in a
+# passwd-file), then each message is relayed to relay_port on the loopback (a smtp-sink the
+# peer starts beside it). Its own folders for everything; STARTTLS when given a certificate.
+DOVECOT_CONF = """\
+# A private Dovecot submission test peer on the loopback; relays to 127.0.0.1:{relay_port}.
+instance_name = ehlo-peer-{port}
+base_dir = {workdir}/run
+state_dir = {workdir}/state
+log_path = {workdir}/dovecot.log
+protocols = submission
+listen = 127.0.0.1
+hostname = mx.{domain}
+submission_host = mx.{domain}
+postmaster_address = postmaster@{domain}
+submission_relay_host = 127.0.0.1
+submission_relay_port = {relay_port}
+submission_relay_ssl = no
+auth_mechanisms = plain login
+disable_plaintext_auth = no
+mail_location = maildir:{workdir}/home/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {workdir}/users
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={workdir}/home
+}}
+service submission-login {{
+  inet_listener submission {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+}}
+{tls}"""
+
+DOVECOT_TLS = """\
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
+ssl_dh = </usr/share/dovecot/dh.pem
+"""
+
+
+def dovecot_conf(workdir, domain, port, relay_port, cert=None, key=None):
+    tls = DOVECOT_TLS.format(cert=cert, key=key) if cert else "ssl = no\n"
+    return DOVECOT_CONF.format(workdir=workdir, domain=domain, port=port,
+                               relay_port=relay_port, tls=tls)
 
 
 OPENSMTPD_CONF = """\

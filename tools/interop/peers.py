@@ -1,18 +1,21 @@
 """Third-party SMTP servers from Debian 12 started on loopback as test peers: Postfix, Postfix's
-smtp-sink, Exim, OpenSMTPD and aiosmtpd.
+smtp-sink, Exim (two set-ups), OpenSMTPD, aiosmtpd, Twisted and Dovecot's submission service.
 
 Every peer has one interface: `PEERS[name](...).start()` picks a free port on 127.0.0.1 (or
 takes the one given), writes all its state (configuration, queue, log, Maildir) into a working
 folder, waits for its 220 greeting and returns itself with `.port`; `.stop()` stops it by its
 PID or its own stop command; `.delivered()` lists the messages it delivered. Each one accepts
 mail for one domain (`example.test`) from any sender and refuses to relay elsewhere, like an MX
-(smtp-sink excepted: it accepts everything and keeps only a copy). Postfix and Exim can also
-be made relays: `relay_to=(host, port, domain)` has them accept mail for that domain too and
-pass it on to host:port over STARTTLS (required), so a server under test gets an MTA as client.
+(smtp-sink excepted: it accepts everything and keeps only a copy; and Dovecot, a submission
+server, which serves a client only after AUTH with its `account`, then relays anything to a
+smtp-sink of its own). Postfix and Exim can also be made relays: `relay_to=(host, port,
+domain)` has them accept mail for that domain too and pass it on to host:port over STARTTLS
+(required), so a server under test gets an MTA as client.
 
 Postfix and smtp-sink come from the installed `postfix` package; Exim and OpenSMTPD from the
 .debs that tools/setup unpacks into build/peers/root (they conflict with Postfix as packages);
-aiosmtpd from Debian's python3-aiosmtpd. Postfix, Exim and OpenSMTPD need root. The
+aiosmtpd and Twisted from Debian's python3-aiosmtpd and python3-twisted; Dovecot from
+dovecot-core and dovecot-submissiond. Postfix, Exim, OpenSMTPD and Dovecot need root. The
 configurations are in peer_configs.py; docs/interop.md tells each peer's quirks.
 """
 
@@ -35,6 +38,7 @@ DOMAIN = "example.test"
 HOSTNAME = "mx." + DOMAIN
 POSTFIX = "/usr/sbin/postfix"
 SMTP_SINK = "/usr/sbin/smtp-sink"
+DOVECOT = "/usr/sbin/dovecot"
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiosmtpd
 NOBODY = 65534
 START_TIMEOUT = 20.0
@@ -133,6 +137,7 @@ class Peer:
     needs_root = True
     supports_tls = True
     supports_relay = False
+    account = None  # (user, password) when it offers AUTH with an account
     accepts = "mail for *@{domain} from anyone; relaying refused"
 
     def __init__(self, workdir=None, port=None, domain=DOMAIN, tls_cert=None, tls_key=None,
@@ -415,10 +420,12 @@ class Exim(Peer):
             tls = {"cert": self._copy_for("Debian-exim", self.tls_cert, "cert.pem"),
                    "key": self._copy_for("Debian-exim", self.tls_key, "key.pem")}
         conf = self.workdir / "exim.conf"
-        conf.write_text(peer_configs.exim_conf(exim, self.workdir, self.domain, tls,
-                                               self.relay_to))
+        conf.write_text(self._conf_text(exim, tls))
         conf.chmod(0o644)
         self._popen([str(exim), "-C", str(conf), "-bdf", "-oX", str(self.port)])
+
+    def _conf_text(self, exim, tls):
+        return peer_configs.exim_conf(exim, self.workdir, self.domain, tls, self.relay_to)
 
     def _copy_for(self, user, source, name):
         target = self.workdir / name
@@ -485,4 +492,73 @@ class Aiosmtpd(Peer):
         self._popen(command, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
 
 
-PEERS = {peer.name: peer for peer in (Postfix, SmtpSink, Exim, OpenSMTPD, Aiosmtpd)}
+class EximAuth(Exim):
+    """The second Exim set-up: the same MX with AUTH (PLAIN, LOGIN, CRAM-MD5) for one account,
+    `account`, offered but not required; VRFY answered; PRDR and DSN offered, CHUNKING and
+    SMTPUTF8 not; 10 MB and 50 recipients at most."""
+
+    name = "exim-auth"
+    supports_relay = False
+    account = ("peer-user", "peer-secret")
+
+    def _conf_text(self, exim, tls):
+        return peer_configs.exim_auth_conf(exim, self.workdir, self.domain, tls, self.account)
+
+
+class Twisted(Peer):
+    """twisted_peer.py: Twisted's ESMTP class with a delivery that keeps one Maildir."""
+
+    name = "twisted"
+    needs_root = False
+
+    def _launch(self):
+        self.maildir = self.workdir / "maildir"
+        command = [PYTHON, str(HERE / "twisted_peer.py"), "--port", str(self.port),
+                   "--domain", self.domain, "--hostname", HOSTNAME, "--maildir",
+                   str(self.maildir)]
+        if self.tls_cert:
+            command += ["--tls-cert", str(self.tls_cert), "--tls-key", str(self.tls_key)]
+        self._popen(command, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+class DovecotSubmission(Peer):
+    """Dovecot's submission service: `dovecot -F -c CONF` in the foreground, with a smtp-sink
+    (started first, on its own free port) as the relay it hands every message to. Clients must
+    log in (AUTH PLAIN or LOGIN) with `account` before MAIL; what it relayed is in the sink's
+    dump."""
+
+    name = "dovecot"
+    account = ("peer-user", "peer-secret")
+    accepts = ("mail to anyone from a client logged in as peer-user:peer-secret, relayed to a "
+               "smtp-sink beside it")
+
+    def _launch(self):
+        if not os.access(DOVECOT, os.X_OK):
+            raise PeerError("dovecot: not installed: run tools/setup (dovecot-submissiond)")
+        self.sink = SmtpSink(self.workdir / "sink").start()
+        for sub in ("run", "state", "home"):
+            (self.workdir / sub).mkdir(exist_ok=True)
+        chown(self.workdir / "home", NOBODY)
+        users = self.workdir / "users"
+        users.write_text(f"{self.account[0]}:{{PLAIN}}{self.account[1]}::::::\n")
+        users.chmod(0o644)
+        conf = self.workdir / "dovecot.conf"
+        conf.write_text(peer_configs.dovecot_conf(self.workdir, self.domain, self.port,
+                                                  self.sink.port, self.tls_cert, self.tls_key))
+        self._popen([DOVECOT, "-F", "-c", str(conf)])
+
+    def _halt(self):
+        super()._halt()
+        if getattr(self, "sink", None) is not None:
+            self.sink.stop()
+            self.sink = None
+
+    def delivered(self):
+        return self.sink.delivered() if getattr(self, "sink", None) else []
+
+    def _log_files(self):
+        return [*super()._log_files(), self.workdir / "dovecot.log"] if self.workdir else []
+
+
+PEERS = {peer.name: peer for peer in (Postfix, SmtpSink, Exim, OpenSMTPD, Aiosmtpd, EximAuth,
+                                      Twisted, DovecotSubmission)}
