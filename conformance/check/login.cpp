@@ -36,6 +36,14 @@ bool is_command(const std::string& bytes, const std::string& verb) {
            (bytes.size() == verb.size() || bytes[verb.size()] == ' ' || bytes[verb.size()] == '\t');
 }
 
+/// A command of the mail transaction: MAIL, and RCPT, DATA or BDAT sent out of sequence
+/// before it. A submission server may refuse each before a login (RFC 6409 §4.3, RFC 4954
+/// §6: 530), so the login goes before the first of them.
+bool opens_transaction(const std::string& bytes) {
+    return bytes.rfind("MAIL", 0) == 0 || is_command(bytes, "RCPT") || is_command(bytes, "DATA") ||
+           is_command(bytes, "BDAT");
+}
+
 bool has_tag(const scenario::Scenario& scenario, const std::string& tag) {
     return std::find(scenario.tags.begin(), scenario.tags.end(), tag) != scenario.tags.end();
 }
@@ -131,7 +139,7 @@ class Rewrite {
         } else if (is_command(bytes, "HELO")) {
             if (state.ehlo) state.before_helo = earliest(queued);
             state.ehlo = false;
-        } else if (bytes.rfind("MAIL", 0) == 0 && !state.logged_in) {
+        } else if (opens_transaction(bytes) && !state.logged_in) {
             if (state.ehlo) log_in(state, earliest(queued));
             if (!state.ehlo && state.before_helo) log_in(state, *state.before_helo);
         }
@@ -202,7 +210,7 @@ int first_mail_without_login(const scenario::Scenario& scenario) {
                 session.helo = is_command(bytes, "HELO");
             } else if (is_command(bytes, "AUTH")) {
                 session.logged_in = true;
-            } else if (bytes.rfind("MAIL", 0) == 0 && session.greeted && !session.logged_in) {
+            } else if (opens_transaction(bytes) && session.greeted && !session.logged_in) {
                 return session.helo ? 2 : 1;
             }
         }

@@ -135,7 +135,7 @@ void write_details(std::ostream& out, const engine::ScenarioResult& result,
     out << '\n';
     if (!result.reason.empty()) out << "      reason: " << printable(result.reason) << '\n';
     if (!result.requirement.empty())
-        out << "      requirement: " << printable(result.requirement) << '\n';
+        out << "      catalog row: " << printable(result.requirement) << '\n';
     write_explanation(out, result, options);
     write_log(out, result);
     out << '\n';

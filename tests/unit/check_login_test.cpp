@@ -364,3 +364,16 @@ TEST_CASE("a failed inserted login ends the scenario in ERROR, a good one runs o
                                       "C: MAIL FROM:<{from}>\nS: 250\n"))
               .verdict == engine::Verdict::fail);
 }
+
+TEST_CASE("RCPT, DATA or BDAT sent before any MAIL get the login before them", "[check][login]") {
+    // A submission server may refuse each with 530 before a login: the out-of-sequence
+    // command must meet the sequence rule under test, not the login rule.
+    for (const char* command : {"RCPT TO:<{rcpt}>", "DATA", "BDAT 5 LAST"}) {
+        auto scenario =
+            make(session + "C: " + command + "\nS: 503\nC: MAIL FROM:<{from}>\nS: 250\n");
+        CHECK(render(check::with_login(scenario, plain_in_tls, true)) ==
+              Lines{"S: 220", "C: EHLO {client}", "S: 250", "C: AUTH PLAIN {auth-plain}",
+                    "S: 235 (login)", std::string("C: ") + command, "S: 503",
+                    "C: MAIL FROM:<{from}>", "S: 250"});
+    }
+}
