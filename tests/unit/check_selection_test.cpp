@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "check/discovery.hpp"
 #include "check/selection.hpp"
 #include "scenario/scenario_parser.hpp"
 
@@ -106,6 +107,24 @@ TEST_CASE("a keyword of requires that is not advertised gives SKIP naming it", "
     CHECK(check::skip_reason(chunking, gates) == "requires CHUNKING, not advertised");
     gates.keywords.push_back("CHUNKING");
     CHECK_FALSE(check::skip_reason(chunking, gates));
+}
+
+TEST_CASE("requires may name a mechanism or a parameter on the keyword's EHLO line", "[check]") {
+    // RFC 4954 §4: a server need not take a mechanism it does not list (504 for one it does
+    // not know); a scenario sending AUTH PLAIN must SKIP where PLAIN is not offered.
+    auto plain = make("a", "level: MUST\nrequires: AUTH=PLAIN\n", plain_steps);
+    Gates gates = open_gates();
+    gates.keywords = {"PIPELINING", "AUTH LOGIN CRAM-MD5"};
+    CHECK(check::skip_reason(plain, gates) == "requires AUTH=PLAIN, not advertised");
+    gates.keywords = {"PIPELINING", "AUTH LOGIN plain"};
+    CHECK_FALSE(check::skip_reason(plain, gates));
+    auto rcptmax = make("b", "level: MUST\nrequires: LIMITS=RCPTMAX\n", plain_steps);
+    gates.keywords = {"LIMITS MAILMAX=10"};
+    CHECK(check::skip_reason(rcptmax, gates) == "requires LIMITS=RCPTMAX, not advertised");
+    gates.keywords = {"LIMITS MAILMAX=10 RCPTMAX=20"};
+    CHECK_FALSE(check::skip_reason(rcptmax, gates));
+    CHECK(check::offers({"AUTH PLAIN"}, "auth"));
+    CHECK_FALSE(check::offers({"AUTHX PLAIN"}, "AUTH=PLAIN"));
 }
 
 TEST_CASE("under --starttls requires is judged after the upgrade", "[check]") {
