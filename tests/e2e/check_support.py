@@ -17,6 +17,7 @@ from hostile_peers import ScriptedServer  # noqa: E402,F401
 
 WRONG_REPLY = """title: expects NOOP to be refused, which no server does
 refs: 5321#4.1.1.9
+requirements: 5321-4.3.1-d
 level: MUST
 requires: -
 
@@ -29,6 +30,7 @@ S: 500
 
 SENDS_MESSAGE = """title: one message to {rcpt}
 refs: 5321#4.1.1.4
+requirements: 5321-4.1.1.4-f
 level: MUST
 requires: -
 

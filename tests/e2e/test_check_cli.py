@@ -145,7 +145,7 @@ def test_scenario_parse_errors_exit_2_with_file_and_line(tmp_path):
     root = suite(tmp_path, bad=GREETING_AND_QUIT.replace("S: 221", "S: 50"))
     result = run_check("--scenarios", root)
     assert result.returncode == 2
-    assert "bad.smtp:8:" in result.stderr
+    assert "bad.smtp:9:" in result.stderr
 
 
 def test_starttls_against_a_server_without_it_exits_2(server):

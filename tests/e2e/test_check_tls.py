@@ -15,6 +15,7 @@ from check_support import GREETING_AND_QUIT, ScriptedServer, run_check, suite, v
 
 AFTER_TLS = """title: after the upgrade, AUTH and no second STARTTLS
 refs: 3207#4.2
+requirements: 3207-4.2-g
 level: MUST
 requires: AUTH
 
@@ -27,6 +28,7 @@ S: 221
 
 OWN_STARTTLS = """title: STARTTLS, then EHLO again
 refs: 3207#4
+requirements: 3207-4.2-a
 level: MUST
 requires: STARTTLS
 
@@ -151,6 +153,7 @@ def test_bytes_before_the_handshake_are_reported(tmp_path, certificate):
 
 IMPLICIT = """title: implicit TLS, then the greeting
 refs: 8314#3
+requirements: 8314-3-a
 level: MUST
 requires: -
 

@@ -28,6 +28,7 @@ TIMEOUT = 2  # --timeout of every run, in seconds
 
 SCENARIO = """title: the greeting, then QUIT
 refs: 5321#4.3.1
+requirements: 5321-4.3.1-d
 level: MUST
 requires: -
 
