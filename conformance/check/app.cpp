@@ -214,6 +214,7 @@ std::optional<Target> make_target(const Options& options, const std::string& add
     target.verify = !options.insecure;
     target.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout * 1000));
     target.client_name = options.client;
+    if (!options.auth.empty()) target.login_probe_sender = options.from;
     target.time_scale = options.time_scale;
     return target;
 }

@@ -57,6 +57,21 @@ asio::awaitable<std::optional<wire::WireReply>> exchange(Link& link, const Targe
     co_return received.reply;
 }
 
+/// Under `--auth`: whether MAIL is refused before a login (`530`, RFC 4954 §6); a MAIL it
+/// takes is undone with RSET \rfc{5321,4.1.1.5}.
+asio::awaitable<void> probe_login_need(Link& link, const Target& target, Discovery& found) {
+    if (target.login_probe_sender.empty()) co_return;
+    const std::string mail = "MAIL FROM:<" + target.login_probe_sender + ">";
+    if (!(co_await link.write(mail + "\r\n", target)).error.empty()) co_return;
+    const engine::Received reply = co_await link.read_reply(target.timeout);
+    if (reply.kind != engine::Received::Kind::reply) co_return;
+    found.mail_needs_login = reply.reply.code == 530;
+    if (reply.reply.code / 100 == 2) {
+        std::string ignored;
+        co_await exchange(link, target, "RSET", 2, ignored);
+    }
+}
+
 /// STARTTLS, the handshake and EHLO again; fills the after-TLS part of `found`.
 asio::awaitable<void> upgrade(Link& link, const Target& target, Discovery& found) {
     found.tried_tls = true;
@@ -68,6 +83,7 @@ asio::awaitable<void> upgrade(Link& link, const Target& target, Discovery& found
     if (!ehlo) co_return;
     found.keywords_after_tls = ehlo_keywords(*ehlo);
     found.keyword_lines_after_tls = ehlo_lines(*ehlo);
+    if (target.tls == TlsMode::starttls) co_await probe_login_need(link, target, found);
 }
 
 }  // namespace
@@ -123,6 +139,7 @@ asio::awaitable<Discovery> discover(const Target& target) {
     if (!ehlo) co_return found;
     found.keywords = ehlo_keywords(*ehlo);
     found.keyword_lines = ehlo_lines(*ehlo);
+    if (target.tls != TlsMode::starttls) co_await probe_login_need(link, target, found);
     if (target.tls == TlsMode::starttls && !has_keyword(found.keywords, "STARTTLS")) {
         found.tried_tls = true;
         found.tls_problem = "the target does not advertise STARTTLS";

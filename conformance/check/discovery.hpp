@@ -34,6 +34,9 @@ struct Discovery {
     bool tried_tls = false;  ///< a STARTTLS upgrade was attempted
     std::vector<std::string> keywords_after_tls;
     std::vector<std::string> keyword_lines_after_tls;
+    /// Asked only under `--auth`: the server answered `530` to a MAIL before any login (RFC
+    /// 4954 §6) where the scenarios run, so MAIL without a login cannot be judged there.
+    bool mail_needs_login = false;
     /// "TLSv1.3 TLS_AES_256_GCM_SHA384" under implicit TLS, or after the upgrade.
     std::string tls_description;
 };

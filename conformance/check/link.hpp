@@ -39,6 +39,9 @@ struct Target {
     std::chrono::milliseconds timeout{30000};
     std::string client_name = "client.ehlo-check.test";  ///< for EHLO outside the scenarios
     double time_scale = 1.0;  ///< `--time-scale`: multiplies every `wait`
+    /// Under `--auth`: the sender with which discovery asks whether MAIL needs a login
+    /// first (discovery.hpp); empty for no such question.
+    std::string login_probe_sender;
 };
 
 /// The longest reply line the runner reads (CRLF included): far above the 512 octets of

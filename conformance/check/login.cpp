@@ -286,6 +286,7 @@ std::optional<Login> plan_login(const std::string& auth, const Discovery& found,
     }
     login.where_scenarios_run =
         tls == TlsMode::none ? login.offer.without_tls : login.offer.with_tls;
+    login.required = found.mail_needs_login;
     if (login.where_scenarios_run == LoginMechanism::none) return std::nullopt;
     return login;
 }
@@ -305,7 +306,7 @@ void add_logins(std::vector<Planned>& plan, const Login& login, TlsMode tls,
             store.push_back(with_login(written, login.offer, starts_in_tls));
             planned.scenario = &store.back();
         }
-        planned.skip = mail_without_login(written, *planned.scenario);
+        if (login.required) planned.skip = mail_without_login(written, *planned.scenario);
     }
 }
 

@@ -73,6 +73,9 @@ struct Login {
     LoginOffer offer;
     /// The mechanism where the scenarios run (after STARTTLS under `--starttls`).
     LoginMechanism where_scenarios_run = LoginMechanism::none;
+    /// The target refused a MAIL before login there (`Discovery::mail_needs_login`): a
+    /// scenario that still sends MAIL without one is SKIPped rather than run.
+    bool required = false;
 };
 
 /// The login of a run with `--auth USER:PASS` (`auth`), after what discovery `found` under
@@ -84,7 +87,8 @@ std::optional<Login> plan_login(const std::string& auth, const Discovery& found,
 std::string describe(const Login& login);
 
 /// Rewrites, with `with_login`, every scenario of `plan` that is not SKIPped and does not run
-/// without login, and SKIPs those that still send MAIL without login (`mail_without_login`).
+/// without login, and, where the target requires a login (`Login::required`), SKIPs those
+/// that still send MAIL without one (`mail_without_login`); elsewhere they run as written.
 /// The rewritten scenarios are kept in `store`, which must outlive the run.
 void add_logins(std::vector<Planned>& plan, const Login& login, TlsMode tls,
                 std::deque<scenario::Scenario>& store);

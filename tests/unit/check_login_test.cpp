@@ -250,7 +250,7 @@ TEST_CASE("scenarios about AUTH, and those tagged unauthenticated, run as writte
     plan[3].scenario = &skipped;
     plan[3].skip = "requires CHUNKING, not advertised";
     plan[2].settings.upgrade_first = true;
-    check::Login login{"alice", plain_in_tls, LoginMechanism::plain};
+    check::Login login{"alice", plain_in_tls, LoginMechanism::plain, true};
     std::deque<scenario::Scenario> store;
     check::add_logins(plan, login, check::TlsMode::starttls, store);
     CHECK(plan[0].scenario == &about_auth);
@@ -265,6 +265,14 @@ TEST_CASE("scenarios about AUTH, and those tagged unauthenticated, run as writte
     // A server that requires a login refuses the MAIL of the unauthenticated scenario.
     CHECK(plan[1].skip ==
           "tagged unauthenticated: sends MAIL without login; run without --auth to check it");
+
+    // Where MAIL needs no login (discovery saw no 530 to it), such a scenario runs as written.
+    std::vector<check::Planned> port_25(1);
+    port_25[0].scenario = &unauthenticated;
+    login.required = false;
+    check::add_logins(port_25, login, check::TlsMode::starttls, store);
+    CHECK(port_25[0].scenario == &unauthenticated);
+    CHECK_FALSE(port_25[0].skip);
 }
 
 TEST_CASE("in a run that logs in, a MAIL that cannot follow a login is SKIPped", "[check][login]") {
