@@ -5,6 +5,7 @@
 // See transcript.hpp; the scenario run decides what is logged and which step decides.
 #include "engine/transcript.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <utility>
 
@@ -12,17 +13,23 @@ namespace ehlo::engine {
 
 std::string escape_bytes(std::string_view bytes) {
     static constexpr char hex[] = "0123456789abcdef";
+    const auto is_control = [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    };
     std::string out;
     out.reserve(bytes.size());
-    for (const char c : bytes) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0x0f];
-        } else {
-            out += c;
-        }
+    while (!bytes.empty()) {
+        // Plain runs are copied whole: replies of 8 KiB lines go through here.
+        const auto control = std::find_if(bytes.begin(), bytes.end(), is_control);
+        out.append(bytes.begin(), control);
+        bytes.remove_prefix(static_cast<std::size_t>(control - bytes.begin()));
+        if (bytes.empty()) break;
+        const auto byte = static_cast<unsigned char>(bytes.front());
+        out += "\\x";
+        out += hex[byte >> 4];
+        out += hex[byte & 0x0f];
+        bytes.remove_prefix(1);
     }
     return out;
 }
