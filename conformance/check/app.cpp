@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "check/baseline.hpp"
+#include "check/coverage.hpp"
 #include "check/discovery.hpp"
 #include "check/login.hpp"
 #include "check/scheduler.hpp"
 #include "check/selection.hpp"
 #include "net/tls_context.hpp"
+#include "report/format.hpp"
 #include "scenario/scenario_lint.hpp"
 
 #ifndef EHLO_BUILTIN_SCENARIOS
@@ -145,17 +147,26 @@ std::vector<Planned> make_plan(const std::vector<const scenario::Scenario*>& cho
     return plan;
 }
 
+/// `text` from the server made safe for a terminal: control bytes and broken UTF-8 as `\xHH`;
+/// the lines of a multi-line greeting under one another.
+std::string shown(const std::string& text) {
+    std::string out;
+    for (char c : report::printable(text, true))
+        out += c == '\n' ? std::string("\n          ") : std::string(1, c);
+    return out;
+}
+
 void print_discovery(std::ostream& out, const std::string& target, const Discovery& found,
                      bool demo) {
     out << "target: " << target << (demo ? " (the in-process reference server)" : "") << "\n";
     if (!found.tried_tls && !found.tls_description.empty()) {
         out << "TLS: " << found.tls_description << "\n";
     }
-    if (!found.greeting.empty()) out << "greeting: " << found.greeting << "\n";
-    out << "keywords: " << join(found.keywords) << "\n";
+    if (!found.greeting.empty()) out << "greeting: " << shown(found.greeting) << "\n";
+    out << "keywords: " << shown(join(found.keywords)) << "\n";
     if (found.tried_tls && found.tls_problem.empty()) {
         out << "after STARTTLS (" << found.tls_description
-            << "): " << join(found.keywords_after_tls) << "\n";
+            << "): " << shown(join(found.keywords_after_tls)) << "\n";
     }
 }
 
@@ -212,6 +223,8 @@ std::optional<Target> make_target(const Options& options, const std::string& add
         options.tls ? TlsMode::implicit : (options.starttls ? TlsMode::starttls : TlsMode::none);
     target.tls_context = &tls;
     target.verify = !options.insecure;
+    target.tls_name = options.tls_name;
+    target.ca_file = options.ca_file;
     target.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout * 1000));
     target.client_name = options.client;
     if (!options.auth.empty()) target.login_probe_sender = options.from;
@@ -219,30 +232,33 @@ std::optional<Target> make_target(const Options& options, const std::string& add
     return target;
 }
 
+/// Why discovery could not connect, and what to do about it.
+std::string connect_advice(const Discovery& found) {
+    if (found.connect_error.find("certificate") != std::string::npos) return "";  // said
+    return "; check HOST:PORT (and --tls); the demo runs only without a target";
+}
+
 /// Discovers the target; nothing after telling `err` why the run cannot go on.
 std::optional<Discovery> discover_target(const Options& options, const Target& target,
                                          std::ostream& err) {
     Discovery found = discover_blocking(target);
     if (!found.connect_error.empty()) {
-        bool certificate = found.connect_error.find("certificate") != std::string::npos;
-        err << "ehlo-check: " << found.connect_error
-            << (certificate ? "; give --ca-file FILE to trust its CA, or --insecure"
-                            : "; check HOST:PORT (and --tls), or give no target for the demo")
-            << "\n";
+        err << "ehlo-check: " << found.connect_error << connect_advice(found) << "\n";
         return std::nullopt;
     }
     if (options.starttls && !found.tls_problem.empty()) {
         bool certificate = found.tls_problem.find("certificate") != std::string::npos;
         err << "ehlo-check: --starttls: " << found.tls_problem
-            << (certificate ? "; give --ca-file FILE to trust its CA, or --insecure"
-                            : "; leave out --starttls")
-            << "\n";
+            << (certificate ? "" : "; leave out --starttls") << "\n";
         return std::nullopt;
     }
     if (!found.problem.empty()) {
         err << "ehlo-check: discovery: " << found.problem << "; running without EHLO keywords\n";
     } else if (!found.tls_problem.empty()) {
-        err << "ehlo-check: discovery: STARTTLS: " << found.tls_problem << "\n";
+        bool certificate = found.tls_problem.find("certificate") != std::string::npos;
+        err << "ehlo-check: discovery: STARTTLS: " << found.tls_problem
+            << (certificate ? " (until then, the scenarios that do STARTTLS end in ERROR)" : "")
+            << "\n";
     }
     return found;
 }
@@ -265,6 +281,18 @@ engine::RunResult run_plan(const Options& options, const std::vector<Planned>& p
                           [&](const engine::ScenarioResult& r) { reporter.scenario_finished(r); });
     run.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     return run;
+}
+
+/// What the run left out and why: the results without a verdict the user can act on, then
+/// the scenarios of the suite that were not selected.
+std::vector<engine::NotRun> lost_coverage(const Options& options, const Prepared& prepared,
+                                          const engine::RunResult& run, const Target& target) {
+    std::vector<engine::NotRun> groups =
+        not_run_groups(run.results, run.keywords_after_tls, target);
+    std::vector<engine::NotRun> left_out =
+        not_selected(prepared.suite.scenarios, make_filter(options));
+    groups.insert(groups.end(), left_out.begin(), left_out.end());
+    return groups;
 }
 
 /// The client TLS context of `--insecure` and `--ca-file`; nothing after telling `err`.
@@ -321,6 +349,7 @@ int run_target(const Options& options, const Environment& environment, Prepared&
         std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
         engine::RunResult run =
             run_plan(options, plan, gates.variables, *target, *found, *reporter);
+        run.not_run = lost_coverage(options, prepared, run, *target);
         reporter->finished(run);
         return conclude(options, run, prepared.baseline, err);
     } catch (const report::ReportError& error) {

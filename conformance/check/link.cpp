@@ -16,7 +16,37 @@ std::string why_failed(const std::string& what, const net::IoResult& result) {
     return what + ": " + result.describe();
 }
 
+/// The failure of a handshake, with what to do about it when the certificate was the cause.
+std::string handshake_failed(const net::IoResult& result, const Target& target) {
+    std::string error = why_failed("TLS handshake", result);
+    return error + certificate_hint(error, target);
+}
+
+bool mentions(const std::string& text, std::string_view word) {
+    return text.find(word) != std::string::npos;
+}
+
 }  // namespace
+
+const std::string& tls_server_name(const Target& target) {
+    return target.tls_name.empty() ? target.address.host : target.tls_name;
+}
+
+std::string certificate_hint(const std::string& error, const Target& target) {
+    if (!mentions(error, "certificate verify failed")) return {};
+    const std::string& name = tls_server_name(target);
+    if (mentions(error, "hostname mismatch") || mentions(error, "IP address mismatch")) {
+        return "; the certificate does not name " + name +
+               ": give --tls-name NAME with a name it holds, or --insecure";
+    }
+    if (!target.ca_file.empty()) {
+        return "; the certificate does not verify against the CAs of --ca-file " + target.ca_file +
+               ": give the CA that signed it (and --tls-name NAME if it " +
+               "names another host than " + name + "), or --insecure";
+    }
+    return "; the runner does not trust the certificate: give --ca-file FILE with the CA "
+           "that signed it, or --insecure";
+}
 
 Link::Link(asio::any_io_executor executor) : connection_(std::move(executor)) {}
 
@@ -25,9 +55,9 @@ asio::awaitable<std::string> Link::open(const Target& target, bool implicit_tls)
     if (!connected.ok()) co_return why_failed("cannot connect to " + target.shown, connected);
     if (!implicit_tls) co_return std::string{};
     if (target.tls_context == nullptr) co_return std::string("no TLS context for implicit TLS");
-    net::IoResult shaken = co_await connection_.handshake(*target.tls_context, target.address.host,
-                                                          target.verify, target.timeout);
-    if (!shaken.ok()) co_return why_failed("TLS handshake", shaken);
+    net::IoResult shaken = co_await connection_.handshake(
+        *target.tls_context, tls_server_name(target), target.verify, target.timeout);
+    if (!shaken.ok()) co_return handshake_failed(shaken, target);
     co_return std::string{};
 }
 
@@ -43,9 +73,9 @@ asio::awaitable<std::string> Link::start_tls(const Target& target) {
         co_return "server sent " + std::to_string(extra) +
             " bytes after its 220 to STARTTLS, before the TLS handshake (RFC 3207 §4.2)";
     }
-    net::IoResult shaken = co_await connection_.handshake(*target.tls_context, target.address.host,
-                                                          target.verify, target.timeout);
-    if (!shaken.ok()) co_return why_failed("TLS handshake", shaken);
+    net::IoResult shaken = co_await connection_.handshake(
+        *target.tls_context, tls_server_name(target), target.verify, target.timeout);
+    if (!shaken.ok()) co_return handshake_failed(shaken, target);
     co_return std::string{};
 }
 

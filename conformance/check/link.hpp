@@ -35,6 +35,10 @@ struct Target {
     /// The client TLS context (`--insecure`, `--ca-file`); must outlive every connection.
     asio::ssl::context* tls_context = nullptr;
     bool verify = true;  ///< check the server's certificate and name
+    /// `--tls-name`: the name sent as SNI and verified in the certificate; empty for the host
+    /// of `address`.
+    std::string tls_name;
+    std::string ca_file;  ///< `--ca-file` as given, for the hints of failed handshakes
     /// The limit of each step: connecting, a handshake, a write, and one whole reply.
     std::chrono::milliseconds timeout{30000};
     std::string client_name = "client.ehlo-check.test";  ///< for EHLO outside the scenarios
@@ -43,6 +47,15 @@ struct Target {
     /// first (discovery.hpp); empty for no such question.
     std::string login_probe_sender;
 };
+
+/// The name a TLS handshake with `target` sends as SNI and verifies: `--tls-name`, else the
+/// host of `HOST:PORT` \rfc{6066,3}.
+const std::string& tls_server_name(const Target& target);
+
+/// What a user can do about a failed handshake whose error is `error`: for a certificate that
+/// does not verify, why and the option that helps (`--ca-file`, `--tls-name`, `--insecure`),
+/// after "; ". Empty for other failures.
+std::string certificate_hint(const std::string& error, const Target& target);
 
 /// The longest reply line the runner reads (CRLF included): far above the 512 octets of
 /// \rfc{5321,4.5.3.1.5}, so a long but honest line is judged, not cut off.

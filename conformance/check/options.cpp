@@ -14,7 +14,8 @@ namespace {
 
 constexpr const char* footer =
     R"(Without HOST:PORT, ehlo-check starts the reference server in-process on
-127.0.0.1 and checks it (the demo).
+127.0.0.1 and checks it (the demo). HOST:PORT may come before or after the options:
+each option takes one value, and --only and --tag are repeated for more.
 
 Verdicts: PASS, INFO, WARN, FAIL, SKIP (the target lacks what the scenario needs, or an
 option rules it out), ERROR (no verdict: refused connection, time-out, malformed reply).
@@ -56,6 +57,16 @@ CLI::Validator ehlo_name_check() {
         "");
 }
 
+CLI::Validator tls_name_check() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (is_ehlo_name(text) && text.front() != '[') return {};
+            return "'" + text + "' is not a host name; write the name in the certificate, " +
+                   "e.g. mx.example.test";
+        },
+        "");
+}
+
 void define_target_options(CLI::App& app, Options& o) {
     app.add_option("target", o.target, "The server to check; none: the in-process demo")
         ->type_name("HOST:PORT")
@@ -70,6 +81,10 @@ void define_target_options(CLI::App& app, Options& o) {
                    ->type_name("FILE")
                    ->check(quiet(CLI::ExistingFile));
     insecure->excludes(ca);
+    app.add_option("--tls-name", o.tls_name,
+                   "The name to send as SNI and verify in the certificate (default: HOST)")
+        ->type_name("NAME")
+        ->check(tls_name_check());
     app.add_option("--rcpt", o.rcpt, "The only mailbox messages are sent to ({rcpt})")
         ->type_name("ADDRESS")
         ->check(mailbox_check());
@@ -141,13 +156,19 @@ void define_options(CLI::App& app, Options& options) {
     define_target_options(app, options);
     define_selection_options(app, options);
     define_run_options(app, options);
+    // One value per occurrence: `--only A HOST:PORT` must leave HOST:PORT to the target, so a
+    // repeatable option is repeated (`--only A --only B`), never given a list.
+    for (CLI::Option* option : app.get_options()) {
+        if (!option->get_positional()) option->allow_extra_args(false);
+    }
 }
 
 void check_options(const Options& o) {
-    if (o.target.empty() && (o.starttls || o.tls || o.insecure || !o.ca_file.empty())) {
+    if (o.target.empty() &&
+        (o.starttls || o.tls || o.insecure || !o.ca_file.empty() || !o.tls_name.empty())) {
         throw UsageError(
             "the in-process demo has no TLS: give a target HOST:PORT to use --starttls, --tls, "
-            "--insecure or --ca-file");
+            "--insecure, --ca-file or --tls-name");
     }
     if (!o.auth.empty()) {
         std::size_t colon = o.auth.find(':');

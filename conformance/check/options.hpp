@@ -29,6 +29,9 @@ struct Options {
     bool tls = false;
     bool insecure = false;
     std::string ca_file;
+    /// `--tls-name`: the name sent as SNI and looked for in the certificate; empty for the
+    /// host of `target`.
+    std::string tls_name;
     std::string rcpt;
     std::string from = "ehlo-check@example.org";
     std::string auth;  ///< `USER:PASS`
@@ -59,7 +62,8 @@ struct UsageError : std::runtime_error {
 };
 
 /// Defines every option on `app`, storing into `options`, with the help text (exit codes
-/// included) in the footer.
+/// included) in the footer. Every option takes one value per occurrence, so none can take the
+/// target as its value; a repeatable option (`--only`, `--tag`) is repeated instead.
 void define_options(CLI::App& app, Options& options);
 
 /// The rules between options; throws UsageError naming the problem and the fix.

@@ -243,8 +243,10 @@ std::string describe(const Received& received) {
 }
 
 std::string explain(const scenario::Expect& expect, const Received& received) {
-    return labelled("expected: ", describe(expect)) + "\n" +
-           labelled("received: ", describe(received));
+    // Bounded: a reply of 1000 lines of 8 KiB must not stay in every result to the run's end.
+    return bounded_text(labelled("expected: ", describe(expect)) + "\n" +
+                            labelled("received: ", describe(received)),
+                        explanation_limit);
 }
 
 }  // namespace ehlo::engine

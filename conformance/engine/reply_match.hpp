@@ -88,9 +88,13 @@ std::string describe(const scenario::Alternative& alternative);
 /// plain words for a time-out or a malformed reply. Control bytes are written `\xHH`.
 std::string describe(const Received& received);
 
+/// The most octets of an explanation.
+inline constexpr std::size_t explanation_limit = 8 * 1024;
+
 /// The two lines of a report for a step: `expected: 503 | 5xx => WARN` and
 /// `received: 250 2.1.5 OK`, LF-separated; the further lines of a multi-line side are indented
-/// under the first.
+/// under the first. At most `explanation_limit` octets (engine::bounded_text): of a huge reply,
+/// its start and its end.
 std::string explain(const scenario::Expect& expect, const Received& received);
 
 }  // namespace ehlo::engine

@@ -61,6 +61,16 @@ struct ScenarioResult {
     std::chrono::milliseconds duration{0};
 };
 
+/// Scenarios that gave no verdict for one reason the user can act on: how many, in what way
+/// (`skipped`, `not selected`, `ERROR`) and why, with the option that would run them
+/// (`need --rcpt`, `tagged slow, add --slow`). The runner fills it; the reports print it.
+struct NotRun {
+    int count = 0;
+    std::string kind;
+    std::string reason;
+    friend bool operator==(const NotRun&, const NotRun&) = default;
+};
+
 /// A whole run: what was checked, when, and each scenario's result in the order of the ids.
 struct RunResult {
     std::string target;  ///< HOST:PORT as given, or the in-process server's address
@@ -74,6 +84,9 @@ struct RunResult {
     /// `--time-scale`: what every `wait` was multiplied by; reports name it when it is not 1.
     double time_scale = 1.0;
     std::vector<ScenarioResult> results;
+    /// The coverage the run lost, by reason: scenarios not selected or SKIPped, and ERRORs of
+    /// a setting (an untrusted TLS certificate). Empty when nothing was lost.
+    std::vector<NotRun> not_run;
 
     Tally tally() const;
 };

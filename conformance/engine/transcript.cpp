@@ -5,6 +5,7 @@
 // See transcript.hpp; the scenario run decides what is logged and which step decides.
 #include "engine/transcript.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <utility>
 
@@ -12,17 +13,23 @@ namespace ehlo::engine {
 
 std::string escape_bytes(std::string_view bytes) {
     static constexpr char hex[] = "0123456789abcdef";
+    const auto is_control = [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    };
     std::string out;
     out.reserve(bytes.size());
-    for (const char c : bytes) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0x0f];
-        } else {
-            out += c;
-        }
+    while (!bytes.empty()) {
+        // Plain runs are copied whole: replies of 8 KiB lines go through here.
+        const auto control = std::find_if(bytes.begin(), bytes.end(), is_control);
+        out.append(bytes.begin(), control);
+        bytes.remove_prefix(static_cast<std::size_t>(control - bytes.begin()));
+        if (bytes.empty()) break;
+        const auto byte = static_cast<unsigned char>(bytes.front());
+        out += "\\x";
+        out += hex[byte >> 4];
+        out += hex[byte & 0x0f];
+        bytes.remove_prefix(1);
     }
     return out;
 }
@@ -56,15 +63,54 @@ std::vector<std::string> server_log_lines(const wire::WireReply& reply) {
     return lines;
 }
 
-Transcript::Transcript(std::size_t head, std::size_t tail) : head_limit_(head), tail_limit_(tail) {}
+namespace {
+
+/// `pos` moved back so that text[0, pos) does not end inside a `\xHH` or a UTF-8 character.
+std::size_t safe_cut(std::string_view text, std::size_t pos) {
+    while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80)
+        --pos;
+    for (std::size_t back = 1; back <= 3 && back <= pos; ++back) {
+        if (text[pos - back] == '\\' && pos - back + 1 < text.size() &&
+            text[pos - back + 1] == 'x') {
+            return pos - back;
+        }
+    }
+    return pos;
+}
+
+/// A line of the log cut to `limit` octets, saying how many were left out.
+void cut_line(std::string& text, std::size_t limit) {
+    if (text.size() <= limit) return;
+    const std::size_t keep = safe_cut(text, limit);
+    const std::size_t left_out = text.size() - keep;
+    text.resize(keep);
+    text += " [... " + std::to_string(left_out) + " octets left out]";
+}
+
+}  // namespace
+
+Transcript::Transcript(TranscriptLimits limits) : limits_(limits) {}
+
+Transcript::Transcript(std::size_t head, std::size_t tail) {
+    limits_.head_lines = head;
+    limits_.tail_lines = tail;
+}
 
 void Transcript::add(LogLine line) {
-    if (head_.size() < head_limit_) {
+    cut_line(line.text, limits_.line_octets);
+    const std::size_t size = line.text.size();
+    if (!head_full_ && head_.size() < limits_.head_lines &&
+        head_octets_ + size <= limits_.head_octets) {
+        head_octets_ += size;
         head_.push_back(std::move(line));
         return;
     }
+    head_full_ = true;
+    tail_octets_ += size;
     tail_.push_back(std::move(line));
-    if (tail_.size() > tail_limit_) {
+    while (tail_.size() > limits_.tail_lines ||
+           (tail_.size() > 1 && tail_octets_ > limits_.tail_octets)) {
+        tail_octets_ -= tail_.front().text.size();
         tail_.pop_front();
         ++dropped_;
     }
@@ -87,7 +133,28 @@ std::vector<LogLine> Transcript::lines() const {
     return out;
 }
 
+std::string bounded_text(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    const std::size_t tail_size = limit / 4;
+    std::size_t head_end = safe_cut(text, limit - tail_size);
+    if (const auto newline = text.rfind('\n', head_end);
+        newline != std::string_view::npos && newline > head_end / 2) {
+        head_end = newline;  // the head ends with a whole line
+    }
+    std::size_t tail_start = text.size() - tail_size;
+    if (const auto newline = text.find('\n', tail_start); newline != std::string_view::npos) {
+        tail_start = newline + 1;  // the tail starts with a whole line
+    } else {
+        tail_start = safe_cut(text, tail_start);
+    }
+    return std::string(text.substr(0, head_end)) + "\n          [" +
+           std::to_string(tail_start - head_end) + " octets left out]\n" +
+           std::string(text.substr(tail_start));
+}
+
 namespace {
+
+constexpr std::size_t reason_line_limit = 200;  // octets of a reply line quoted in a reason
 
 // The lines of a multi-line description, joined into one line.
 std::string one_line(std::string_view text, std::string_view separator) {
@@ -110,12 +177,12 @@ std::string quoted_command(const std::string& command) {
 std::string received_text(const Received& received) {
     const std::string all = describe(received);
     const auto end = all.find('\n');
-    if (end == std::string::npos) return all;
+    if (end == std::string::npos) return shorten(all, reason_line_limit);
     std::size_t more = 0;
     for (const char c : all)
         more += c == '\n' ? 1 : 0;
-    return all.substr(0, end) + " (and " + std::to_string(more) + " more line" +
-           (more == 1 ? "" : "s") + ")";
+    return shorten(all.substr(0, end), reason_line_limit) + " (and " + std::to_string(more) +
+           " more line" + (more == 1 ? "" : "s") + ")";
 }
 
 std::string what_came(const Received& received, const Answered& answered) {

@@ -1,7 +1,8 @@
 // Layer: conformance/report. The console report (report.hpp): while the run goes on, a progress
 // bar on a terminal or one plain line per finished scenario; at the end, the summary by RFC
 // section, the details of each FAIL, WARN and ERROR (expected and received side by side, the
-// requirement, the wire log around the decisive step) and the tally line. Colours only on a
+// requirement, the wire log around the decisive step), the scenarios not run by reason (with
+// the option that would run them) and the tally line. Colours only on a
 // terminal and never with NO_COLOR. The runner decides the exit status from the tally.
 #include <unistd.h>
 
@@ -141,6 +142,15 @@ void write_details(std::ostream& out, const engine::ScenarioResult& result,
     out << '\n';
 }
 
+/// The coverage the run lost, by reason, each with the option that would run the scenarios.
+void write_not_run(std::ostream& out, const engine::RunResult& run) {
+    if (run.not_run.empty()) return;
+    out << "Not run, by reason:\n";
+    for (const engine::NotRun& group : run.not_run)
+        out << "  " << not_run_line(group) << '\n';
+    out << '\n';
+}
+
 }  // namespace
 
 bool use_color(bool terminal, const char* no_color) {
@@ -196,6 +206,7 @@ void write_console_summary(std::ostream& out, const engine::RunResult& run,
     for (const auto* result : sorted_by_id(run)) {
         if (needs_details(result->verdict)) write_details(out, *result, options);
     }
+    write_not_run(out, run);
     const engine::Tally tally = run.tally();
     out << paint(tally_line(run), tally.worst(), options) << '\n';
 }

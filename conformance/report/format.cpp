@@ -205,6 +205,11 @@ std::vector<SectionCount> by_section(const engine::RunResult& run) {
     return out;
 }
 
+std::string not_run_line(const engine::NotRun& group) {
+    return std::to_string(group.count) + ' ' + printable(group.kind) + ": " +
+           printable(group.reason);
+}
+
 bool needs_details(engine::Verdict verdict) {
     return verdict == engine::Verdict::fail || verdict == engine::Verdict::warn ||
            verdict == engine::Verdict::error;

@@ -81,6 +81,10 @@ struct SectionCount {
 /// that cites several sections counts in each.
 std::vector<SectionCount> by_section(const engine::RunResult& run);
 
+/// One group of scenarios the run did not run, for a reader: `212 skipped: need --rcpt`,
+/// printable.
+std::string not_run_line(const engine::NotRun& group);
+
 /// Whether a result is worth its details in a report: FAIL, WARN or ERROR.
 bool needs_details(engine::Verdict verdict);
 

@@ -43,6 +43,16 @@ json log_json(const std::vector<engine::LogLine>& log) {
     return out;
 }
 
+json not_run_json(const std::vector<engine::NotRun>& groups) {
+    json out = json::array();
+    for (const auto& group : groups) {
+        out.push_back({{"count", group.count},
+                       {"kind", printable(group.kind)},
+                       {"reason", printable(group.reason)}});
+    }
+    return out;
+}
+
 json scenario_json(const engine::ScenarioResult& result) {
     json refs = json::array();
     for (const auto& ref : result.refs)
@@ -78,6 +88,7 @@ void write_json(std::ostream& out, const engine::RunResult& run) {
                        {"keywords", strings(run.keywords)},
                        {"keywords_after_tls", strings(run.keywords_after_tls)}}},
                      {"tally", tally_json(run.tally())},
+                     {"not_run", not_run_json(run.not_run)},
                      {"scenarios", std::move(scenarios)}};
     // Only a run whose waits were scaled says so: every other document stays as it was.
     if (run.time_scale != 1.0) document["time_scale"] = run.time_scale;

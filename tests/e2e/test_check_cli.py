@@ -4,6 +4,8 @@ baseline, politeness (--no-delivery, --rcpt), and hostile servers that must end 
 within the time limit and in bounded memory.
 """
 
+import re
+import subprocess
 import threading
 import time
 
@@ -133,6 +135,84 @@ def test_bad_usage_exits_2(args, complaint):
     result = run_check(*args)
     assert result.returncode == 2
     assert complaint in result.stderr
+
+
+# A value for every option of ehlo-check that takes one (None: a flag). Files and folders are
+# made by `option_values`. An option of --help missing here fails test_every_option_is_tested.
+OPTION_VALUES = {
+    "--starttls": None, "--tls": None, "--insecure": None, "--ca-file": "CA_FILE",
+    "--tls-name": "mx.example.test", "--rcpt": "me@example.test", "--from": "f@example.test",
+    "--auth": "alice:secret", "--client": "client.example.test", "--only": "rfc5321/4.1.4/*",
+    "--tag": "sequence", "--level": "MUST", "--slow": None, "--list": None,
+    "--no-delivery": None, "--scenarios": "SUITE", "--jobs": "2", "--max-connections": "2",
+    "--rate": "0", "--timeout": "3", "--time-scale": "0.5", "--baseline": "BASELINE",
+    "--write-baseline": "WRITTEN", "--json": "JSON", "--junit": "JUNIT", "--html": "HTML",
+}
+
+
+@pytest.fixture(scope="module")
+def option_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("options")
+    ca = folder / "ca.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(folder / "key.pem"), "-out", str(ca), "-subj", "/CN=ca.test"],
+                   check=True, capture_output=True)
+    (folder / "baseline.txt").write_text("# nothing known\n")
+    root = folder / "suite" / "rfc5321" / "4.1.4"
+    root.mkdir(parents=True)
+    (root / "greeting.smtp").write_text(GREETING_AND_QUIT.replace("requires: -",
+                                                                  "requires: -\ntags: sequence"))
+    return {"CA_FILE": ca, "BASELINE": folder / "baseline.txt", "SUITE": folder / "suite",
+            "WRITTEN": folder / "written.txt", "JSON": folder / "r.json",
+            "JUNIT": folder / "r.xml", "HTML": folder / "r.html"}
+
+
+def occurrence(option, files):
+    value = OPTION_VALUES[option]
+    return [option] if value is None else [option, str(files.get(value, value))]
+
+
+def test_every_option_is_tested():
+    listed = set(re.findall(r"^\s+(--[a-z-]+)", run_check("--help").stdout, re.M))
+    assert listed - {"--help", "--version"} == set(OPTION_VALUES)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("option", sorted(OPTION_VALUES))
+def test_no_option_swallows_the_target(option, where, option_files):
+    # An unreachable target: a run that took it stops at once with exit 2; one that lost it
+    # to an option would run the demo instead.
+    target = f"127.0.0.1:{free_port()}"
+    given = occurrence(option, option_files)
+    result = run_check(*(given + [target] if where == "before" else [target] + given))
+    if option == "--list":  # lists and exits before reaching the target
+        assert result.returncode == 0, result.stderr
+        assert "rfc5321/4.1.4/rcpt-before-mail" in result.stdout
+        return
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr
+    assert f"cannot connect to {target}" in result.stderr
+    assert "the in-process reference server" not in result.stdout
+
+
+def test_the_reported_case_checks_the_target_not_the_demo():
+    target = f"127.0.0.1:{free_port()}"
+    result = run_check("--only", "rfc5321/4.1.4/*", target)
+    assert result.returncode == 2
+    assert f"cannot connect to {target}" in result.stderr
+    assert "check HOST:PORT" in result.stderr
+
+
+def test_every_option_at_once_with_the_target_anywhere(option_files):
+    # --tls and --insecure exclude --starttls and --ca-file; --list would not connect.
+    options = [occurrence(o, option_files) for o in sorted(OPTION_VALUES)
+               if o not in ("--tls", "--insecure", "--list")]
+    for at in range(0, len(options) + 1, 4):
+        target = f"127.0.0.1:{free_port()}"
+        words = [w for o in options[:at] for w in o] + [target] + \
+            [w for o in options[at:] for w in o]
+        result = run_check(*words)
+        assert result.returncode == 2, (words, result.stderr)
+        assert f"cannot connect to {target}" in result.stderr
 
 
 def test_unreachable_target_exits_2():
@@ -283,3 +363,52 @@ def test_a_message_goes_to_rcpt_and_nowhere_else(server, tmp_path):
     assert verdict_of(result.stdout, "mine/message") == "PASS"
     delivered = list((server.maildir / DOMAIN / "bob" / "new").iterdir())
     assert len(delivered) == 1
+
+
+def test_greeting_and_keywords_reach_the_terminal_escaped(tmp_path):
+    def escape_codes(conn, stop):
+        conn.settimeout(10)
+        conn.sendall(b"220-mx.example.test \x1b[2J\x1b]0;owned\x07\r\n220 second \x1b[31m\r\n")
+        reader = conn.makefile("rb")
+        while line := reader.readline():
+            if line.upper().startswith(b"EHLO"):
+                conn.sendall(b"250-mx.example.test\r\n250 X-\x1b[5mBLINK\r\n")
+            elif line.strip().upper() == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 ok\r\n")
+
+    server = ScriptedServer(escape_codes)
+    try:
+        result = run_check(f"127.0.0.1:{server.port}", "--scenarios",
+                           suite(tmp_path, greeting=GREETING_AND_QUIT))
+    finally:
+        server.close()
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "greeting: 220 mx.example.test \\x1b[2J\\x1b]0;owned\\x07\n" in result.stdout
+    assert "          220 second \\x1b[31m\n" in result.stdout
+    assert "keywords: X-\\x1b[5MBLINK\n" in result.stdout  # keywords in upper case
+
+
+def not_run_lines(stdout):
+    """The lines under "Not run, by reason:", without their indentation."""
+    lines = stdout.split("Not run, by reason:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.strip() for line in lines.splitlines()]
+
+
+def test_the_summary_says_what_was_not_run_and_what_would_run_it(server):
+    result = run_check(f"127.0.0.1:{server.port}")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    skipped = sum(1 for line in result.stdout.splitlines()
+                  if line.startswith("SKIP ") and line.endswith("give --rcpt"))
+    assert skipped > 100
+    groups = not_run_lines(result.stdout)
+    assert f"{skipped} skipped: need --rcpt" in groups
+    slow = len(run_check("--list", "--tag", "slow").stdout.splitlines())
+    assert slow > 0 and f"{slow} not selected: tagged slow, add --slow" in groups
+    with_all = run_check(f"127.0.0.1:{server.port}", "--rcpt", f"bob@{DOMAIN}", "--jobs", "4",
+                         "--rate", "0", "--only", "rfc5321/4.1.4/*")
+    groups = not_run_lines(with_all.stdout)
+    assert not any("--rcpt" in group for group in groups)
+    assert any(group.endswith("not selected: outside --only, --tag, --level") for group in groups)

@@ -57,12 +57,26 @@ def certificate(tmp_path_factory):
     return cert, key
 
 
-def starttls_server(cert, key, extra=b"", implicit=False):
+@pytest.fixture(scope="module")
+def named_certificate(tmp_path_factory):
+    """(cert, key): self-signed, naming mx.example.test only, not 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("named")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=mx.example.test",
+                    "-addext", "subjectAltName=DNS:mx.example.test"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def starttls_server(cert, key, extra=b"", implicit=False, names=None):
     """A scripted server offering STARTTLS, then AUTH PLAIN inside TLS. `extra` is sent right
     after the 220 to STARTTLS, before the handshake (a fault, RFC 3207 §4.2). With `implicit`
-    TLS starts at once (RFC 8314 §3)."""
+    TLS starts at once (RFC 8314 §3). `names`, a list, collects the SNI of each handshake."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
+    if names is not None:
+        context.sni_callback = lambda sock, name, ctx: names.append(name)
 
     def behave(conn, stop):
         conn.settimeout(10)
@@ -131,6 +145,51 @@ def test_an_unknown_certificate_stops_starttls_with_the_fix(tmp_path, tls_target
     assert result.returncode == 2
     assert "certificate verify failed" in result.stderr
     assert "--ca-file" in result.stderr
+
+
+def test_starttls_scenarios_without_a_trusted_certificate_say_why(tmp_path, tls_target):
+    # Without --starttls, a scenario doing its own STARTTLS still needs the certificate
+    # verified: the ERROR, the discovery message and the summary name the fix.
+    result = run_check(tls_target, "--scenarios", suite(tmp_path, own=OWN_STARTTLS))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert verdict_of(result.stdout, "mine/own") == "ERROR"
+    fix = "give --ca-file FILE with the CA that signed it, or --insecure"
+    error_line = next(line for line in result.stdout.splitlines() if line.startswith("ERROR"))
+    assert "certificate verify failed" in error_line and fix in error_line
+    assert "discovery: STARTTLS:" in result.stderr and fix in result.stderr
+    assert f"1 ERROR: the runner does not trust the certificate: {fix}" in result.stdout
+
+
+def test_a_ca_file_that_does_not_verify_is_not_told_to_give_a_ca_file(tmp_path, tls_target,
+                                                                      named_certificate):
+    result = run_check(tls_target, "--starttls", "--ca-file", named_certificate[0],
+                       "--scenarios", suite(tmp_path, greeting=GREETING_AND_QUIT))
+    assert result.returncode == 2
+    assert "does not verify against the CAs of --ca-file" in result.stderr
+    assert "--tls-name" in result.stderr
+    assert "give --ca-file" not in result.stderr
+
+
+def test_tls_name_for_a_target_given_by_address(tmp_path, named_certificate):
+    names = []
+    server = starttls_server(*named_certificate, names=names)
+    target = f"127.0.0.1:{server.port}"
+    scenarios = suite(tmp_path, greeting=GREETING_AND_QUIT, own=OWN_STARTTLS)
+    try:
+        without = run_check(target, "--starttls", "--ca-file", named_certificate[0],
+                            "--scenarios", scenarios)
+        with_name = run_check(target, "--starttls", "--ca-file", named_certificate[0],
+                              "--tls-name", "mx.example.test", "--scenarios", scenarios)
+    finally:
+        server.close()
+    assert without.returncode == 2
+    assert "does not name 127.0.0.1: give --tls-name NAME" in without.stderr
+    assert with_name.returncode == 0, with_name.stdout + with_name.stderr
+    assert verdict_of(with_name.stdout, "mine/own") == "PASS"
+    # Without the option no SNI (an address is never sent as SNI, RFC 6066 §3; the run stopped
+    # after discovery); with it, the name on every handshake: discovery, the upgrade before the
+    # greeting scenario, and the scenario's own STARTTLS.
+    assert names == [None] + ["mx.example.test"] * 3
 
 
 def test_ca_file_trusts_the_certificate(tmp_path, tls_target, certificate):

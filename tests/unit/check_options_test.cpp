@@ -2,6 +2,7 @@
 // is refused, and the rules between options that CLI11 cannot check alone.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,120 @@ check::Options parse(std::vector<std::string> args) {
     return options;
 }
 
+/// A value for each option that takes one; flags have none. An option missing here fails the
+/// test below, so a new option is tested against the target too.
+const std::map<std::string, std::string> sample_values = {
+    {"--ca-file", "/etc/hostname"},
+    {"--tls-name", "mx.example.test"},
+    {"--rcpt", "me@example.test"},
+    {"--from", "from@example.test"},
+    {"--auth", "alice:secret"},
+    {"--client", "client.example.test"},
+    {"--only", "rfc5321/4.1.4/*"},
+    {"--tag", "sequence"},
+    {"--level", "MUST"},
+    {"--scenarios", EHLO_SCENARIOS_DIR},
+    {"--jobs", "2"},
+    {"--max-connections", "3"},
+    {"--rate", "0"},
+    {"--timeout", "5"},
+    {"--time-scale", "0.5"},
+    {"--baseline", "/etc/hostname"},
+    {"--write-baseline", "written.txt"},
+    {"--json", "r.json"},
+    {"--junit", "r.xml"},
+    {"--html", "r.html"},
+};
+
+/// The options of ehlo-check's command line, as `--name` (--help and --version left out).
+std::vector<std::string> option_names() {
+    CLI::App app{"test", "ehlo-check"};
+    check::Options options;
+    check::define_options(app, options);
+    std::vector<std::string> names;
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->get_positional()) continue;
+        const std::string name = "--" + option->get_lnames().at(0);
+        if (name != "--help" && name != "--version") names.push_back(name);
+    }
+    return names;
+}
+
+/// `--name VALUE`, or `--name` for a flag.
+std::vector<std::string> occurrence(const std::string& name) {
+    auto value = sample_values.find(name);
+    if (value == sample_values.end()) return {name};
+    return {name, value->second};
+}
+
+/// Parses `args` like `parse`, without the rules between options, and gives the target.
+std::string parsed_target(const std::vector<std::string>& args) {
+    CLI::App app{"test", "ehlo-check"};
+    check::Options options;
+    check::define_options(app, options);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    app.parse(reversed);
+    return options.target;
+}
+
 }  // namespace
+
+TEST_CASE("no option takes the target as its value, in any order", "[check]") {
+    const std::string target = "127.0.0.1:2525";
+    for (const std::string& name : option_names()) {
+        INFO(name);
+        CLI::App probe{"test", "ehlo-check"};
+        check::Options unused;
+        check::define_options(probe, unused);
+        if (probe.get_option(name)->get_expected_max() > 0) {
+            REQUIRE(sample_values.count(name) == 1);  // give the new option a sample value
+        }
+        std::vector<std::string> before = occurrence(name);
+        before.push_back(target);
+        CHECK(parsed_target(before) == target);
+        std::vector<std::string> after{target};
+        for (const std::string& word : occurrence(name))
+            after.push_back(word);
+        CHECK(parsed_target(after) == target);
+    }
+}
+
+TEST_CASE("every option at once, the target anywhere among them", "[check]") {
+    // --tls and --insecure exclude --starttls and --ca-file: they are left out here.
+    std::vector<std::vector<std::string>> occurrences;
+    for (const std::string& name : option_names()) {
+        if (name != "--tls" && name != "--insecure") occurrences.push_back(occurrence(name));
+    }
+    for (std::size_t at = 0; at <= occurrences.size(); ++at) {
+        std::vector<std::string> args;
+        for (std::size_t i = 0; i < occurrences.size(); ++i) {
+            if (i == at) args.push_back("[::1]:25");
+            args.insert(args.end(), occurrences[i].begin(), occurrences[i].end());
+        }
+        if (at == occurrences.size()) args.push_back("[::1]:25");
+        INFO("target after " << at << " options");
+        CHECK(parsed_target(args) == "[::1]:25");
+    }
+}
+
+TEST_CASE("repeatable options are repeated, one value each", "[check]") {
+    auto options = parse({"--only", "a/*", "--only", "b/*", "h:25", "--tag", "x", "--tag", "y"});
+    CHECK(options.target == "h:25");
+    CHECK(options.only == std::vector<std::string>{"a/*", "b/*"});
+    CHECK(options.tags == std::vector<std::string>{"x", "y"});
+    // A second value after one occurrence is no list: it is taken for the target, and refused.
+    CHECK_THROWS_AS(parse({"--only", "a/*", "b/*"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"--only", "a/*", "b/*", "h:25"}), CLI::ValidationError);
+}
+
+TEST_CASE("--tls-name names the server for SNI and the certificate", "[check]") {
+    CHECK(parse({"127.0.0.1:465", "--tls", "--tls-name", "mx.example.test"}).tls_name ==
+          "mx.example.test");
+    CHECK(parse({"127.0.0.1:465"}).tls_name.empty());
+    CHECK_THROWS_AS(parse({"h:25", "--tls-name", "[127.0.0.1]"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"h:25", "--tls-name", "bad name"}), CLI::ValidationError);
+    CHECK_THROWS_WITH(parse({"--tls-name", "mx.example.test"}), Catch::Contains("give a target"));
+}
 
 TEST_CASE("no arguments: the demo with the polite defaults left open", "[check]") {
     auto options = parse({});

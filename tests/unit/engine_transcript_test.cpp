@@ -4,6 +4,7 @@
 // the tally of a run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,72 @@ TEST_CASE("the transcript keeps head and tail around one note", "[engine][log]")
     CHECK(lines[4] == line(7));
 }
 
+LogLine server_line(int n, std::size_t octets) {
+    return LogLine{std::chrono::milliseconds(n), 1, LogLine::Side::server,
+                   "250-" + std::string(octets - 4, 'x'), n};
+}
+
+std::size_t text_octets(const std::vector<LogLine>& lines) {
+    std::size_t octets = 0;
+    for (const LogLine& l : lines)
+        octets += l.text.size();
+    return octets;
+}
+
+TEST_CASE("the transcript is bounded in octets: a fat reply keeps head and tail", "[engine][log]") {
+    // A reply of 1000 lines of 8 KiB (the runner's reader allows as much), twice.
+    engine::Transcript t;
+    for (int i = 1; i <= 2000; ++i)
+        t.add(server_line(i, 8190));
+    const auto lines = t.lines();
+    const engine::TranscriptLimits limits;
+    CHECK(text_octets(lines) < limits.head_octets + limits.tail_octets + 200);
+    CHECK(t.octets() <= limits.head_octets + limits.tail_octets);
+    CHECK(lines.front() == server_line(1, 8190));
+    CHECK(lines.back() == server_line(2000, 8190));
+    const auto note = std::find_if(lines.begin(), lines.end(),
+                                   [](const LogLine& l) { return l.side == LogLine::Side::note; });
+    REQUIRE(note != lines.end());
+    const std::size_t kept = lines.size() - 1;
+    CHECK(t.dropped() == 2000 - kept);
+    CHECK(note->text == "log truncated: " + std::to_string(2000 - kept) + " lines left out");
+    // Once the head is full, a short line goes to the tail: the order stays as it came.
+    t.add(line(2001));
+    CHECK(t.lines().back() == line(2001));
+}
+
+TEST_CASE("a line longer than the limit is cut, saying how much", "[engine][log]") {
+    engine::TranscriptLimits limits;
+    limits.line_octets = 10;
+    engine::Transcript t(limits);
+    t.add(LogLine{{}, 1, LogLine::Side::client, std::string(25, 'a'), 1});
+    // A cut never splits an escaped byte or a UTF-8 character.
+    t.add(LogLine{{}, 1, LogLine::Side::server, "250 abcde\\x1bz", 2});
+    t.add(LogLine{{}, 1, LogLine::Side::server, "250 abcde\xc3\xa9zzz", 3});
+    const auto lines = t.lines();
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].text == "aaaaaaaaaa [... 15 octets left out]");
+    CHECK(lines[1].text == "250 abcde [... 5 octets left out]");
+    CHECK(lines[2].text == "250 abcde [... 5 octets left out]");
+}
+
+TEST_CASE("bounded_text keeps the start and the end of a long text", "[engine][log]") {
+    CHECK(engine::bounded_text("short", 10) == "short");
+    std::string text;
+    for (int i = 0; i < 100; ++i)
+        text += "received line " + std::to_string(i) + "\n";
+    const std::string bounded = engine::bounded_text(text, 400);
+    CHECK(bounded.size() < 450);
+    CHECK(bounded.rfind("received line 0\n", 0) == 0);
+    CHECK(bounded.ends_with("received line 99\n"));
+    CHECK(bounded.find("octets left out]\nreceived line") != std::string::npos);
+    // One long line without line ends is cut inside it, never inside an escape.
+    const std::string escapes =
+        engine::bounded_text(std::string(300, 'x') + "\\x1b" + std::string(300, 'y'), 400);
+    CHECK(escapes.find("\\x1b") == std::string::npos);
+    CHECK(escapes.find("octets left out]") != std::string::npos);
+}
+
 TEST_CASE("the reason names what was answered, what came and what was expected",
           "[engine][reason]") {
     const engine::Answered rcpt{false, "RCPT TO:<a@b.example>"};
@@ -133,6 +200,11 @@ TEST_CASE("a reason stays on one line", "[engine][reason]") {
     CHECK(engine::step_reason(e, received, engine::match(e, received), {}) ==
           "the reply was 500 x; expected 250-* / 250 *");
     CHECK(engine::shorten("abc", 2) == "ab...");
+    // A huge reply line is quoted by its start only.
+    const auto fat = Received::of(WireReply{250, {std::string(8000, 'x'), "last"}});
+    const std::string quoted = reason("503", fat, engine::Answered{false, "NOOP"});
+    CHECK(quoted.size() < 300);
+    CHECK(quoted.ends_with("... (and 1 more line); expected 503"));
     CHECK(engine::shorten("ab", 2) == "ab");
 }
 

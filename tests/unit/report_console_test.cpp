@@ -117,6 +117,29 @@ TEST_CASE("console: the summary names a time scale that is not 1", "[report]") {
     CHECK(scaled.str().find(", time scale 0.01 (every wait)\n") != std::string::npos);
 }
 
+TEST_CASE("console: what was not run, by reason, just above the tally line", "[report]") {
+    auto run = report_sample::sample_run();
+    std::ostringstream none;
+    report::write_console_summary(none, run, {});
+    CHECK(none.str().find("Not run") == std::string::npos);
+    run.not_run = {{212, "skipped", "need --rcpt"},
+                   {8, "skipped", "need --auth"},
+                   {6, "not selected", "tagged slow, add --slow"},
+                   {1, "skipped", "odd\x1b[31m"}};
+    std::ostringstream out;
+    report::write_console_summary(out, run, {});
+    const auto lines = lines_of(out.str());
+    const auto head = find_line(lines, "Not run, by reason:");
+    REQUIRE(head + 6 <= lines.size());
+    CHECK(lines[head + 1] == "  212 skipped: need --rcpt");
+    CHECK(lines[head + 2] == "  8 skipped: need --auth");
+    CHECK(lines[head + 3] == "  6 not selected: tagged slow, add --slow");
+    CHECK(lines[head + 4] == "  1 skipped: odd\\x1b[31m");
+    CHECK(lines[head + 5].empty());
+    CHECK(lines.back().rfind("6 scenarios: ", 0) == 0);
+    CHECK(head + 6 == lines.size() - 1);
+}
+
 TEST_CASE("console: colours only on a terminal and never with NO_COLOR", "[report]") {
     CHECK(report::use_color(true, nullptr));
     CHECK(report::use_color(true, ""));

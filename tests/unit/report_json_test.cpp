@@ -53,6 +53,16 @@ TEST_CASE("JSON: the time scale is written only when it is not 1", "[report]") {
     CHECK(written(run).at("time_scale") == 0.01);
 }
 
+TEST_CASE("JSON: what was not run, by reason", "[report]") {
+    auto run = report_sample::sample_run();
+    CHECK(written(run).at("not_run") == json::array());
+    run.not_run = {{212, "skipped", "need --rcpt"}, {6, "not selected", "tagged slow, add --slow"}};
+    const json groups = written(run).at("not_run");
+    REQUIRE(groups.size() == 2);
+    CHECK(groups[0] == json{{"count", 212}, {"kind", "skipped"}, {"reason", "need --rcpt"}});
+    CHECK(groups[1].at("reason") == "tagged slow, add --slow");
+}
+
 TEST_CASE("JSON: scenarios in id order, every verdict", "[report]") {
     const json document = written(report_sample::sample_run());
     std::vector<std::string> ids, verdicts;
