@@ -143,7 +143,7 @@ OPTION_VALUES = {
     "--starttls": None, "--tls": None, "--insecure": None, "--ca-file": "CA_FILE",
     "--tls-name": "mx.example.test", "--rcpt": "me@example.test", "--from": "f@example.test",
     "--auth": "alice:secret", "--client": "client.example.test", "--only": "rfc5321/4.1.4/*",
-    "--tag": "sequence", "--level": "MUST", "--slow": None, "--list": None,
+    "--tag": "sequence", "--level": "MUST", "--slow": None, "--list": None, "--lint": None,
     "--no-delivery": None, "--scenarios": "SUITE", "--jobs": "2", "--max-connections": "2",
     "--rate": "0", "--timeout": "3", "--time-scale": "0.5", "--baseline": "BASELINE",
     "--write-baseline": "WRITTEN", "--json": "JSON", "--junit": "JUNIT", "--html": "HTML",
@@ -189,6 +189,10 @@ def test_no_option_swallows_the_target(option, where, option_files):
         assert result.returncode == 0, result.stderr
         assert "rfc5321/4.1.4/rcpt-before-mail" in result.stdout
         return
+    if option == "--lint":  # checks the scenarios and exits before reaching the target
+        assert result.returncode == 0, result.stderr
+        assert "lint: " in result.stdout and " 0 problems" in result.stdout
+        return
     assert result.returncode == 2, result.stdout[-2000:] + result.stderr
     assert f"cannot connect to {target}" in result.stderr
     assert "the in-process reference server" not in result.stdout
@@ -203,9 +207,10 @@ def test_the_reported_case_checks_the_target_not_the_demo():
 
 
 def test_every_option_at_once_with_the_target_anywhere(option_files):
-    # --tls and --insecure exclude --starttls and --ca-file; --list would not connect.
+    # --tls and --insecure exclude --starttls and --ca-file; --list and --lint would not
+    # connect.
     options = [occurrence(o, option_files) for o in sorted(OPTION_VALUES)
-               if o not in ("--tls", "--insecure", "--list")]
+               if o not in ("--tls", "--insecure", "--list", "--lint")]
     for at in range(0, len(options) + 1, 4):
         target = f"127.0.0.1:{free_port()}"
         words = [w for o in options[:at] for w in o] + [target] + \
