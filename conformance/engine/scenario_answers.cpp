@@ -189,7 +189,13 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
     if (judge_early_reply(step, received, answered, link)) return;
     // The catalog's ceiling, by construction: no alternative's verdict goes past what the
     // scenario's requirement rows allow (a `=> WARN` on a MAY row gives INFO).
-    const Verdict verdict = std::min(step_verdict(m, level_), engine::broken_verdict(level_));
+    const Verdict carried = step_verdict(m, level_);
+    const Verdict verdict = std::min(carried, engine::broken_verdict(level_));
+    std::string reason = step_reason(expect, received, m, answered);
+    if (verdict != carried) {
+        reason += " (" + std::string(to_string(verdict)) +
+                  " at most: what the scenario's level and requirement rows allow)";
+    }
     if (m.broken() && !expect.error_when_broken.empty()) {
         const std::string reply = describe(received);
         end(Verdict::error, expect.error_when_broken + ": " + reply.substr(0, reply.find('\n')),
@@ -197,14 +203,13 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
         return;
     }
     if (m.broken()) {
-        end(verdict, step_reason(expect, received, m, answered), step.line,
-            explain(expect, received));
+        end(verdict, std::move(reason), step.line, explain(expect, received));
         return;
     }
     // WARN and INFO go on; the first step that reached the worst verdict so far explains it.
     if (verdict > result_.verdict) {
         result_.verdict = verdict;
-        result_.reason = step_reason(expect, received, m, answered);
+        result_.reason = std::move(reason);
         result_.decisive_line = step.line;
         result_.explanation = explain(expect, received);
     }

@@ -129,5 +129,9 @@ TEST_CASE("verdicts stop at what the cited requirement rows allow", "[engine][ru
     warn_step.steps = parse("S: 220\nC: NOOP\nS: 250 | 500 => WARN\n").steps;
     Driver may_rule;
     may_rule.replies = {reply(220, {}), reply(500, {"no"})};
-    CHECK(may_rule.run(warn_step).verdict == Verdict::info);  // a MAY row gives INFO at most
+    const auto capped = may_rule.run(warn_step);
+    CHECK(capped.verdict == Verdict::info);  // a MAY row gives INFO at most
+    CHECK(capped.reason ==
+          "the reply to NOOP was 500 no; it fits 500 => WARN (INFO at most: what the "
+          "scenario's level and requirement rows allow)");
 }
