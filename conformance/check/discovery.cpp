@@ -13,15 +13,13 @@
 #include <asio/co_spawn.hpp>
 #include <asio/use_future.hpp>
 
+#include "scenario/text.hpp"
+
 namespace ehlo::check {
 
 namespace {
 
-std::string upper(std::string text) {
-    for (char& c : text)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return text;
-}
+using scenario::upper;
 
 std::string join_lines(const wire::WireReply& reply) {
     std::string text;

@@ -9,15 +9,13 @@
 #include <optional>
 #include <utility>
 
+#include "scenario/text.hpp"
+
 namespace ehlo::check {
 
 namespace {
 
-std::string upper(std::string text) {
-    for (char& c : text)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return text;
-}
+using scenario::upper;
 
 /// The bytes a client step starts with, up to its first variable, in upper case.
 std::string leading_bytes(const scenario::Text& text) {
@@ -36,12 +34,12 @@ bool is_command(const std::string& bytes, const std::string& verb) {
            (bytes.size() == verb.size() || bytes[verb.size()] == ' ' || bytes[verb.size()] == '\t');
 }
 
-/// A command of the mail transaction: MAIL, and RCPT, DATA or BDAT sent out of sequence
-/// before it. A submission server may refuse each before a login (RFC 6409 §4.3, RFC 4954
-/// §6: 530), so the login goes before the first of them.
-bool opens_transaction(const std::string& bytes) {
+/// A command a submission server may refuse before a login (RFC 6409 §4.3, RFC 4954 §6:
+/// 530): MAIL, RCPT, DATA or BDAT sent out of sequence before it, VRFY and EXPN. The login
+/// goes before the first of them.
+bool needs_login(const std::string& bytes) {
     return bytes.rfind("MAIL", 0) == 0 || is_command(bytes, "RCPT") || is_command(bytes, "DATA") ||
-           is_command(bytes, "BDAT");
+           is_command(bytes, "BDAT") || is_command(bytes, "VRFY") || is_command(bytes, "EXPN");
 }
 
 bool has_tag(const scenario::Scenario& scenario, const std::string& tag) {
@@ -139,7 +137,7 @@ class Rewrite {
         } else if (is_command(bytes, "HELO")) {
             if (state.ehlo) state.before_helo = earliest(queued);
             state.ehlo = false;
-        } else if (opens_transaction(bytes) && !state.logged_in) {
+        } else if (needs_login(bytes) && !state.logged_in) {
             if (state.ehlo) log_in(state, earliest(queued));
             if (!state.ehlo && state.before_helo) log_in(state, *state.before_helo);
         }
@@ -210,7 +208,7 @@ int first_mail_without_login(const scenario::Scenario& scenario) {
                 session.helo = is_command(bytes, "HELO");
             } else if (is_command(bytes, "AUTH")) {
                 session.logged_in = true;
-            } else if (opens_transaction(bytes) && session.greeted && !session.logged_in) {
+            } else if (needs_login(bytes) && session.greeted && !session.logged_in) {
                 return session.helo ? 2 : 1;
             }
         }

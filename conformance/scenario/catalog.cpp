@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "scenario/text.hpp"
+
 namespace ehlo::scenario {
 
 namespace {
@@ -17,13 +19,6 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
         if (tab == std::string_view::npos) return fields;
         line.remove_prefix(tab + 1);
     }
-}
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
 }
 
 bool binds_server(std::string_view binds) {

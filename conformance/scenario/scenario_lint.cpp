@@ -7,16 +7,11 @@
 #include <sstream>
 #include <string_view>
 
+#include "scenario/text.hpp"
+
 namespace ehlo::scenario {
 
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
 
 /// MAIL and RCPT parameters (and SMTPUTF8 on VRFY and EXPN) and the keyword that offers each:
 /// RFC 1870 §3 SIZE, RFC 6152 §2 and RFC 3030 §3 BODY, RFC 6531 §3.1 SMTPUTF8, RFC 4954 §5

@@ -1,7 +1,10 @@
-// Layer: conformance/scenario. Blank-trimming shared by the parts of the scenario parser:
-// a scenario line's blanks are spaces and tabs.
+// Layer: conformance/scenario. Small text helpers shared by the runner: blank-trimming (a
+// scenario line's blanks are spaces and tabs) and ASCII upper case (verbs, EHLO keywords and
+// RFC 2119 words compare without case).
 #pragma once
 
+#include <cctype>
+#include <string>
 #include <string_view>
 
 namespace ehlo::scenario {
@@ -19,6 +22,14 @@ inline std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
+}
+
+/// `s` in ASCII upper case.
+inline std::string upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
 }
 
 }  // namespace ehlo::scenario

@@ -373,10 +373,12 @@ TEST_CASE("a failed inserted login ends the scenario in ERROR, a good one runs o
               .verdict == engine::Verdict::fail);
 }
 
-TEST_CASE("RCPT, DATA or BDAT sent before any MAIL get the login before them", "[check][login]") {
-    // A submission server may refuse each with 530 before a login: the out-of-sequence
-    // command must meet the sequence rule under test, not the login rule.
-    for (const char* command : {"RCPT TO:<{rcpt}>", "DATA", "BDAT 5 LAST"}) {
+TEST_CASE("RCPT, DATA, BDAT, VRFY or EXPN sent before any MAIL get the login before them",
+          "[check][login]") {
+    // A submission server may refuse each with 530 before a login: the command must meet
+    // the rule under test, not the login rule.
+    for (const char* command :
+         {"RCPT TO:<{rcpt}>", "DATA", "BDAT 5 LAST", "VRFY postmaster", "EXPN staff"}) {
         auto scenario =
             make(session + "C: " + command + "\nS: 503\nC: MAIL FROM:<{from}>\nS: 250\n");
         CHECK(render(check::with_login(scenario, plain_in_tls, true)) ==
