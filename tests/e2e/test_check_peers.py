@@ -18,16 +18,19 @@ RCPT = "someone@example.test"
 # The options tools/results runs with: four scenarios at once (OpenSMTPD's listen backlog of
 # 5 is enough for ehlo-check's default of 4 connections), no rate limit, a short time-out.
 OPTIONS = ["--jobs", "4", "--rate", "0", "--timeout", "10"]
-PEERS = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd"]
+PEERS = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd", "exim-auth", "twisted",
+         "dovecot"]
 
 
-def check_json(port, tmp_path, certificate):
+def check_json(port, tmp_path, certificate, account=None):
     """Runs the suite against 127.0.0.1:port; returns (exit status, the JSON report). The test
-    certificate is self-signed, its own CA: the STARTTLS scenarios verify it with --ca-file."""
+    certificate is self-signed, its own CA: the STARTTLS scenarios verify it with --ca-file.
+    A peer with an account is checked with --auth, as tools/results does."""
     report = tmp_path / "run.json"
+    auth = ["--auth", ":".join(account)] if account else []
     result = run_check(f"127.0.0.1:{port}", "--rcpt", RCPT, "--json", report,
                        "--scenarios", SOURCE_DIR / "scenarios", "--ca-file", certificate[0],
-                       *OPTIONS, timeout=300)
+                       *OPTIONS, *auth, timeout=300)
     assert result.returncode in (0, 1), result.stdout + result.stderr
     return result.returncode, json.loads(report.read_text())
 
@@ -46,7 +49,7 @@ def differences(found, recorded):
 @pytest.mark.parametrize("name", PEERS)
 def test_peer_gets_the_recorded_verdicts(name, request, tmp_path, peer_certificate):
     peer = request.getfixturevalue(name.replace("-", "_") + "_peer")
-    status, report = check_json(peer.port, tmp_path, peer_certificate)
+    status, report = check_json(peer.port, tmp_path, peer_certificate, peer.account)
     found = {s["id"]: s["verdict"] for s in report["scenarios"]}
     reasons = {s["id"]: s.get("reason", "") for s in report["scenarios"]}
     changed = differences(found, VERDICTS[name])
