@@ -111,11 +111,11 @@ Level effective_level(const Scenario& scenario) {
     return weaker(scenario.level, scenario.ceiling);
 }
 
-const CitedRequirement* row_allowing(const Scenario& scenario, Level level) {
-    const auto found =
-        std::find_if(scenario.cited.begin(), scenario.cited.end(),
-                     [&](const CitedRequirement& row) { return row.allows <= level; });
-    return found == scenario.cited.end() ? nullptr : &*found;
+const CitedRequirement* row_allowing(const std::vector<CitedRequirement>& cited, Level level) {
+    const auto found = std::find_if(cited.begin(), cited.end(), [&](const CitedRequirement& row) {
+        return row.allows <= level;
+    });
+    return found == cited.end() ? nullptr : &*found;
 }
 
 }  // namespace ehlo::scenario

@@ -70,7 +70,8 @@ CatalogCheck apply_catalog(Scenario& scenario, const Catalog& catalog);
 /// The level a run judges `scenario` by: the weaker of its `level:` and its ceiling.
 Level effective_level(const Scenario& scenario);
 
-/// The cited row that allows `level`, the first such in the order cited; null when none does.
-const CitedRequirement* row_allowing(const Scenario& scenario, Level level);
+/// The row of `cited` that allows `level`, the first such in the order cited; null when none
+/// does.
+const CitedRequirement* row_allowing(const std::vector<CitedRequirement>& cited, Level level);
 
 }  // namespace ehlo::scenario
