@@ -125,6 +125,26 @@ def postfix_master_cf(port, relay_to=None):
     return text
 
 
+# Both Exim set-ups deliver mail for their domain into one Maildir, stamped as a final
+# delivery is (Delivery-date, Envelope-to, Return-path).
+EXIM_MAILDIR_DELIVERY = """\
+to_maildir:
+  driver = accept
+  domains = +local_domains
+  transport = maildir
+
+begin transports
+maildir:
+  driver = appendfile
+  directory = @WORKDIR@/maildir
+  maildir_format = true
+  user = Debian-exim
+  group = Debian-exim
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+"""
+
 EXIM_CONF = """\
 # A private Exim test peer: an MX for {domain} on the loopback, one Maildir, no DNS.
 exim_path = {exim}
@@ -151,22 +171,7 @@ check_rcpt:
 
 begin routers
 {relay_router}
-to_maildir:
-  driver = accept
-  domains = +local_domains
-  transport = maildir
-
-begin transports
-maildir:
-  driver = appendfile
-  directory = {workdir}/maildir
-  maildir_format = true
-  user = Debian-exim
-  group = Debian-exim
-  delivery_date_add
-  envelope_to_add
-  return_path_add
-{relay_transport}"""
+{maildir_delivery}{relay_transport}"""
 
 EXIM_TLS = """\
 tls_advertise_hosts = *
@@ -212,7 +217,9 @@ def exim_conf(exim, workdir, domain, tls, relay_to=None):
         relay = {"relay_domain": relay_domain,
                  "relay_router": EXIM_RELAY_ROUTER.format(host=host),
                  "relay_transport": EXIM_RELAY_TRANSPORT.format(port=port)}
-    return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines, **relay)
+    delivery = EXIM_MAILDIR_DELIVERY.replace("@WORKDIR@", str(workdir))
+    return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines,
+                            maildir_delivery=delivery, **relay)
 
 
 # The second Exim set-up ("exim-auth"): the same MX, run the way a stricter site might run it.
@@ -244,7 +251,8 @@ acl_smtp_vrfy = check_vrfy
 {tls}
 """
 
-# Not a format string (Exim's own braces): @USER@ and @PASSWORD@ are replaced.
+# Not a format string (Exim's own braces): @MAILDIR_DELIVERY@, @WORKDIR@, @USER@ and
+# @PASSWORD@ are replaced.
 EXIM_AUTH_RULES = """\
 begin acl
 check_rcpt:
@@ -256,22 +264,7 @@ check_vrfy:
   deny message = 5.7.1 not a local domain
 
 begin routers
-to_maildir:
-  driver = accept
-  domains = +local_domains
-  transport = maildir
-
-begin transports
-maildir:
-  driver = appendfile
-  directory = @WORKDIR@/maildir
-  maildir_format = true
-  user = Debian-exim
-  group = Debian-exim
-  delivery_date_add
-  envelope_to_add
-  return_path_add
-
+@MAILDIR_DELIVERY@
 begin authenticators
 plain:
   driver = plaintext
@@ -298,7 +291,8 @@ cram_md5:
 def exim_auth_conf(exim, workdir, domain, tls, account):
     """The "exim-auth" set-up; account = (user, password), letters and digits only."""
     tls_lines = EXIM_TLS.format(**tls) if tls else "tls_advertise_hosts =\n"
-    rules = EXIM_AUTH_RULES.replace("@WORKDIR@", str(workdir))
+    rules = EXIM_AUTH_RULES.replace("@MAILDIR_DELIVERY@", EXIM_MAILDIR_DELIVERY)
+    rules = rules.replace("@WORKDIR@", str(workdir))
     rules = rules.replace("@USER@", account[0]).replace("@PASSWORD@", account[1])
     return EXIM_AUTH_MAIN.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines) + rules
 
