@@ -1,19 +1,14 @@
 """Helpers of the ehlo-check end-to-end tests: running the binary, writing a suite of
-scenarios into a temporary folder, reading the console's verdicts, and a loopback server whose
-behaviour a test scripts (hostile servers, a small STARTTLS server)."""
+scenarios into a temporary folder, reading the console's verdicts. The servers a test scripts
+(hostile ones, a small STARTTLS server) are the test kit's ScriptedServer (ehlokit.scripted)."""
 
-import socket
 import subprocess
-import sys
 
 import pytest
 
-from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-# The tests' scripted server, and the one-scenario suite (the greeting, then QUIT).
-from hostile_peers import SCENARIO as GREETING_AND_QUIT  # noqa: E402,F401
-from hostile_peers import ScriptedServer  # noqa: E402,F401
+from conftest import BIN_DIR
+# The one-scenario suite of the hostile-peers check (the greeting, then QUIT).
+from ehlokit.hardening.hostile_peers import SCENARIO as GREETING_AND_QUIT  # noqa: F401
 
 WRONG_REPLY = """title: expects NOOP to be refused, which no server does
 refs: 5321#4.1.1.9
@@ -86,9 +81,3 @@ def suite(tmp_path, **files):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

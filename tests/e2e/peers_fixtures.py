@@ -1,6 +1,6 @@
 """Fixtures for the end-to-end tests: third-party SMTP servers (Postfix, smtp-sink, Exim,
 OpenSMTPD, aiosmtpd, Exim with AUTH, Twisted, Dovecot's submission service) started on free
-loopback ports by tools/interop/peers.py.
+loopback ports by the test kit's peers (tools/ehlokit/peers.py).
 
 Each `<name>_peer` fixture starts its peer once per session and stops it at the end; `peer` is
 the same, parametrised over all eight (tests that use it run once per peer). Peers that can
@@ -11,14 +11,13 @@ conftest.py imports these fixtures.
 """
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "interop"))
-import peers  # noqa: E402
+from ehlokit import peers
+from ehlokit.certificates import make_certificate
 
 PEER_NAMES = ["postfix", "smtp-sink", "exim", "opensmtpd", "aiosmtpd", "exim-auth", "twisted",
               "dovecot"]
@@ -29,7 +28,7 @@ def peer_certificate():
     """(cert, key): a self-signed certificate for mx.example.test and 127.0.0.1."""
     with tempfile.TemporaryDirectory(prefix="ehlo-peer-cert-") as folder:
         Path(folder).chmod(0o755)
-        yield peers.make_test_certificate(folder)
+        yield make_certificate(folder)
 
 
 def start_peer(name, certificate):

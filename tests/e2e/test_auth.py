@@ -8,14 +8,14 @@ import base64
 import hashlib
 import hmac
 import os
-import re
 import smtplib
 import subprocess
 
 import pytest
 
 from conftest import BIN_DIR
-from maildir import messages
+from ehlokit.maildir import messages
+from ehlokit.server import users_line
 from smtp_client import CRLF, SmtpClient
 # The TLS fixtures (a self-signed certificate, a server with it) are test_tls.py's.
 from test_tls import certificate, client_context, start_tls_server  # noqa: F401
@@ -30,16 +30,6 @@ MESSAGE = (b"From: alice@example.org\r\nTo: bob@example.test\r\nSubject: auth\r\
 
 def b64(data) -> bytes:
     return base64.b64encode(data.encode() if isinstance(data, str) else data)
-
-
-def users_line(name, password, cram=False) -> str:
-    """A users-file line made by the server's own --hash-password."""
-    command = [str(BIN_DIR / "ehlo-server"), "--hash-password", name]
-    if cram:
-        command.append("--with-cram-md5")
-    result = subprocess.run(command, input=password.encode() + b"\n", capture_output=True,
-                            timeout=CLIENT_TIMEOUT, check=True)
-    return result.stdout.decode().strip()
 
 
 @pytest.fixture
@@ -59,10 +49,8 @@ def auth_server(start_tls_server, credentials):
 
 
 def submission_port(server) -> int:
-    ports = [int(m.group(1)) for line in server.stdout_lines
-             if (m := re.fullmatch(r"listening on 127\.0\.0\.1:(\d+) \(submission\)", line))]
-    assert ports, server.output()
-    return ports[0]
+    assert server.submission_port, server.output()
+    return server.submission_port
 
 
 def starttls(client: SmtpClient):

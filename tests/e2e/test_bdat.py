@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from maildir import all_messages, assert_single_delivery, messages
+from ehlokit.maildir import all_messages, assert_single_delivery, messages
 from smtp_client import SmtpClient
 
 SENDER = "alice@example.org"

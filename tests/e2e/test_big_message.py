@@ -4,16 +4,9 @@ the difference; one octet past the limit gets 552 and leaves nothing (RFC 5321 Â
 RFC 1870, RFC 3030). The same run as `tools/hardening big-message`.
 """
 
-import os
-import sys
-
 import pytest
 
-from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-os.environ.setdefault("EHLO_BIN_DIR", str(BIN_DIR))
-import big_message  # noqa: E402 (found through the path above)
+from ehlokit.hardening import big_message
 
 LIMIT = 50 * 1024 * 1024
 

@@ -5,15 +5,17 @@ within the time limit and in bounded memory.
 """
 
 import re
-import subprocess
 import threading
 import time
 
 import pytest
 
-from check_support import (GREETING_AND_QUIT, NEEDS_DSN, SENDS_MESSAGE, WRONG_REPLY,
-                           ScriptedServer, free_port, run_check, suite, verdict_of)
+from check_support import (GREETING_AND_QUIT, NEEDS_DSN, SENDS_MESSAGE, WRONG_REPLY, run_check,
+                           suite, verdict_of)
 from conftest import DOMAIN
+from ehlokit.certificates import make_certificate
+from ehlokit.processes import free_port
+from ehlokit.scripted import ScriptedServer
 
 TIMEOUT = 2  # --timeout of the hostile-server tests, in seconds
 SLACK = 8  # what the process may take beyond discovery and one scenario timing out
@@ -153,10 +155,7 @@ OPTION_VALUES = {
 @pytest.fixture(scope="module")
 def option_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("options")
-    ca = folder / "ca.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(folder / "key.pem"), "-out", str(ca), "-subj", "/CN=ca.test"],
-                   check=True, capture_output=True)
+    ca, _ = make_certificate(folder, "ca.test", ip=False)
     (folder / "baseline.txt").write_text("# nothing known\n")
     root = folder / "suite" / "rfc5321" / "4.1.4"
     root.mkdir(parents=True)

@@ -10,14 +10,12 @@ must stay under 256 MiB. Before the logs were bounded in octets, the same run pa
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 
-from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-from hostile_peers import ScriptedServer, status_kib  # noqa: E402
+from conftest import BIN_DIR
+from ehlokit.processes import status_kib
+from ehlokit.scripted import ScriptedServer
 
 LINES = 1000
 LINE_OCTETS = 8192  # CRLF included

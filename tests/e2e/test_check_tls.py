@@ -7,11 +7,12 @@ server with a self-signed certificate made for the test.
 
 import socket
 import ssl
-import subprocess
 
 import pytest
 
-from check_support import GREETING_AND_QUIT, ScriptedServer, run_check, suite, verdict_of
+from check_support import GREETING_AND_QUIT, run_check, suite, verdict_of
+from ehlokit.certificates import make_certificate
+from ehlokit.scripted import ScriptedServer
 
 AFTER_TLS = """title: after the upgrade, AUTH and no second STARTTLS
 refs: 3207#4.2
@@ -48,25 +49,13 @@ S: 221
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """(cert, key): self-signed, for mx.example.test and 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=mx.example.test",
-                    "-addext", "subjectAltName=DNS:mx.example.test,IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return cert, key
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="module")
 def named_certificate(tmp_path_factory):
     """(cert, key): self-signed, naming mx.example.test only, not 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("named")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=mx.example.test",
-                    "-addext", "subjectAltName=DNS:mx.example.test"],
-                   check=True, capture_output=True)
-    return cert, key
+    return make_certificate(tmp_path_factory.mktemp("named"), ip=False)
 
 
 def starttls_server(cert, key, extra=b"", implicit=False, names=None):

@@ -5,7 +5,7 @@ dot-stuffing (RFC 5321 §4.5.2) is done by the client and undone by the server."
 import smtplib
 import subprocess
 
-from maildir import assert_single_delivery
+from ehlokit.maildir import assert_single_delivery
 
 SENDER = "alice@example.org"
 CLIENT_TIMEOUT = 30

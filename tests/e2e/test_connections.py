@@ -5,16 +5,12 @@ memory per connection stays small, and once one slot is free a normal delivery g
 while the others are still held."""
 
 import resource
-import sys
 
 import pytest
 
-from conftest import SOURCE_DIR
-from maildir import all_messages
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-from connections import (describe, hold_a_full_server, kib_per_connection,  # noqa: E402
-                         problems_of, raise_file_limit)
+from ehlokit.hardening.connections import describe, hold_a_full_server, problems_of
+from ehlokit.idle import kib_per_connection, raise_file_limit
+from ehlokit.maildir import all_messages
 
 COUNT = 2000
 KIB_PER_CONNECTION_LIMIT = 32  # measured: about 6 KiB; a coroutine frame and a socket
@@ -34,7 +30,7 @@ def file_limit():
 
 def test_a_full_server_refuses_with_421_and_stays_healthy(file_limit, start_server):
     server = start_server("--max-connections", str(COUNT))
-    report = hold_a_full_server(server.port, server.proc.pid, COUNT)
+    report = hold_a_full_server(server.port, server.pid, COUNT)
     print("\n".join(describe(report)))
     assert problems_of(report) == []
     assert kib_per_connection(report) < KIB_PER_CONNECTION_LIMIT, describe(report)

@@ -6,7 +6,7 @@ an allowance of its own."""
 
 import time
 
-from maildir import all_messages, messages
+from ehlokit.maildir import all_messages, messages
 from smtp_client import SmtpClient
 
 SENDER = "alice@example.org"

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from maildir import all_messages
+from ehlokit.maildir import all_messages
 from smtp_client import SmtpClient
 
 SENDER = "alice@example.org"

@@ -8,18 +8,12 @@ The load, the kills and the check are those of `tools/hardening durability`, at 
 long run (200 kills, 50,000 messages) is `tools/hardening durability`.
 """
 
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-os.environ.setdefault("EHLO_BIN_DIR", str(BIN_DIR))
-import durability  # noqa: E402 (found through the path above)
-from durability_check import check_maildirs  # noqa: E402
+from ehlokit.hardening import durability
+from ehlokit.hardening.durability_check import check_maildirs
 
 KILLS = 25
 MESSAGES = 3000

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 import pytest
 
 from conftest import BIN_DIR
-from maildir import all_messages, mailbox, messages
+from ehlokit.maildir import all_messages, mailbox, messages
 from smtp_client import SmtpClient
 
 SENDER = "alice@example.org"

@@ -5,15 +5,11 @@ greeting and in the reply to EHLO. Each program must end within its timeout with
 error, and its peak resident memory (VmHWM, read while it runs) must stay under a bound that
 is smaller than what the server sends."""
 
-import sys
-
 import pytest
 
-from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-from hostile_peers import (QUICK_LINE_MIB, SLACK, TIMEOUT, hostile_servers,  # noqa: E402
-                           problems_of, run_one, write_suite)
+from conftest import BIN_DIR
+from ehlokit.hardening.hostile_peers import (QUICK_LINE_MIB, SLACK, TIMEOUT, hostile_servers,
+                                             problems_of, run_one, write_suite)
 
 SERVERS = hostile_servers(QUICK_LINE_MIB)
 

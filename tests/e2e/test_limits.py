@@ -6,7 +6,7 @@ import smtplib
 import threading
 import time
 
-from maildir import all_messages, assert_single_delivery
+from ehlokit.maildir import all_messages, assert_single_delivery
 from smtp_client import Closed, SmtpClient
 
 SENDER = "alice@example.org"

@@ -5,14 +5,10 @@ tests/mutants/uncaught.tsv lists it with a reason. A listed scenario that does c
 the test too, so the list stays true. docs/mutants.md explains the design.
 """
 
-import sys
-
 import pytest
 
 from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tests" / "mutants"))
-import mutant_matrix  # noqa: E402
+from ehlokit import mutant_matrix
 
 UNCAUGHT = SOURCE_DIR / "tests" / "mutants" / "uncaught.tsv"
 

@@ -1,8 +1,8 @@
-"""The third-party peers of tools/interop/peers.py work as targets: each one greets, answers
-EHLO, accepts a message for someone@example.test (after logging in, for a peer with an account)
-and delivers it where it says, refuses to relay (Dovecot's submission service refuses every
-transaction before a login instead), and (where it offers them) speaks STARTTLS and SMTPUTF8.
-Also tools/interop/start.
+"""The third-party peers of the test kit (tools/ehlokit/peers.py) work as targets: each one
+greets, answers EHLO, accepts a message for someone@example.test (after logging in, for a peer
+with an account) and delivers it where it says, refuses to relay (Dovecot's submission service
+refuses every transaction before a login instead), and (where it offers them) speaks STARTTLS
+and SMTPUTF8. Also tools/interop/start.
 Each peer is started once for the whole session (see peers_fixtures.py).
 """
 
@@ -143,7 +143,7 @@ def test_smtputf8_message(peer):
 
 
 def test_start_command_runs_a_peer_until_sigterm():
-    process = subprocess.Popen(["/usr/bin/python3", str(START), "aiosmtpd"],
+    process = subprocess.Popen([str(START), "aiosmtpd"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()

@@ -4,7 +4,7 @@ forward-paths per transaction, the rest answered 452 (§4.5.3.1.10)."""
 
 import threading
 
-from maildir import all_messages, assert_single_delivery, messages
+from ehlokit.maildir import all_messages, assert_single_delivery, messages
 from smtp_client import SmtpClient
 
 SENDER = "alice@example.org"

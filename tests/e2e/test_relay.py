@@ -1,4 +1,4 @@
-"""A real MTA as the client: Postfix and Exim, started on the loopback by tools/interop/peers.py
+"""A real MTA as the client: Postfix and Exim, started on the loopback by the test kit's peers
 with relay_to=, relay mail for relay.test to ehlo-server, which runs with a test certificate,
 --require-tls and --trace. A message injected into the MTA by SMTP must arrive in ehlo-server's
 Maildir byte for byte, and the MTA's session must have used STARTTLS and PIPELINING, and
@@ -29,8 +29,8 @@ import pytest
 # The MTAs whose SMTP client sends BDAT when the server announces CHUNKING (RFC 3030 §2).
 CLIENTS_WITH_BDAT = {"exim"}
 
-import peers
-from maildir import DELIVERED
+from ehlokit import peers
+from ehlokit.maildir import DELIVERED
 
 RELAY_DOMAIN = "relay.test"
 SENDER = "alice@example.org"

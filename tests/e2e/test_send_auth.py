@@ -14,7 +14,8 @@ import subprocess
 import pytest
 
 from conftest import BIN_DIR
-from send_support import ScriptedServer, outcome, run_send
+from ehlokit.scripted import ScriptedServer
+from send_support import outcome, run_send
 
 SENDER = "alice@example.org"
 RECIPIENT = "bob@example.test"
@@ -120,7 +121,7 @@ def auth_server(keyword, exchange):
         c.accepted = exchange(c, c.line())
         c.send("235 2.7.0 ok\r\n" if c.accepted else "535 5.7.8 no\r\n")
         c.until_quit() if not c.accepted else finish(c)
-    return ScriptedServer(script)
+    return ScriptedServer(script, conversation=True)
 
 
 def finish(c):

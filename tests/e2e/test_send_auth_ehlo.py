@@ -5,13 +5,12 @@ PLAIN (RFC 4616), LOGIN and OAUTHBEARER (RFC 7628), in plain text on loopback
 (RFC 6409); a wrong password exits 77."""
 
 import re
-import subprocess
-import time
 
 import pytest
 
-from conftest import BIN_DIR
-from maildir import messages
+from ehlokit.maildir import messages
+from ehlokit.programs import KitError
+from ehlokit.server import users_line
 from send_support import run_send
 
 SENDER = "alice@example.org"
@@ -21,13 +20,12 @@ PASSWORD = "wonder land"
 
 @pytest.fixture
 def users_file(tmp_path):
-    line = subprocess.run([str(BIN_DIR / "ehlo-server"), "--hash-password", "alice",
-                           "--with-cram-md5"], input=PASSWORD + "\n", capture_output=True,
-                          text=True, timeout=30)
-    if line.returncode != 0:
-        pytest.skip("this ehlo-server has no --hash-password: " + line.stderr.strip())
+    try:
+        line = users_line("alice", PASSWORD, cram=True)
+    except KitError as error:
+        pytest.skip(f"this ehlo-server has no --hash-password: {error}")
     users = tmp_path / "users"
-    users.write_text(line.stdout)
+    users.write_text(line + "\n")
     tokens = tmp_path / "tokens"
     tokens.write_text("alice tok-of-alice\n")
     secret = tmp_path / "password"
@@ -83,16 +81,7 @@ def test_submission_after_starttls(start_server, users_file, peer_certificate):
     cert, key = peer_certificate
     server = start_server("--users", str(users), "--tls-cert", str(cert), "--tls-key",
                           str(key), "--submission", "127.0.0.1:0")
-    port = None
-    for _ in range(200):
-        found = [int(m.group(1)) for l in list(server.stdout_lines)
-                 if (m := re.match(r"listening on 127\.0\.0\.1:(\d+) \(submission", l))]
-        if found:
-            port = found[0]
-            break
-        time.sleep(0.02)
-    if port is None:
-        pytest.skip("no submission listener line: " + "; ".join(server.stdout_lines))
+    port = server.submission_port  # start_server waits for that listener too
     refused = run_send("--server", f"127.0.0.1:{port}", "--from", SENDER, "--to", RECIPIENT,
                        "--subject", "s", "--body", "b", "--starttls", "--ca-file", cert)
     assert refused.returncode != 0

@@ -1,5 +1,5 @@
 """ehlo-send delivers to third-party servers from Debian (Postfix, smtp-sink, Exim in two
-configurations, OpenSMTPD, aiosmtpd, Twisted; tools/interop/peers.py): a message with a
+configurations, OpenSMTPD, aiosmtpd, Twisted; tools/ehlokit/peers.py): a message with a
 unique token arrives intact in the peer's Maildir; STARTTLS with the certificate verified where
 the peer offers it (RFC 3207); BDAT where it advertises CHUNKING (RFC 3030: Postfix, Exim);
 PIPELINING where offered (RFC 2920); an 8-bit and UTF-8 message where SMTPUTF8 is offered, a

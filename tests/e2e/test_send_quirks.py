@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from send_support import ScriptedServer, outcome, run_send
+from ehlokit.scripted import ScriptedServer
+from send_support import outcome, run_send
 
 SENDER = "alice@example.org"
 RECIPIENT = "bob@example.test"
@@ -39,7 +40,7 @@ def test_a_slow_greeting_is_waited_for():
         time.sleep(2)
         c.send("220 slow.example.test\r\n")
         normal_transaction(c)
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server, "--timeout", "10")
     assert result.returncode == 0, result.stderr
     assert server.conversation.data_lines[-2:] == ["hello", "..dot"]  # still stuffed
@@ -61,7 +62,7 @@ def test_replies_split_across_segments():
         c.data()
         dribble(c, "250 done\r\n")
         c.until_quit()
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 0, result.stderr
     assert outcome(result)[RECIPIENT] == ("accepted", "250 done")
@@ -80,7 +81,7 @@ def test_multiline_replies_with_quirks():
         c.data()
         c.send("250 ok\r\n")
         c.until_quit()
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 0, result.stderr
 
@@ -111,7 +112,7 @@ def test_421_at_any_point_is_a_temporary_failure(where):
         c.send("354 go\r\n")
         c.data()
         c.send("421 4.3.2 shutting down\r\n")
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 75, result.stderr
     assert outcome(result)[RECIPIENT][0] == "deferred"
@@ -127,7 +128,7 @@ def test_connection_closed_mid_data_is_not_a_delivery():
             c.line()
             c.send(reply)
         c.line()  # one line of data, then gone
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 75
     assert outcome(result)[RECIPIENT][0] == "deferred"
@@ -138,7 +139,7 @@ def test_a_greeting_of_554_is_a_refusal():
     def script(c):
         c.send("554 5.7.1 go away\r\n")
         c.until_quit()
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 69
     assert outcome(result)[RECIPIENT] == ("refused", "554 5.7.1 go away")
@@ -161,7 +162,7 @@ def test_ehlo_refused_falls_back_to_helo():
         c.data()
         c.send("250 ok\r\n")
         c.until_quit()
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 0, result.stderr
 
@@ -174,7 +175,7 @@ def test_8bit_to_a_helo_server_is_refused_before_mail():
         c.line()
         c.send("250 hello\r\n")
         c.until_quit()
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server, body="Gr\u00fc\u00dfe")
     assert result.returncode == 69
     assert "8BITMIME" in result.stderr
@@ -193,7 +194,7 @@ def test_malformed_or_out_of_place_replies_are_protocol_errors(bad):
         c.line()
         c.send(bad)  # to DATA: a bare LF, a bad code, or 250 instead of 354
         time.sleep(0.5)
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 76, result.stderr
     assert outcome(result)[RECIPIENT][0] in ("refused", "deferred")
@@ -205,7 +206,7 @@ def test_reply_lines_past_512_octets_are_accepted_up_to_8192():
     def script(c):
         c.send("220 " + "g" * 1000 + "\r\n")
         normal_transaction(c)
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 0, result.stderr
 
@@ -214,7 +215,7 @@ def test_a_reply_line_past_8192_octets_is_a_protocol_error():
     def script(c):
         c.send("220 " + "g" * 8190 + "\r\n")  # 8,196 octets with the code and CRLF
         time.sleep(0.5)
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 76, result.stderr
     assert "8192" in result.stdout + result.stderr
@@ -225,7 +226,7 @@ def test_a_server_that_never_answers_times_out():
         c.send("220 ok\r\n")
         c.line()
         time.sleep(4)
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         started = time.monotonic()
         result = send(server, "--timeout", "1")
         assert time.monotonic() - started < 3.5
@@ -243,7 +244,7 @@ def test_pipelined_group_with_every_rcpt_refused_but_354_sends_no_data():
         c.after_354 = c.line()
         c.send("554 no valid recipients\r\n")
         c.until_quit()
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert server.conversation.after_354 == "."
     assert result.returncode == 69
@@ -260,7 +261,7 @@ def test_a_closed_connection_after_the_message_was_accepted_is_success():
         c.data()
         c.send("250 queued\r\n")
         c.line()  # QUIT, and leave without 221
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server)
     assert result.returncode == 0, result.stderr
 
@@ -279,7 +280,7 @@ def test_replies_injected_before_the_tls_handshake_are_dropped(peer_certificate)
         c.conn = context.wrap_socket(c.conn, server_side=True)
         c.buffer = b""
         normal_transaction(c, keywords=("8BITMIME",))
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, conversation=True) as server:
         result = send(server, "--starttls", "--ca-file", peer_certificate[0])
     assert result.returncode == 0, result.stderr
     assert "dropped" in result.stderr and "RFC 3207 §4.2" in result.stderr

@@ -3,7 +3,7 @@ answered and stored; then the client gets 421 and the server exits with 0."""
 
 import time
 
-from maildir import assert_single_delivery
+from ehlokit.maildir import assert_single_delivery
 from smtp_client import SmtpClient
 
 SENDER = "alice@example.org"

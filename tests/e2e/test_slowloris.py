@@ -7,15 +7,11 @@ the whole line and not per octet (RFC 5321 §4.5.3.2.7); message data that stops
 octet a second, when about the data timeout has passed since the 354; none earlier."""
 
 import resource
-import sys
 
 import pytest
 
-from conftest import SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-import harness  # noqa: E402
-from slowloris import QUICK, describe, measure, problems_of  # noqa: E402
+from ehlokit.hardening.slowloris import QUICK, describe, measure, problems_of
+from ehlokit.server import EhloServer
 
 # Deliveries take about a millisecond on loopback; below this, a ratio measures the noise of
 # a machine shared with other work, not the server. A server that the slow connections really
@@ -39,7 +35,7 @@ def file_limit():
 def discarding_server(file_limit):
     """ehlo-server --discard with the short timeouts of the plan: the latency measured is the
     server's, not the disk's."""
-    server = harness.Server(["--discard", *QUICK.server_args()])
+    server = EhloServer(["--discard", *QUICK.server_args()])
     server.start()
     yield server
     assert server.stop() == 0, "ehlo-server did not exit with 0 after SIGTERM"

@@ -5,25 +5,19 @@ when testssl.sh is not installed (tools/setup installs it). The implicit TLS lis
 the same TLS settings; `tools/hardening testssl` runs testssl's full run on both listeners.
 """
 
-import os
 import shutil
-import sys
 
 import pytest
 
-from conftest import BIN_DIR, SOURCE_DIR
-
-sys.path.insert(0, str(SOURCE_DIR / "tools" / "hardening.d"))
-os.environ.setdefault("EHLO_BIN_DIR", str(BIN_DIR))
-import harness  # noqa: E402 (found through the path above)
-import testssl  # noqa: E402
+from ehlokit.certificates import make_certificate
+from ehlokit.hardening import testssl
+from ehlokit.server import EhloServer
 
 
 @pytest.fixture
 def tls_server(tmp_path):
-    certificate, key = harness.make_certificate(tmp_path)
-    with harness.Server(["--discard", "--tls-cert", str(certificate), "--tls-key", str(key)]) \
-            as server:
+    certificate, key = make_certificate(tmp_path)
+    with EhloServer(["--discard", "--tls-cert", certificate, "--tls-key", key]) as server:
         yield server, certificate
 
 

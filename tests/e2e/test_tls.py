@@ -3,7 +3,6 @@ clients (swaks, curl, msmtp, smtplib) and hostile ones: plaintext pipelined behi
 (CVE-2011-0411, RFC 3207 §4.2), a client that never starts its handshake, a garbage
 handshake, and a client that offers nothing newer than TLS 1.1."""
 
-import re
 import smtplib
 import socket
 import ssl
@@ -13,13 +12,13 @@ import time
 import pytest
 
 from conftest import BIN_DIR, HOSTNAME
-from maildir import assert_single_delivery, messages
+from ehlokit.certificates import make_certificate
+from ehlokit.maildir import assert_single_delivery, messages
 from smtp_client import Closed, SmtpClient
 
 SENDER = "alice@example.org"
 RECIPIENT = "bob@example.test"
 CLIENT_TIMEOUT = 30
-SMTPS_LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+) \(implicit TLS\)")
 
 MESSAGE = (
     "From: Alice <alice@example.org>\r\n"
@@ -35,34 +34,17 @@ MESSAGE = (
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A self-signed certificate for mx.example.test and 127.0.0.1, and its key."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", f"/CN={HOSTNAME}",
-                    "-addext", f"subjectAltName=DNS:{HOSTNAME},IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=CLIENT_TIMEOUT)
-    return cert, key
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
 def start_tls_server(start_server, certificate):
-    """Starts ehlo-server with the certificate and an implicit TLS port; the server gets
-    `smtps_port`."""
+    """Starts ehlo-server with the certificate and an implicit TLS port (`smtps_port`)."""
     cert, key = certificate
 
     def start(*args):
-        server = start_server("--tls-cert", str(cert), "--tls-key", str(key),
-                              "--smtps", "127.0.0.1:0", *args)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            found = [m for line in list(server.stdout_lines)
-                     if (m := SMTPS_LISTENING.fullmatch(line))]
-            if found:
-                server.smtps_port = int(found[0].group(1))
-                return server
-            time.sleep(0.02)
-        pytest.fail(f"no implicit TLS listener\n{server.output()}")
+        return start_server("--tls-cert", str(cert), "--tls-key", str(key),
+                            "--smtps", "127.0.0.1:0", *args)
 
     return start
 

@@ -9,8 +9,9 @@ tests/unit/engine_verdict_truth_test.cpp and scenario_catalog_test.cpp.
 
 import pytest
 
-from check_support import ScriptedServer, run_check, verdict_of
+from check_support import run_check, verdict_of
 from conftest import SOURCE_DIR
+from ehlokit.scripted import ScriptedServer
 
 RCPT = "someone@example.test"
 

@@ -1,14 +1,14 @@
-#!/usr/bin/python3
 """Client throughput: ehlo-send in a loop, one process per message, next to swaks and Postfix's
 smtp-source doing the same, all sending to the same smtp-sink on 127.0.0.1. Prints messages per
 second for each and the ratios (machines differ; read the ratios, not the rates).
 
-    tools/bench/client.py [--messages N] [--size OCTETS] [--keep]
+    tools/bench/client [--messages N] [--size OCTETS] [--keep]
 
 Uses build/ehlo-send, or $EHLO_BIN_DIR/ehlo-send. smtp-source is measured twice: once per
 process like the others (-m 1 in a loop), and once sending every message from one process
 (-m N), the ceiling of a client that pays no process start-up. Exit 0 when every run sent
-every message.
+every message. `tools/bench/client` runs this file with tools/ on Python's module path, for
+the test kit (tools/ehlokit), which starts the smtp-sink.
 """
 
 import argparse
@@ -58,7 +58,8 @@ def one_process(port, messages, size):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="tools/bench/client",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--keep", action="store_true")

@@ -1,52 +1,16 @@
 """Memory per idle connection: how much resident memory a server keeps for each connection
-that has read its 220 greeting and then says nothing.
+that has read its 220 greeting and then says nothing. Opening them and reading the memory are
+the test kit's (ehlokit.idle), which the `connections` hardening check shares.
 """
 
-import resource
 import socket
 import time
 
-from support import (BenchError, read_line, remove_unless_kept, rss_kib, say, scratch_folder,
-                     wait_for_port)
+from ehlokit.idle import kib_per_connection, open_idle, raise_file_limit, rss_kib
+from ehlokit.processes import read_line
+from ehlokit.programs import KitError
+from support import remove_unless_kept, say, scratch_folder, wait_for_port
 from targets import EhloServer, SmtpSink
-
-
-def kib_per_connection(report):
-    """The growth of RSS while the connections were held, per connection opened, in KiB."""
-    return (report["held"] - report["before"]) / max(1, report["opened"])
-
-
-def raise_file_limit(wanted):
-    """Raises RLIMIT_NOFILE for this process and its children; returns the limit it got."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft >= wanted:
-        return soft
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (max(wanted, soft), max(wanted, hard)))
-        return wanted
-    except (ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-        return hard
-
-
-def open_idle(port, count, held, report):
-    """Opens up to `count` connections that read the greeting, appending them to `held`.
-
-    Counts them in report["opened"]; stops at the first error and puts it in report["error"].
-    """
-    for _ in range(count):
-        try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=10)
-            held.append(s)
-            greeting = read_line(s)
-        except OSError as error:
-            report["error"] = f"connection {len(held) + 1}: {error}"
-            break
-        if not greeting.startswith(b"220"):
-            report["error"] = (f"connection {len(held)}: greeting "
-                               f"{greeting[:80]!r}, 220 expected")
-            break
-        report["opened"] += 1
 
 
 def probe_greeting(port):
@@ -115,7 +79,7 @@ def run_memory(options, workdir, binary):
         target = make(folder)
         try:
             reports[name] = measure_idle(target, count)
-        except BenchError as error:
+        except KitError as error:
             reports[name] = {"label": target.label, "failed": str(error)}
             say(f"  {target.label:<26} FAILED: {error}")
         finally:

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from idle_memory import kib_per_connection
+from ehlokit.idle import kib_per_connection
 from support import say
 
 LABELS = [

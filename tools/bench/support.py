@@ -1,5 +1,6 @@
 """What every part of the benchmark uses: output, the error type, the programs it runs,
-processes, ports and working folders.
+processes, ports and working folders. Starting the servers, and reading a socket or a
+process's memory, are the test kit's (tools/ehlokit).
 """
 
 import shutil
@@ -9,6 +10,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from ehlokit.processes import read_line
+from ehlokit.programs import KitError
 
 SMTP_SOURCE = "/usr/sbin/smtp-source"
 SMTP_SINK = "/usr/sbin/smtp-sink"
@@ -22,8 +26,9 @@ def say(text=""):
     print(text, flush=True)
 
 
-class BenchError(Exception):
-    """A target could not be started or measured; the message says why."""
+class BenchError(KitError):
+    """A target could not be started or measured; the message says why. Catching KitError
+    catches it and the kit's own errors (a server or a peer that would not start)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -45,26 +50,6 @@ def wait_for_port(port, process=None, timeout=15.0):
             pass
         time.sleep(0.1)
     raise BenchError(f"nothing greeted on 127.0.0.1:{port} within {timeout:.0f} s")
-
-
-def read_line(sock):
-    """Reads one reply line (up to CRLF) from a blocking socket; b'' if the peer closed."""
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = sock.recv(512)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def rss_kib(pid):
-    """The resident set size of a process, in KiB, from /proc/PID/status."""
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise BenchError(f"no VmRSS for process {pid}")
 
 
 def describe_exit(code):

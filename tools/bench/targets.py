@@ -1,21 +1,18 @@
 """The servers under test: ehlo-server (--discard or --maildir), Postfix's smtp-sink and a
-private Postfix instance (those two started by tools/interop/peers.py, which the interop tests
-share). Each can start, count what it accepted, and stop. The throughput part
-measures all of them; the idle-connection test uses ehlo-server and smtp-sink.
+private Postfix instance, all three started by the test kit (tools/ehlokit: its EhloServer and
+its peers, which the end-to-end tests use too). Each can start, count what it accepted, and
+stop. The throughput part measures all of them; the idle-connection test uses ehlo-server and
+smtp-sink.
 """
 
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-from support import DOMAIN, BenchError, describe_exit, tail
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "interop"))
-import peers  # noqa: E402 (tools/interop/peers.py starts smtp-sink and Postfix)
+from ehlokit import peers, server
+from ehlokit.programs import KitError
+from support import BenchError, describe_exit, tail
 
 
 class Target:
@@ -54,37 +51,24 @@ class EhloServer(Target):
 
     def __init__(self, workdir, binary, mode, extra=()):
         super().__init__(workdir)
-        self.binary = binary
         self.mode = mode
-        self.extra = list(extra)
         self.label = f"ehlo-server --{mode}"
         self.maildir = workdir / "maildir"
+        self.stderr = workdir / "stderr"
+        where = ["--maildir", self.maildir] if mode == "maildir" else ["--discard"]
+        self.server = server.EhloServer([*where, *extra], program=binary.name,
+                                        bin_dir=binary.parent, stderr_path=self.stderr,
+                                        start_timeout=15)
         self.process = None
 
     def start(self):
-        cmd = [str(self.binary), "--listen", "127.0.0.1:0", "--hostname", "mx." + DOMAIN,
-               "--domain", DOMAIN]
         if self.mode == "maildir":
             self.maildir.mkdir()
-            cmd += ["--maildir", str(self.maildir)]
-        else:
-            cmd += ["--discard"]
-        cmd += self.extra
-        self.stdout = self.workdir / "stdout"
-        self.stderr = self.workdir / "stderr"
-        with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
-            self.process = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.stdout.read_text())
-            if match:
-                self.port = int(match.group(1))
-                return
-            if self.process.poll() is not None:
-                raise BenchError(f"{self.label} exited with status {self.process.returncode}:\n"
-                                 + tail(self.stderr))
-            time.sleep(0.05)
-        raise BenchError(f"{self.label} did not print 'listening on ...' within 15 s")
+        try:
+            self.server.start()
+        except KitError as error:
+            raise BenchError(f"{self.label}: {error}") from None
+        self.port, self.process = self.server.port, self.server.process
 
     def accepted(self):
         if self.mode != "maildir":
@@ -93,7 +77,7 @@ class EhloServer(Target):
 
     def stop(self):
         if self.process is not None:
-            peers.stop_process(self.process)
+            self.server.stop()
             if self.process.returncode not in (0, -signal.SIGTERM):
                 self.stopped_badly = self.process.returncode
 
@@ -107,7 +91,7 @@ class EhloServer(Target):
 
 
 class SmtpSink(Target):
-    """Postfix's smtp-sink (started by tools/interop/peers.py): reads each message and throws
+    """Postfix's smtp-sink (started by the kit's peers.py): reads each message and throws
     it away, in memory; its -c counter says how many it got."""
 
     label = "smtp-sink (Postfix)"
@@ -139,7 +123,7 @@ class SmtpSink(Target):
 
 class Postfix(Target):
     """Postfix as an MTA: smtpd, cleanup and its queue, which fsyncs each message before 250.
-    The private instance of tools/interop/peers.py, with every transport set to discard."""
+    The private instance of the kit's peers.py, with every transport set to discard."""
 
     label = "postfix (durable queue)"
 

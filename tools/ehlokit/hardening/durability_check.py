@@ -11,10 +11,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-STORED = re.compile(
-    rb"Return-Path: <(?P<sender>[^>\r\n]*)>\r\n"
-    rb"(?P<received>Received: [^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*)"
-    rb"(?P<data>.*)", re.DOTALL)
+from ehlokit.maildir import DELIVERED as STORED  # Return-Path, Received:, the data
+
 MESSAGE_ID = re.compile(rb"^X-Durability-Id: (\d+)\r\n", re.MULTILINE)
 
 

@@ -10,19 +10,18 @@ its 220 greeting and then saying nothing. Measured and checked:
   are still held, and reaches the Maildir.
 
 The full run holds 10,000 connections, `--quick` 2,000. The pieces that open and probe idle
-connections are those of tools/bench/idle_memory.py.
+connections are those of the kit's idle.py, which the benchmark uses too.
 """
 
 import argparse
 import smtplib
 import socket
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from idle_memory import kib_per_connection, open_idle, raise_file_limit  # noqa: E402
-from support import read_line, rss_kib  # noqa: E402
+from ehlokit.hardening import harness
+from ehlokit.idle import kib_per_connection, open_idle, raise_file_limit, rss_kib
+from ehlokit.processes import read_line
+from ehlokit.server import EhloServer
 
 FULL_COUNT = 10_000
 QUICK_COUNT = 2_000
@@ -159,8 +158,6 @@ def describe(report):
 
 
 def main(argv):
-    import harness
-
     parser = argparse.ArgumentParser(prog="tools/hardening connections",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -175,7 +172,7 @@ def main(argv):
         return harness.SKIPPED
     with harness.ScratchFolder() as folder:
         maildir = folder / "maildir"
-        server = harness.Server(["--maildir", str(maildir), "--max-connections", str(count)])
+        server = EhloServer(["--maildir", maildir, "--max-connections", count])
         try:
             server.start()
             report = hold_a_full_server(server.port, server.pid, count)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A small MX on aiosmtpd, the test peer that tools/interop/peers.py starts as "aiosmtpd".
+"""A small MX on aiosmtpd, the test peer that tools/ehlokit/peers.py starts as "aiosmtpd".
 
 Accepts mail for one domain from any sender into one Maildir, refuses every other recipient
 with 550 (no relaying), advertises SMTPUTF8, and offers STARTTLS when given a certificate.

@@ -1,11 +1,14 @@
-"""Reading what ehlo-server delivered: one Maildir per recipient at
+"""Reading what was delivered. ehlo-server keeps one Maildir per recipient at
 ROOT/<domain lowercased>/<local part percent-encoded>/new/, one file per message:
-"Return-Path: <sender>", a Received: header (RFC 5321 §4.4), then the message data."""
+"Return-Path: <sender>", a Received: header (RFC 5321 §4.4), then the message data. A peer
+(peers.py) keeps one Maildir for everyone: message_files().
+"""
 
 import re
 from pathlib import Path
 
-HOSTNAME = "mx.example.test"
+from ehlokit.programs import HOSTNAME
+
 DELIVERED = re.compile(
     rb"Return-Path: <(?P<sender>[^>\r\n]*)>\r\n"
     rb"(?P<received>Received: [^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*)"
@@ -60,3 +63,9 @@ def assert_single_delivery(root: Path, address: str, sender: str, data: bytes):
     files = messages(root, address)
     assert len(files) == 1, f"{address}: {len(files)} messages, {all_messages(root)}"
     assert_delivered(files[0], sender, data)
+
+
+def message_files(maildir) -> list:
+    """The message files in one Maildir's new/ and cur/, oldest first."""
+    files = [f for sub in ("new", "cur") for f in (Path(maildir) / sub).glob("*") if f.is_file()]
+    return sorted(files, key=lambda f: f.stat().st_mtime)

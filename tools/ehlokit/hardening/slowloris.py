@@ -29,8 +29,11 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from connections import deliver, raise_file_limit
-from slow_clients import drive
+from ehlokit.hardening import harness
+from ehlokit.hardening.connections import deliver
+from ehlokit.hardening.slow_clients import drive
+from ehlokit.idle import raise_file_limit
+from ehlokit.server import EhloServer
 
 EARLY_SLACK = 0.25  # a cut this much before the timeout is still "at" it (timer granularity)
 LATE_SLACK = 2.0  # and this much after (the driver may be busy opening other connections)
@@ -176,8 +179,6 @@ def describe(report):
 
 
 def main(argv):
-    import harness
-
     parser = argparse.ArgumentParser(prog="tools/hardening slowloris",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -189,7 +190,7 @@ def main(argv):
     if raise_file_limit(needed) < needed:
         harness.say(f"slowloris: SKIP (the open-file limit is below {needed})")
         return harness.SKIPPED
-    server = harness.Server(["--discard", *plan.server_args()])
+    server = EhloServer(["--discard", *plan.server_args()])
     try:
         server.start()
         report = measure(server.port, plan)

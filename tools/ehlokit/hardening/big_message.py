@@ -20,7 +20,9 @@ import hashlib
 import socket
 from pathlib import Path
 
-from harness import FAILED, HardeningError, ScratchFolder, Server, say, verdict
+from ehlokit.hardening.harness import FAILED, HardeningError, ScratchFolder, say, verdict
+from ehlokit.programs import KitError
+from ehlokit.server import EhloServer
 
 MIB = 1024 * 1024
 DEFAULT_LIMIT = 50 * MIB
@@ -142,7 +144,7 @@ def stored_digest(path: Path):
 def measure(workdir, limit, method, size):
     """A fresh server receives one message; returns (peak RSS KiB before, after, problems)."""
     maildir = workdir / f"{method}-{size}"
-    with Server(["--maildir", str(maildir), "--max-size", str(limit)]) as server:
+    with EhloServer(["--maildir", maildir, "--max-size", limit]) as server:
         before = server.status_kib("VmHWM")
         client = Client(server.port)
         code, sent_digest = (client.send_data(size) if method == "DATA"
@@ -162,7 +164,7 @@ def over_limit(workdir, limit):
     """One octet past the limit, three ways; each must get 552 and leave nothing."""
     maildir = workdir / "over"
     results, problems = [], []
-    with Server(["--maildir", str(maildir), "--max-size", str(limit)]) as server:
+    with EhloServer(["--maildir", maildir, "--max-size", limit]) as server:
         for label, send in [("DATA", lambda c: c.send_data(limit + 1)),
                             ("BDAT one chunk", lambda c: c.send_bdat(limit + 1)),
                             ("BDAT last chunk", lambda c: c.send_bdat(limit + 1, limit))]:
@@ -207,7 +209,7 @@ def main(argv):
     try:
         with ScratchFolder("ehlo-big-message-") as workdir:
             rows, over, over_peak, problems = run(workdir, arguments.size)
-    except HardeningError as error:
+    except KitError as error:
         say(f"big-message: FAIL ({error})")
         return FAILED
     say(f"big-message: --max-size {arguments.size}; peak RSS (VmHWM) of a fresh ehlo-server")

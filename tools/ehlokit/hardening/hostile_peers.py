@@ -14,9 +14,13 @@ import socket
 import struct
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from ehlokit.hardening import harness
+from ehlokit.processes import status_kib
+from ehlokit.programs import KitError, binary
+from ehlokit.scripted import ScriptedServer
 
 CHUNK = 1 << 20
 LINE_OF_512 = b"220-" + b"g" * 506 + b"\r\n"  # the longest reply line allowed (§4.5.3.1.5)
@@ -106,53 +110,6 @@ def hostile_servers(megabytes):
     behaviours = [giant_reply, endless_reply, byte_a_second, reset_mid_reply, line]
     behaviours += [after_ehlo(giant_reply), after_ehlo(line)]
     return [(b.__name__.replace("_", " "), b) for b in behaviours]
-
-
-class ScriptedServer:
-    """A loopback server that runs `behave(conn, stop)` for every connection, each in a
-    thread of its own, until close(). The end-to-end tests use it too (check_support.py)."""
-
-    def __init__(self, behave):
-        self.stop = threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.behave = behave
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn):
-        with conn:
-            try:
-                self.behave(conn, self.stop)
-            except OSError:
-                pass  # the client left, which is what it should do
-
-    def close(self):
-        self.stop.set()
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept
-        except OSError:
-            pass
-        self.listener.close()
-
-
-def status_kib(pid, field):
-    """A field of /proc/PID/status in KiB; None once the process has gone."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
 
 
 def run_measured(command, limit):
@@ -265,17 +222,15 @@ def problems_of(program, name, result, time_limit):
 
 
 def main(argv):
-    import harness
-
     parser = argparse.ArgumentParser(prog="tools/hardening hostile-peers",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help=f"a {QUICK_LINE_MIB} MiB line instead of {FULL_LINE_MIB} MiB")
     options = parser.parse_args(argv)
     try:
-        bin_dir = harness.binary("ehlo-check").parent
-        harness.binary("ehlo-send")
-    except harness.HardeningError as error:
+        bin_dir = binary("ehlo-check").parent
+        binary("ehlo-send")
+    except KitError as error:
         harness.say(f"hostile-peers: SKIP ({error})")
         return harness.SKIPPED
     problems = []

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A small MX on Twisted's ESMTP server, the test peer that tools/interop/peers.py starts as
+"""A small MX on Twisted's ESMTP server, the test peer that tools/ehlokit/peers.py starts as
 "twisted".
 
 twisted.mail.smtp.ESMTP as it comes, with a message delivery that accepts recipients in one

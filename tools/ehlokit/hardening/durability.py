@@ -29,8 +29,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from durability_check import check_maildirs
-from harness import FAILED, HardeningError, ScratchFolder, Server, say, verdict
+from ehlokit.hardening.durability_check import check_maildirs
+from ehlokit.hardening.harness import FAILED, HardeningError, ScratchFolder, say, verdict
+from ehlokit.programs import KitError
+from ehlokit.server import EhloServer
 
 RECIPIENTS = [f"box{number}@example.test" for number in range(8)]
 SENDER = "durability@example.org"
@@ -228,8 +230,8 @@ def run(options: Options, workdir: Path):
 
     Returns a dict of figures and the list of problems found (empty: passed)."""
     maildir = workdir / "maildir"
-    server = Server(["--maildir", str(maildir), "--max-connections", "2000"],
-                    log_path=workdir / "server.log").start()
+    server = EhloServer(["--maildir", maildir, "--max-connections", "2000"],
+                        stderr_path=workdir / "server.log").start()
     ledger, stop, killer_stop, kills = Ledger(), threading.Event(), threading.Event(), []
     clients = [threading.Thread(target=client_loop, args=(server.port, ledger, stop,
                                                            options.seed * 1000 + number))
@@ -295,7 +297,7 @@ def main(argv):
     try:
         with ScratchFolder("ehlo-durability-") as workdir:
             figures, problems = run(options, workdir)
-    except HardeningError as error:
+    except KitError as error:
         say(f"durability: FAIL ({error})")
         return FAILED
     for key, value in figures.items():

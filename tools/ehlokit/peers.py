@@ -22,111 +22,33 @@ configurations are in peer_configs.py; docs/interop.md tells each peer's quirks.
 import os
 import pwd
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-import peer_configs
+from ehlokit import peer_configs
+from ehlokit.maildir import message_files
+from ehlokit.processes import free_port, greets, port_is_free, stop_process, wait_pid_gone
+from ehlokit.programs import DOMAIN, HOSTNAME, KitError, source_dir
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-PEERS_ROOT = Path(os.environ.get("EHLO_PEERS_ROOT", REPO / "build" / "peers" / "root"))
-DOMAIN = "example.test"
-HOSTNAME = "mx." + DOMAIN
+PEERS_ROOT = Path(os.environ.get("EHLO_PEERS_ROOT", source_dir() / "build" / "peers" / "root"))
 POSTFIX = "/usr/sbin/postfix"
 SMTP_SINK = "/usr/sbin/smtp-sink"
 DOVECOT = "/usr/sbin/dovecot"
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiosmtpd
 NOBODY = 65534
 START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
 
 
-class PeerError(Exception):
+class PeerError(KitError):
     """A peer could not be started; the message says why and, where it can, what to do."""
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_is_free(port):
-    """True when nothing listens on 127.0.0.1:port (connections waiting to close do not count)."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def greets(port):
-    """True when 127.0.0.1:port accepts a connection and sends a 220 greeting."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = s.recv(512)
-                if not chunk:
-                    break
-                data += chunk
-            if data.startswith(b"220"):
-                s.sendall(b"QUIT\r\n")
-                return True
-    except OSError:
-        pass
-    return False
-
-
-def stop_process(process, timeout=STOP_TIMEOUT):
-    """SIGTERM, then SIGKILL if it has not gone after `timeout` seconds."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def wait_pid_gone(pid, timeout=STOP_TIMEOUT):
-    """Waits for a process that is not our child to exit; SIGKILL after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
 
 
 def chown(path, user):
     entry = pwd.getpwnam(user) if isinstance(user, str) else pwd.getpwuid(user)
     os.chown(path, entry.pw_uid, entry.pw_gid)
-
-
-def maildir_messages(maildir):
-    """The message files in a Maildir's new/ and cur/, oldest first."""
-    files = [f for sub in ("new", "cur") for f in (Path(maildir) / sub).glob("*") if f.is_file()]
-    return sorted(files, key=lambda f: f.stat().st_mtime)
-
-
-def make_test_certificate(folder, name=HOSTNAME):
-    """A self-signed certificate for `name` and 127.0.0.1: returns (cert, key) paths."""
-    cert, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-                    "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    return cert, key
 
 
 class Peer:
@@ -190,7 +112,7 @@ class Peer:
 
     def delivered(self):
         """The files of the messages it delivered so far (delivery may lag behind the 250)."""
-        return maildir_messages(self.maildir) if self.maildir else []
+        return message_files(self.maildir) if self.maildir else []
 
     def wait_delivered(self, count, timeout=15.0):
         """Polls until at least `count` messages are delivered; returns them (maybe fewer)."""

@@ -27,8 +27,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import (FAILED, SKIPPED, HardeningError, ScratchFolder, Server, make_certificate,
-                     say, verdict)
+from ehlokit.certificates import make_certificate
+from ehlokit.hardening.harness import (FAILED, SKIPPED, HardeningError, ScratchFolder, say,
+                                       verdict)
+from ehlokit.programs import KitError
+from ehlokit.server import EhloServer
 
 TESTSSL = "testssl"
 OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLS1", "TLS1_1")
@@ -149,12 +152,10 @@ def run(workdir: Path, quick: bool):
     certificate, key = make_certificate(workdir)
     args = ["--discard", "--tls-cert", str(certificate), "--tls-key", str(key),
             "--smtps", "127.0.0.1:0"]
-    with Server(args) as server:
-        if server.implicit_tls_port is None:
-            raise HardeningError("ehlo-server printed no implicit TLS port")
+    with EhloServer(args) as server:  # it waits for the implicit TLS listener too
         problems = check_listener("STARTTLS", f"127.0.0.1:{server.port}", True, quick,
                                   workdir)
-        problems += check_listener("implicit TLS", f"127.0.0.1:{server.implicit_tls_port}",
+        problems += check_listener("implicit TLS", f"127.0.0.1:{server.smtps_port}",
                                    False, quick, workdir)
         injection = starttls_injection(server.port, certificate)
     say(f"  STARTTLS injection (own check): {injection or 'no reply to the injected EHLO'}")
@@ -175,7 +176,7 @@ def main(argv):
     try:
         with ScratchFolder("ehlo-testssl-") as workdir:
             problems = run(workdir, arguments.quick)
-    except HardeningError as error:
+    except KitError as error:
         say(f"testssl: FAIL ({error})")
         return FAILED
     return verdict("testssl", not problems, f"{len(problems)} problems")

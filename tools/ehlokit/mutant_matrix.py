@@ -9,20 +9,20 @@ tools/mutants; docs/mutants.md explains the design.
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from ehlokit.certificates import make_certificate
+from ehlokit.server import EhloServer, users_line
 
 DOMAIN = "ehlo-demo.test"
 HOSTNAME = "mx.ehlo-demo.test"
 RCPT = f"postmaster@{DOMAIN}"
 USER, PASSWORD = "mutant", "mutant-password"
-LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 RANK = {"PASS": 0, "INFO": 1, "WARN": 2, "FAIL": 3, "ERROR": 3}
 # ehlo-check's settings: many scenarios at once on loopback, and a short wait for a reply, so a
 # mutant that never answers costs seconds, not minutes. The time-out scenarios (tagged slow)
@@ -59,66 +59,26 @@ class Setup:
     def __init__(self, bin_dir):
         self.bin_dir = Path(bin_dir)
         self.folder = Path(tempfile.mkdtemp(prefix="ehlo-mutants-"))
-        self.cert, self.key = self.folder / "cert.pem", self.folder / "key.pem"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-keyout", str(self.key), "-out", str(self.cert),
-                        "-subj", f"/CN={HOSTNAME}",
-                        "-addext", f"subjectAltName=DNS:{HOSTNAME},IP:127.0.0.1"],
-                       check=True, capture_output=True)
-        line = subprocess.run([str(self.bin_dir / "ehlo-server"), "--hash-password", USER],
-                              input=PASSWORD + "\n", capture_output=True, text=True, check=True)
+        self.cert, self.key = make_certificate(self.folder, HOSTNAME)
         self.users = self.folder / "users"
-        self.users.write_text(line.stdout)
+        self.users.write_text(users_line(USER, PASSWORD, bin_dir=self.bin_dir) + "\n")
 
-    def server_args(self):
-        return ["--listen", "127.0.0.1:0", "--hostname", HOSTNAME, "--domain", DOMAIN,
-                "--discard", "--threads", "1", "--tls-cert", str(self.cert),
-                "--tls-key", str(self.key), "--users", str(self.users),
-                "--allow-plaintext-auth", *SERVER_TIMEOUTS]
+    def server(self, mutant=None):
+        """The unbroken server, or the mutant `mutant`, not started yet."""
+        args = ["--discard", "--threads", "1", "--tls-cert", self.cert, "--tls-key", self.key,
+                "--users", self.users, "--allow-plaintext-auth", *SERVER_TIMEOUTS]
+        if mutant is None:
+            return EhloServer(args, hostname=HOSTNAME, domain=DOMAIN, bin_dir=self.bin_dir)
+        return EhloServer(["--mutant", mutant, *args], hostname=HOSTNAME, domain=DOMAIN,
+                          program="ehlo-server-mutant", bin_dir=self.bin_dir)
 
     def remove(self):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class Server:
-    """One server process (the unbroken one, or a mutant) on a free loopback port."""
-
-    def __init__(self, setup, mutant=None):
-        if mutant is None:
-            command = [str(setup.bin_dir / "ehlo-server")]
-        else:
-            command = [str(setup.bin_dir / "ehlo-server-mutant"), "--mutant", mutant]
-        self.proc = subprocess.Popen(command + setup.server_args(), stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
-        self.port = None
-        ready = threading.Event()
-
-        def read():
-            for line in self.proc.stdout:
-                match = LISTENING.fullmatch(line.strip())
-                if match and self.port is None:
-                    self.port = int(match.group(1))
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        if not ready.wait(10) or self.port is None:
-            self.stop()
-            raise RuntimeError(f"{' '.join(command)} did not start")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 def check(setup, mutant=None):
     """{scenario id: verdict} of the whole suite against the server or the mutant."""
-    server = Server(setup, mutant)
+    server = setup.server(mutant).start()
     report = setup.folder / f"{mutant or 'reference'}.json"
     try:
         subprocess.run([str(setup.bin_dir / "ehlo-check"), f"127.0.0.1:{server.port}",
