@@ -2,7 +2,7 @@
 // frames input with wire::LineReader / wire::DataReader / wire::ChunkReader (BDAT, RFC 3030
 // §2), parses commands, runs step() and
 // formats replies; after STARTTLS's 220 it drops the plaintext sent before the handshake
-// (RFC 3207 §4.2). The driver (net/session_driver.hpp) only moves bytes, does the TLS
+// (RFC 3207 §4.2). The driver (serve/session_driver.hpp) only moves bytes, does the TLS
 // handshake and carries out actions, so the whole server can be tested by feeding bytes and
 // reading replies. Test builds may wrap its input, step() and its replies: the seam of
 // server/connection_hooks.hpp, compiled only with EHLO_TEST_SEAMS, so absent from the programs.

@@ -62,7 +62,7 @@ struct Timeouts {
     std::chrono::seconds data_block{180};
     /// Octets per second a message's data must average, after a first allowance of one
     /// `data_block`: a client cannot hold a connection by trickling a message, one octet
-    /// per data block timeout (net/data_deadline.hpp). The RFC sets no such bound.
+    /// per data block timeout (serve/data_deadline.hpp). The RFC sets no such bound.
     std::size_t min_data_rate = 500;
     /// Time a client has to complete a TLS handshake, after STARTTLS's 220 or on connecting
     /// to the implicit TLS port; never longer than `command`. RFC 3207 names no limit; a
