@@ -1,8 +1,8 @@
 // Layer: conformance/check. The run of `ehlo-check` from parsed options to exit status
-// (design.md §5): load and choose the scenarios, discover the target, SKIP what cannot run,
+// (docs/ehlo-check.md): load and choose the scenarios, discover the target, SKIP what cannot run,
 // run the rest, hand the results to the reports, compare with the baseline. The in-process
 // demo server and the choice of reports come from the caller, so this library never links
-// the reference server (design.md §1); the reports themselves are conformance/report's.
+// the reference server (docs/architecture.md); the reports themselves are conformance/report's.
 #pragma once
 
 #include <filesystem>
@@ -38,7 +38,7 @@ struct Environment {
         make_reporter;
 };
 
-/// The exit status of a run (design.md §5).
+/// The exit status of a run (docs/ehlo-check.md, "Exit status and the baseline").
 enum Exit : int {
     exit_ok = 0,        ///< no FAIL and no ERROR (beyond the baseline)
     exit_findings = 1,  ///< some FAIL or ERROR not in the baseline

@@ -2,7 +2,7 @@
 // `--baseline FILE`: the known failures of a target, one `ID VERDICT` per line, so that a CI
 // job fails on new failures (regressions) and not on those already known. It also finds the
 // entries that no longer apply, so they can be removed. Verdicts are engine/verdict.hpp's;
-// the exit status built on this is the main's (design.md §5).
+// the exit status built on this is app.hpp's (docs/ehlo-check.md).
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// Layer: conformance/check. The command line of `ehlo-check` (design.md §5): the options as
+// Layer: conformance/check. The command line of `ehlo-check` (docs/ehlo-check.md): the options as
 // given, their definition for CLI11, and the rules between them that CLI11 cannot say alone.
 // Addresses are `HOST:PORT` or `[IPv6]:PORT` (net/address.hpp); `--rcpt` and `--from` are
 // mailboxes (RFC 5321 §4.1.2), `--client` a domain or address literal for EHLO (§4.1.1.1).

@@ -1,5 +1,5 @@
-// Layer: conformance/engine. What running one scenario gives (design.md §4: "each verdict comes
-// with the wire log that led to it"), and what a whole run gives the reports: the scenario's
+// Layer: conformance/engine. What running one scenario gives (each verdict comes
+// with the wire log that led to it), and what a whole run gives the reports: the scenario's
 // verdict, why, the expected and received reply of the step that decided it, and the wire log
 // (C:/S: lines with the time since the scenario started). Plain values: the reports in
 // conformance/report read them, the engine's ScenarioRun fills them; neither does I/O here.

@@ -3,7 +3,7 @@
 // do a TLS handshake, wait, close), the driver does it and reports back what happened. So the
 // whole logic of a scenario (repeats, the `C>` queue sent with the next `S:`, variables,
 // matching each reply, the verdict and the wire log) is tested by feeding replies, with no
-// socket; the driver in conformance/check is the thin I/O shell (design.md §2, §3).
+// socket; the driver in conformance/check is the thin I/O shell (docs/architecture.md).
 // Time is passed in by the driver, as the time since the scenario started.
 #pragma once
 

@@ -1,5 +1,5 @@
-// Layer: conformance/engine (pure, no I/O). The evidence of one scenario's verdict (design.md
-// §4: "each verdict comes with the wire log that led to it"): how the bytes a `C:` step wrote
+// Layer: conformance/engine (pure, no I/O). The evidence of one scenario's verdict (every
+// verdict comes with the wire log that led to it): how the bytes a `C:` step wrote
 // and the reply lines an `S:` step read (RFC 5321 §4.2.1) become lines of the log; a log of
 // bounded size, so a `repeat 10000` cannot make a report huge; and the one-line reason of a
 // step's verdict (docs/scenario-format.md "Verdicts"). A log is bounded in lines and in octets,

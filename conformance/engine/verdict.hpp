@@ -1,4 +1,4 @@
-// Layer: conformance/engine. The verdicts of the runner (design.md §4, docs/scenario-format.md
+// Layer: conformance/engine. The verdicts of the runner (docs/scenario-format.md
 // "Verdicts"): their order of severity and the rule that a scenario's verdict is the worst one
 // seen. The verdict one alternative of an `S:` step carries (`=> WARN`) is the scenario model's
 // `scenario::Verdict`; this file turns it, and a broken expectation, into a step's verdict.
@@ -51,8 +51,8 @@ std::string_view to_string(Verdict verdict);
 /// The verdict named `name` (upper or lower case), or nothing.
 std::optional<Verdict> verdict_from_string(std::string_view name);
 
-/// Counts of verdicts, for the summary line of a run and its exit status (design.md §5: 1
-/// when any scenario FAILs).
+/// Counts of verdicts, for the summary line of a run and its exit status (1 when any
+/// scenario FAILs, docs/reports.md).
 struct Tally {
     int skip = 0, pass = 0, info = 0, warn = 0, fail = 0, error = 0;
 

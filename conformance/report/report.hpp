@@ -1,4 +1,4 @@
-// Layer: conformance/report. The reports of `ehlo-check` (design.md §1, docs/reports.md): the
+// Layer: conformance/report. The reports of `ehlo-check` (docs/reports.md): the
 // console (a progress bar on a terminal, plain lines otherwise, then a summary by RFC section
 // and the details of each FAIL, WARN and ERROR), JSON, JUnit XML and a self-contained HTML page,
 // all behind one Reporter interface that the runner calls as results arrive. Each format is a

@@ -1,4 +1,4 @@
-// Layer: conformance/scenario. The model of one scenario file (design.md §4): its header
+// Layer: conformance/scenario. The model of one scenario file (docs/scenario-format.md): its header
 // (title, refs, level, requires, tags) and its steps, in the `C:`/`S:` notation of the examples
 // of RFC 5321 Appendix D. The grammar is fixed in docs/scenario-format.md; parsing is in
 // scenario_parser.hpp. Running steps, matching live replies and judging is the engine's job;

@@ -1,4 +1,4 @@
-// Layer: conformance/scenario. The parser of `.smtp` scenario files (design.md §4), after the
+// Layer: conformance/scenario. The parser of `.smtp` scenario files, after the
 // grammar in docs/scenario-format.md. It never guesses: a line it cannot read exactly is an
 // error, reported as `file:line: what is wrong`, and it goes on to report the other lines.
 // Reading live replies and running the steps is left to the engine.

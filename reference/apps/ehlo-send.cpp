@@ -1,4 +1,4 @@
-// Layer: apps. ehlo-send, the reference SMTP client (design.md §5): sends one message, from a
+// Layer: apps. ehlo-send, the reference SMTP client (docs/client.md): sends one message, from a
 // file, stdin, or built from --subject and --body (RFC 5322 §3.6), to one server for one or
 // more recipients, and prints each recipient's outcome. The dialogue is client::Session's, the
 // I/O client::run's; this file reads the command line, the message and the secrets, and maps

@@ -1,5 +1,5 @@
 // Layer: apps. The check of a `HOST:PORT` option, shared by the programs' command lines
-// (design.md §5: addresses are HOST:PORT, IPv6 as [::1]:PORT). The parsing itself is
+// (every program writes addresses as HOST:PORT, IPv6 as [::1]:PORT). The parsing itself is
 // net::parse_host_port's; this only hands its error to CLI11, which prints it as a usage error.
 #pragma once
 

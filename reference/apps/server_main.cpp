@@ -1,8 +1,9 @@
-// The command line of ehlo-server (design.md §5), shared by its main and by test builds of
+// The command line of ehlo-server (README.md), shared by its main and by test builds of
 // it: it turns the options (apps/server_options.hpp) into a server::Policy and a Store and
-// hands them to net::Listener, with the TLS context of the certificate (RFC 3207, RFC 8314
+// hands them to serve::Listener, with the TLS context of the certificate (RFC 3207, RFC 8314
 // §3) and the AUTH stores (RFC 4954); --hash-password enrols a user. Every SMTP rule lives
-// in reference/server, every byte of I/O and the TLS settings in reference/net.
+// in reference/server, every byte of the server's I/O in reference/serve, the TLS settings in
+// reference/net.
 #include "apps/server_main.hpp"
 
 #include <cctype>
@@ -25,10 +26,10 @@
 
 #include "apps/server_options.hpp"
 #include "net/address.hpp"
-#include "net/listener.hpp"
 #include "net/tls_context.hpp"
 #include "protocol/address.hpp"
 #include "sasl/credentials.hpp"
+#include "serve/listener.hpp"
 #include "server/auth.hpp"
 #include "server/extensions.hpp"
 #include "server/policy.hpp"
@@ -162,11 +163,11 @@ std::optional<asio::ssl::context> make_tls_context(const ServerSettings& s) {
     }
 }
 
-int serve(const ServerSettings& s, const apps::ServerVariant& variant) {
+int run_listener(const ServerSettings& s, const apps::ServerVariant& variant) {
     server::Policy policy = make_policy(s, variant);
     std::optional<asio::ssl::context> tls = make_tls_context(s);
     std::unique_ptr<server::Store> store = make_store(s);
-    net::ListenerOptions options;
+    serve::ListenerOptions options;
     options.listen = net::parse_host_port(s.listen);
     if (!s.smtps.empty()) options.smtps = net::parse_host_port(s.smtps);
     options.threads = s.threads;
@@ -176,7 +177,7 @@ int serve(const ServerSettings& s, const apps::ServerVariant& variant) {
     server::Policy submission_policy = policy;
     submission_policy.auth.required = true;
     if (!s.submission.empty()) options.submission = net::parse_host_port(s.submission);
-    net::Listener listener(options, policy, *store, tls ? &*tls : nullptr, &submission_policy);
+    serve::Listener listener(options, policy, *store, tls ? &*tls : nullptr, &submission_policy);
     listener.bind();
     // One line per listener, the SMTP port first.
     std::cout << "listening on " << listener.address() << std::endl;
@@ -224,7 +225,7 @@ int ehlo::apps::run_server(int argc, char** argv, const ServerVariant& variant) 
         return usage_error(error.what());
     }
     try {
-        return serve(settings, variant);
+        return run_listener(settings, variant);
     } catch (const UsageError& error) {
         return usage_error(error.what());
     } catch (const std::exception& error) {

@@ -1,4 +1,4 @@
-// The options of ehlo-server (design.md §5, `ehlo-server --help`) as a plain struct, their
+// The options of ehlo-server (README.md, `ehlo-server --help`) as a plain struct, their
 // definitions for CLI11, and the rules between them that CLI11 cannot say alone: the limits of
 // RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts), the names of the
 // extensions --disable may switch off (server/extensions.hpp), the TLS options (RFC 3207,

@@ -1,6 +1,6 @@
-// Layer: net. The address syntax of every command line (design.md §5): `HOST:PORT`, with an
+// Layer: net. The address syntax of every command line: `HOST:PORT`, with an
 // IPv6 literal in brackets, `[::1]:PORT`, as in URLs (RFC 3986 §3.2.2). Port 0 asks the
-// system for a free port. Name resolution and binding are left to listener.cpp.
+// system for a free port. Name resolution and binding are left to serve/listener.cpp.
 #pragma once
 
 #include <cstdint>

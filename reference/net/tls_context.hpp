@@ -1,4 +1,4 @@
-// Layer: net. The TLS settings of every Ehlo program in one place (design.md §3): OpenSSL 3
+// Layer: net. The TLS settings of every Ehlo program in one place (docs/architecture.md): OpenSSL 3
 // through asio::ssl, TLS 1.2 and up only (RFC 8996 retired 1.0 and 1.1; RFC 8314 §4.1 asks
 // for current versions). The server side loads a certificate chain and key (STARTTLS,
 // RFC 3207, and implicit TLS, RFC 8314 §3); the client side verifies the server's certificate

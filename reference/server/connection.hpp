@@ -2,9 +2,10 @@
 // frames input with wire::LineReader / wire::DataReader / wire::ChunkReader (BDAT, RFC 3030
 // §2), parses commands, runs step() and
 // formats replies; after STARTTLS's 220 it drops the plaintext sent before the handshake
-// (RFC 3207 §4.2). The driver (net/session_driver.hpp) only moves bytes, does the TLS
+// (RFC 3207 §4.2). The driver (serve/session_driver.hpp) only moves bytes, does the TLS
 // handshake and carries out actions, so the whole server can be tested by feeding bytes and
-// reading replies. Test builds may wrap its input, step() and its replies (ConnectionHooks).
+// reading replies. Test builds may wrap its input, step() and its replies: the seam of
+// server/connection_hooks.hpp, compiled only with EHLO_TEST_SEAMS, so absent from the programs.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,10 @@
 
 #include "server/step.hpp"
 #include "wire/chunk_reader.hpp"
+
+#ifdef EHLO_TEST_SEAMS
+#include "server/connection_hooks.hpp"
+#endif
 
 namespace ehlo::server {
 
@@ -32,23 +37,6 @@ struct Output {
     bool close = false;            ///< close after writing `replies`
 };
 
-/// A seam for test builds, unused by ehlo-server: one object per connection, made by
-/// Policy::make_hooks, that may rewrite the bytes read, stand in for step() and rewrite the
-/// replies. The mutants of tests/mutants break one rule each through it. Each default
-/// changes nothing.
-class ConnectionHooks {
-  public:
-    virtual ~ConnectionHooks() = default;
-    /// The bytes of one read, before they are framed.
-    virtual void received(const Session& /*session*/, std::string& /*bytes*/) {}
-    /// Stands in for step() on every event.
-    virtual Outcome step(Session& session, Event event, const Policy& policy) {
-        return server::step(session, std::move(event), policy);
-    }
-    /// The text of one reply, CRLFs included, before it is queued for writing.
-    virtual void replying(const Session& /*session*/, std::string& /*text*/) {}
-};
-
 class Connection {
   public:
     Connection(const Policy& policy, Peer peer, bool trace = false);
@@ -62,9 +50,6 @@ class Connection {
     /// dropped unread: plaintext sent before the handshake never becomes a command
     /// \rfc{3207,4.2}.
     Output receive(std::string_view& input, Clock::time_point now);
-    /// The bytes of one read as receive() is to see them: `input` itself, unless the hooks of
-    /// a test build rewrite them, into `storage`.
-    std::string_view filter_input(std::string_view input, std::string& storage);
     /// The TLS handshake after STARTTLS succeeded: the session starts afresh, as after the
     /// greeting, and the client must send EHLO again \rfc{3207,4.2}.
     Output tls_started();
@@ -84,6 +69,11 @@ class Connection {
     /// True while no command or message is partly received (safe point to stop).
     bool idle() const;
     const Session& session() const { return session_; }
+#ifdef EHLO_TEST_SEAMS
+    /// The bytes of one read as receive() is to see them: `input` itself, unless the hooks
+    /// rewrite them, into `storage`. The driver calls it once per read.
+    std::string_view filter_input(std::string_view input, std::string& storage);
+#endif
 
   private:
     void receive_line(std::string_view& input, Clock::time_point now, Output& out);
@@ -102,7 +92,9 @@ class Connection {
     wire::LineReader responses_;  ///< the lines of an AUTH exchange \rfc{4954,4}
     bool trace_;
     bool awaiting_commit_ = false;
+#ifdef EHLO_TEST_SEAMS
     std::unique_ptr<ConnectionHooks> hooks_;  ///< null unless Policy::make_hooks is set
+#endif
 };
 
 }  // namespace ehlo::server

@@ -7,18 +7,23 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "server/auth.hpp"
 
+#ifdef EHLO_TEST_SEAMS
+#include <functional>
+#include <memory>
+#endif
+
 namespace ehlo::server {
 
-class ConnectionHooks;  // server/connection.hpp
+#ifdef EHLO_TEST_SEAMS
+class ConnectionHooks;  // server/connection_hooks.hpp
+#endif
 
 /// Size limits; the defaults are the minimums RFC 5321 §4.5.3.1 requires a server to accept.
 /// The limits on local parts, domains and paths (§4.5.3.1.1-3) are fixed in the parser
@@ -57,7 +62,7 @@ struct Timeouts {
     std::chrono::seconds data_block{180};
     /// Octets per second a message's data must average, after a first allowance of one
     /// `data_block`: a client cannot hold a connection by trickling a message, one octet
-    /// per data block timeout (net/data_deadline.hpp). The RFC sets no such bound.
+    /// per data block timeout (serve/data_deadline.hpp). The RFC sets no such bound.
     std::size_t min_data_rate = 500;
     /// Time a client has to complete a TLS handshake, after STARTTLS's 220 or on connecting
     /// to the implicit TLS port; never longer than `command`. RFC 3207 names no limit; a
@@ -89,11 +94,14 @@ struct Policy {
     /// The users and tokens AUTH checks against, whether it allows secrets in clear, and
     /// whether MAIL must wait for it (a submission listener) \rfc{4954,4} \rfc{6409,4.3}.
     AuthSettings auth;
-    /// Test builds only (tests/mutants): makes the hooks of each connection, which may rewrite
-    /// its input, its step function and its replies. Empty in ehlo-server.
-    std::function<std::unique_ptr<ConnectionHooks>()> make_hooks;
 
     bool offers(Extension extension) const { return extensions.count(extension) != 0; }
+
+#ifdef EHLO_TEST_SEAMS
+    /// Test builds only (server/connection_hooks.hpp): makes the hooks of each connection,
+    /// which may rewrite its input, its step function and its replies.
+    std::function<std::unique_ptr<ConnectionHooks>()> make_hooks;
+#endif
 };
 
 }  // namespace ehlo::server

@@ -1,4 +1,4 @@
-"""ehlo-check end to end (design.md §5): the demo, a real ehlo-server as target, choosing
+"""ehlo-check end to end (docs/ehlo-check.md): the demo, a real ehlo-server as target, choosing
 scenarios, the exit status (0 no FAIL or ERROR, 1 some, 2 usage or could not run), the
 baseline, politeness (--no-delivery, --rcpt), and hostile servers that must end in ERROR
 within the time limit and in bounded memory.

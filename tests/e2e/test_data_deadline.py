@@ -1,4 +1,4 @@
-"""The deadline of message data (reference/net/data_deadline.hpp): no pause longer than
+"""The deadline of message data (reference/serve/data_deadline.hpp): no pause longer than
 --timeout-data (RFC 5321 §4.5.3.2.5), and an average of --min-data-rate octets a second (500
 by default) after a first allowance of one --timeout-data, so that a message trickled one
 octet at a time cannot hold a connection. Each stretch of data (one DATA, one BDAT chunk) has

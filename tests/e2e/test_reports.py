@@ -31,7 +31,7 @@ def reports(tmp_path_factory):
     done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT,
                           env={**os.environ, "NO_COLOR": "1"})
     output = f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    # 0: no FAIL, 1: some FAIL; 2 would mean it could not run (design.md §5).
+    # 0: no FAIL, 1: some FAIL; 2 would mean it could not run (docs/reports.md).
     assert done.returncode in (0, 1), output
     for path in paths.values():
         assert path.is_file() and path.stat().st_size > 0, f"{path} missing\n{output}"

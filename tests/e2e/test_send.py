@@ -1,4 +1,4 @@
-"""ehlo-send against ehlo-server (design.md §5): a message from a file, stdin or --subject and
+"""ehlo-send against ehlo-server (docs/client.md): a message from a file, stdin or --subject and
 --body delivered intact, line ends made CRLF and dot-stuffing undone by the server (RFC 5321
 §2.3.8, §4.5.2), PIPELINING used (RFC 2920), 8BITMIME and SMTPUTF8 declared (RFC 6152,
 RFC 6531), per-recipient outcomes and exit codes, the trace, STARTTLS and implicit TLS with

@@ -1,8 +1,9 @@
 // Mutants of the reference server: each breaks one rule of the RFCs, so that the conformance
 // suite can be shown to catch it (docs/mutants.md). A mutant acts through the test seam of
-// server::Connection (ConnectionHooks): it may change the policy, rewrite the bytes read, touch
-// the outcome of each step, or rewrite the reply text. The reference server's code is never
-// changed or copied.
+// server::Connection (server/connection_hooks.hpp, in the server libraries built with
+// EHLO_TEST_SEAMS that this program links): it may change the policy, rewrite the bytes read,
+// touch the outcome of each step, or rewrite the reply text. The reference server's code is
+// never changed or copied.
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-// ehlo-check's command line (conformance/check/options.hpp, design.md §5): what parses, what
+// ehlo-check's command line (conformance/check/options.hpp, docs/ehlo-check.md): what parses, what
 // is refused, and the rules between options that CLI11 cannot check alone.
 #include <catch2/catch.hpp>
 

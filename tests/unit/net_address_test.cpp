@@ -1,4 +1,4 @@
-// Unit tests for net/address: the HOST:PORT syntax of the command lines (design.md §5).
+// Unit tests for net/address: the HOST:PORT syntax of the command lines.
 #include <catch2/catch.hpp>
 
 #include "net/address.hpp"

@@ -1,7 +1,7 @@
 // Test support for the sans-I/O layers (wire/, protocol/): the ways of cutting one input into
 // pushes. A reader must give the same result however the network happens to cut the stream
-// (design.md §6), so each test feeds its input whole, split in two at every offset, octet by
-// octet and, when short, split in three at every pair of offsets.
+// (docs/architecture.md), so each test feeds its input whole, split in two at every offset,
+// octet by octet and, when short, split in three at every pair of offsets.
 #pragma once
 
 #include <cstddef>

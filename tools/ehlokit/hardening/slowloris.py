@@ -16,7 +16,7 @@ connection that is cut is opened again, so the pressure lasts). Checked:
   is closed when the data timeout has passed since its last octet (§4.5.3.2.6), never earlier;
 - a connection that goes on trickling message data, each pause well inside the data timeout,
   gets 421 and is closed when about the data timeout has passed since its 354: the data as a
-  whole must average `--min-data-rate` octets a second (net/data_deadline.hpp), so it cannot
+  whole must average `--min-data-rate` octets a second (serve/data_deadline.hpp), so it cannot
   hold its connection for as long as its message may be big.
 
 The full run holds 1,000 slow connections (plus 50 data trickles), `--quick` 200 (plus 20),

@@ -1,12 +1,12 @@
-// Unit tests for net/data_deadline: no pause over the data block timeout, and a minimum
+// Unit tests for serve/data_deadline: no pause over the data block timeout, and a minimum
 // average rate for the message data as a whole.
 #include <catch2/catch.hpp>
 
 #include <chrono>
 
-#include "net/data_deadline.hpp"
+#include "serve/data_deadline.hpp"
 
-using ehlo::net::DataDeadline;
+using ehlo::serve::DataDeadline;
 using namespace std::chrono_literals;
 
 namespace {

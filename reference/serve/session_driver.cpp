@@ -1,8 +1,8 @@
-// Layer: net (the server's I/O glue). One connection's coroutine: see session_driver.hpp.
+// Layer: serve (the server's I/O glue). One connection's coroutine: see session_driver.hpp.
 // The loop reads like the dialogue of RFC 5321 §3.3: greet, then read what the client sent,
 // let the Connection answer it, carry out its actions, write the answers, and again. The TLS
 // handshake (RFC 3207 §4, RFC 8314 §3) is one more action with its own deadline.
-#include "net/session_driver.hpp"
+#include "serve/session_driver.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -27,7 +27,7 @@
 
 #include "server/trace_format.hpp"
 
-namespace ehlo::net {
+namespace ehlo::serve {
 
 using asio::ip::tcp;
 using server::Action;
@@ -153,7 +153,7 @@ asio::awaitable<std::string_view> SessionDriver::read() {
     // Commands: one deadline for the whole line, counted from our last reply, so a client
     // cannot hold the connection by trickling octets \rfc{5321,4.5.3.2.7}. Message data (a
     // BDAT chunk too, \rfc{3030,2}): no pause longer than the data block timeout
-    // \rfc{5321,4.5.3.2.5}, and a minimum average rate (net/data_deadline.hpp).
+    // \rfc{5321,4.5.3.2.5}, and a minimum average rate (serve/data_deadline.hpp).
     bool in_data =
         connection_.state() == server::State::data || connection_.state() == server::State::chunk;
     // A new stretch of data (after the 354, or a chunk after the previous one's reply) gets
@@ -226,7 +226,9 @@ asio::awaitable<bool> SessionDriver::handshake() {
 
 asio::awaitable<bool> SessionDriver::feed(std::string_view input) {
     std::string rest;  // input behind a message's end waits here while the store commits
-    input = connection_.filter_input(input, rest);  // unchanged outside test builds
+#ifdef EHLO_TEST_SEAMS
+    input = connection_.filter_input(input, rest);  // server/connection_hooks.hpp
+#endif
     while (!input.empty()) {
         server::Output out = connection_.receive(input, server::Clock::now());
         if (connection_.awaiting_commit() && !input.empty()) {
@@ -373,4 +375,4 @@ void SessionDriver::close() {
     timer_.cancel();
 }
 
-}  // namespace ehlo::net
+}  // namespace ehlo::serve

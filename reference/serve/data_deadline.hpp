@@ -1,4 +1,4 @@
-// Layer: net (pure arithmetic, no I/O). The deadline of message data, the content after DATA
+// Layer: serve (pure arithmetic, no I/O). The deadline of message data, the content after DATA
 // or one BDAT chunk. RFC 5321 §4.5.3.2.5 and §4.5.3.2.6 give the client a timeout per block
 // of data it sends, and set no bound on a whole message: a client that sends one octet just
 // before each data timeout would hold its connection for as long as its message may be big.
@@ -14,7 +14,7 @@
 #include <chrono>
 #include <cstddef>
 
-namespace ehlo::net {
+namespace ehlo::serve {
 
 /// When the client must have sent more message data.
 class DataDeadline {
@@ -44,4 +44,4 @@ class DataDeadline {
     Clock::time_point deadline_{};
 };
 
-}  // namespace ehlo::net
+}  // namespace ehlo::serve

@@ -1,10 +1,10 @@
-// Layer: net. The server's listening side: binds its addresses (the SMTP port, an implicit
+// Layer: serve. The server's listening side: binds its addresses (the SMTP port, an implicit
 // TLS port, RFC 8314 §3, and a submission port with a policy of its own, RFC 6409), accepts
 // connections on one thread and hands each to one of N worker threads (one io_context each), where
 // a SessionDriver runs it. It enforces the connection limit (421 instead of the greeting, RFC 5321
 // §3.1) and stops cleanly on SIGTERM or SIGINT (421 to every session, §3.8). The SMTP dialogue and
 // the TLS handshake are left to session_driver.hpp and server::Connection, the TLS settings to
-// tls_context.hpp.
+// net/tls_context.hpp.
 #pragma once
 
 #include <atomic>
@@ -23,18 +23,18 @@
 #include <asio/thread_pool.hpp>
 
 #include "net/address.hpp"
-#include "net/session_driver.hpp"
+#include "serve/session_driver.hpp"
 
-namespace ehlo::net {
+namespace ehlo::serve {
 
 struct ListenerOptions {
-    HostPort listen{"127.0.0.1", 2525};
+    net::HostPort listen{"127.0.0.1", 2525};
     /// A port where TLS starts at once, before the greeting (`--smtps`) \rfc{8314,3}; needs
     /// the Listener's TLS context.
-    std::optional<HostPort> smtps;
+    std::optional<net::HostPort> smtps;
     /// A message submission port (`--submission`) \rfc{6409,4.3}: its sessions follow the
     /// Listener's submission policy, which requires AUTH before MAIL.
-    std::optional<HostPort> submission;
+    std::optional<net::HostPort> submission;
     unsigned threads = 0;                ///< worker threads; 0: one per hardware thread
     std::size_t max_connections = 1000;  ///< sessions at once; more get 421 at once
     bool trace = false;                  ///< print the dialogue (--trace) on stdout
@@ -69,7 +69,7 @@ class Listener {
     struct Worker;
     /// One listening address, and whether TLS starts before the greeting there.
     struct Port {
-        HostPort address;
+        net::HostPort address;
         bool implicit_tls;
         asio::ip::tcp::acceptor acceptor;
         const SessionContext* context;  ///< the policy of its sessions
@@ -105,4 +105,4 @@ class Listener {
     std::size_t next_worker_ = 0;
 };
 
-}  // namespace ehlo::net
+}  // namespace ehlo::serve

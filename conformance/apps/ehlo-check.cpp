@@ -1,8 +1,8 @@
-// ehlo-check: the conformance runner's main (design.md §5). It parses the command line
+// ehlo-check: the conformance runner's main (docs/ehlo-check.md). It parses the command line
 // (conformance/check/options.hpp), supplies the two things the runner library leaves to its
 // caller (the reference server started in-process for the demo, and the reports), and hands
-// over to check::run_check. The only program of conformance/ that links the reference server:
-// the runner itself judges every server, ours included, from the outside (design.md §1).
+// over to check::run_check. The only part of conformance/ that links the reference server:
+// the runner itself judges every server, ours included, from the outside (docs/architecture.md).
 #include <unistd.h>
 
 #include <chrono>
@@ -18,8 +18,8 @@
 
 #include "check/app.hpp"
 #include "check/options.hpp"
-#include "net/listener.hpp"
 #include "report/report.hpp"
+#include "serve/listener.hpp"
 #include "server/policy.hpp"
 #include "server/store_memory.hpp"
 
@@ -37,10 +37,10 @@ class InProcessServer final : public check::DemoServer {
     InProcessServer() {
         policy_.hostname = "mx.ehlo-demo.test";
         policy_.domains = {demo_domain};
-        net::ListenerOptions options;
+        serve::ListenerOptions options;
         options.listen = net::HostPort{"127.0.0.1", 0};
         options.threads = 1;
-        listener_ = std::make_unique<net::Listener>(options, policy_, store_);
+        listener_ = std::make_unique<serve::Listener>(options, policy_, store_);
         listener_->bind();
         address_ = listener_->address();
         thread_ = std::thread([this] { listener_->run(); });
@@ -59,7 +59,7 @@ class InProcessServer final : public check::DemoServer {
   private:
     server::Policy policy_;
     server::DiscardStore store_;
-    std::unique_ptr<net::Listener> listener_;
+    std::unique_ptr<serve::Listener> listener_;
     std::string address_;
     std::thread thread_;
 };

@@ -1,6 +1,7 @@
-// The test seam of server::Connection (ConnectionHooks, made by Policy::make_hooks): without
-// hooks nothing changes and the input is not copied; the default hooks change nothing; each
-// hook sees and may change what it is given; each connection gets hooks of its own.
+// The test seam of server::Connection (server/connection_hooks.hpp, made by
+// Policy::make_hooks), in the server libraries built with EHLO_TEST_SEAMS: without hooks
+// nothing changes and the input is not copied; the default hooks change nothing; each hook sees
+// and may change what it is given; each connection gets hooks of its own.
 #include <catch2/catch.hpp>
 
 #include "server_harness.hpp"

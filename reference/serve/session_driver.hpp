@@ -1,4 +1,4 @@
-// Layer: net (the server's I/O glue). One coroutine per connection moves bytes between a TCP
+// Layer: serve (the server's I/O glue). One coroutine per connection moves bytes between a TCP
 // socket and the pure server::Connection, and carries out its actions against a Store: the
 // commit (an fsync) runs on a thread pool so the event loop never waits for the disk. It
 // does the TLS handshake, after STARTTLS's 220 (RFC 3207 §4) or before the greeting on an
@@ -6,7 +6,7 @@
 // connection. It enforces the server timeouts of RFC 5321 §4.5.3.2 and answers 421 when they
 // expire or the server stops (§3.8). Every SMTP rule is left to server::Connection; accepting,
 // the connection limit and the signals are left to listener.hpp, the TLS settings to
-// tls_context.hpp.
+// net/tls_context.hpp.
 #pragma once
 
 #include <array>
@@ -26,11 +26,11 @@
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
-#include "net/data_deadline.hpp"
+#include "serve/data_deadline.hpp"
 #include "server/connection.hpp"
 #include "server/store.hpp"
 
-namespace ehlo::net {
+namespace ehlo::serve {
 
 /// Prints the `--trace` dialogue of every session, one batch at a time (thread-safe).
 class Tracer {
@@ -125,4 +125,4 @@ class SessionDriver {
     bool stop_now_ = false;  ///< ... and the watchdog is to interrupt the wait for input
 };
 
-}  // namespace ehlo::net
+}  // namespace ehlo::serve

@@ -1,6 +1,6 @@
-// Layer: net. Accepting, the connection limit, the worker threads and the orderly stop: see
+// Layer: serve. Accepting, the connection limit, the worker threads and the orderly stop: see
 // listener.hpp.
-#include "net/listener.hpp"
+#include "serve/listener.hpp"
 
 #include <sys/resource.h>
 
@@ -21,7 +21,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
-namespace ehlo::net {
+namespace ehlo::serve {
 
 using asio::ip::tcp;
 
@@ -102,7 +102,7 @@ void Listener::bind() {
 }
 
 void Listener::bind(Port& port) {
-    const HostPort& listen = port.address;
+    const net::HostPort& listen = port.address;
     tcp::acceptor& acceptor = port.acceptor;
     bool v6 = listen.host.find(':') != std::string::npos;
     std::string host = v6 ? "[" + listen.host + "]" : listen.host;
@@ -122,12 +122,12 @@ void Listener::bind(Port& port) {
 }
 
 std::string Listener::address() const {
-    return format_endpoint(ports_.front()->acceptor.local_endpoint());
+    return net::format_endpoint(ports_.front()->acceptor.local_endpoint());
 }
 
 std::optional<std::string> Listener::smtps_address() const {
     for (const auto& port : ports_) {
-        if (port->implicit_tls) return format_endpoint(port->acceptor.local_endpoint());
+        if (port->implicit_tls) return net::format_endpoint(port->acceptor.local_endpoint());
     }
     return std::nullopt;
 }
@@ -136,7 +136,7 @@ std::optional<std::string> Listener::submission_address() const {
     if (!submission_context_) return std::nullopt;
     for (const auto& port : ports_) {
         if (port->context == &*submission_context_) {
-            return format_endpoint(port->acceptor.local_endpoint());
+            return net::format_endpoint(port->acceptor.local_endpoint());
         }
     }
     return std::nullopt;
@@ -179,7 +179,7 @@ void Listener::admit(Worker& worker, tcp::socket socket, const Port& port) {
     std::error_code error;
     tcp::endpoint remote = socket.remote_endpoint(error);
     if (error) return;  // the client is already gone
-    server::Peer peer{address_text(remote.address()), ++next_id_};
+    server::Peer peer{net::address_text(remote.address()), ++next_id_};
     if (live_.load() >= options_.max_connections) {
         // On an implicit TLS port a 421 would first need a handshake, the very work the
         // limit is there to save: the connection is just closed.
@@ -274,4 +274,4 @@ void Listener::give_up() {
     accept_context_.stop();
 }
 
-}  // namespace ehlo::net
+}  // namespace ehlo::serve
