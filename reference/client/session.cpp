@@ -53,37 +53,43 @@ Output Session::handle(const Event& event) {
     return on_connection_lost(std::get<ConnectionLost>(event));
 }
 
+std::optional<protocol::Verb> Session::verb_of(Awaiting what) {
+    using protocol::Verb;
+    switch (what) {
+        case Awaiting::greeting:
+            return std::nullopt;
+        case Awaiting::ehlo:
+            return Verb::ehlo;
+        case Awaiting::helo:
+            return Verb::helo;
+        case Awaiting::starttls:
+            return Verb::starttls;
+        case Awaiting::auth:
+            return Verb::auth;
+        case Awaiting::mail:
+            return Verb::mail;
+        case Awaiting::rcpt:
+            return Verb::rcpt;
+        case Awaiting::data:
+        case Awaiting::data_end:
+            return Verb::data;
+        case Awaiting::bdat:
+            return Verb::bdat;
+        case Awaiting::quit:
+            return Verb::quit;
+    }
+    return std::nullopt;
+}
+
 std::string_view Session::awaiting_section() const {
     if (pending_.empty()) return {};
-    switch (pending_.front().what) {
-        case Awaiting::greeting:
-            return "5321#4.3.1";
-        case Awaiting::ehlo:
-            return "5321#4.1.1.1";
-        case Awaiting::helo:
-            return "5321#4.1.1.1";
-        case Awaiting::starttls:
-            return "3207#4";
-        case Awaiting::auth:
-            return "4954#4";
-        case Awaiting::mail:
-            return "5321#4.1.1.2";
-        case Awaiting::rcpt:
-            return "5321#4.1.1.3";
-        case Awaiting::data:
-            return "5321#4.1.1.4";
-        case Awaiting::data_end:
-            return "5321#4.1.1.4";
-        case Awaiting::bdat:
-            return "3030#2";
-        case Awaiting::quit:
-            return "5321#4.1.1.10";
-    }
-    return {};
+    std::optional<protocol::Verb> verb = verb_of(pending_.front().what);
+    return verb ? protocol::verb_section(*verb) : "5321#4.3.1";  // the greeting
 }
 
 void Session::send(Output& out, Awaiting what, std::string text, std::string_view section,
                    std::size_t index) {
+    if (section.empty()) section = protocol::verb_section(*verb_of(what));
     out.commands.push_back({text + "\r\n", text, section});
     pending_.push_back({what, index});
 }
@@ -155,7 +161,7 @@ bool Session::expected(Awaiting what, int code) {
 Output Session::on_greeting(const wire::WireReply& reply) {
     if (reply.code == 220) {
         Output out;
-        send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain, "5321#4.1.1.1");
+        send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain);
         return out;
     }
     // A 554 greeting refuses service; the client should still say QUIT \rfc{5321,3.1}.
@@ -171,7 +177,7 @@ Output Session::on_ehlo(const wire::WireReply& reply) {
     }
     if (reply.code >= 500 && reply.code < 600) {  // an older server: fall back \rfc{5321,3.2}
         Output out;
-        send(out, Awaiting::helo, "HELO " + settings_.client_domain, "5321#4.1.1.1");
+        send(out, Awaiting::helo, "HELO " + settings_.client_domain);
         return out;
     }
     return quit(fail(failure_of(reply.code), "EHLO was refused: " + describe(reply), &reply));
@@ -191,7 +197,7 @@ Output Session::after_hello() {
     if (want_starttls && !tls_active_ && !tls_declined_) {
         if (extensions_.starttls) {
             Output out;
-            send(out, Awaiting::starttls, "STARTTLS", "3207#4");
+            send(out, Awaiting::starttls, "STARTTLS");
             return out;
         }
         if (settings_.tls == TlsMode::starttls_required)
@@ -259,7 +265,7 @@ Output Session::start_auth() {
         shown += " <initial response hidden>";
     }
     Output out;
-    out.commands.push_back({command + "\r\n", shown, "4954#4"});
+    out.commands.push_back({command + "\r\n", shown, protocol::verb_section(protocol::Verb::auth)});
     pending_.push_back({Awaiting::auth});
     return out;
 }
@@ -271,7 +277,8 @@ Output Session::on_auth(const wire::WireReply& reply) {
         auto response = challenge ? mechanism_->respond(*challenge) : std::nullopt;
         Output out;
         std::string line = response ? sasl::base64_encode(*response) : std::string("*");
-        out.commands.push_back({line + "\r\n", response ? "<response hidden>" : "*", "4954#4"});
+        out.commands.push_back({line + "\r\n", response ? "<response hidden>" : "*",
+                                protocol::verb_section(protocol::Verb::auth)});
         pending_.push_back({Awaiting::auth});
         return out;
     }
@@ -309,31 +316,10 @@ Output Session::on_connection_lost(const ConnectionLost& lost) {
 }
 
 std::string Session::command_of(Awaiting what) {
-    switch (what) {
-        case Awaiting::greeting:
-            return "the greeting";
-        case Awaiting::ehlo:
-            return "EHLO";
-        case Awaiting::helo:
-            return "HELO";
-        case Awaiting::starttls:
-            return "STARTTLS";
-        case Awaiting::auth:
-            return "AUTH";
-        case Awaiting::mail:
-            return "MAIL";
-        case Awaiting::rcpt:
-            return "RCPT";
-        case Awaiting::data:
-            return "DATA";
-        case Awaiting::data_end:
-            return "the message data: not delivered";
-        case Awaiting::bdat:
-            return "BDAT: not delivered";
-        case Awaiting::quit:
-            return "QUIT";
-    }
-    return {};
+    if (what == Awaiting::greeting) return "the greeting";
+    if (what == Awaiting::data_end) return "the message data: not delivered";
+    std::string name(protocol::verb_name(*verb_of(what)));
+    return what == Awaiting::bdat ? name + ": not delivered" : name;
 }
 
 Output Session::fail(Failure failure, std::string reason, const wire::WireReply* reply) {
@@ -364,7 +350,7 @@ Output Session::fail(Failure failure, std::string reason, const wire::WireReply*
 Output Session::quit(Output out) {
     if (done_ || closing_) return out;
     closing_ = true;
-    send(out, Awaiting::quit, "QUIT", "5321#4.1.1.10");
+    send(out, Awaiting::quit, "QUIT");
     return out;
 }
 

@@ -8,7 +8,10 @@
 // of the same machine; the TLS handshake itself, sockets and clocks are the driver's.
 #pragma once
 
+#include <optional>
+
 #include "client/types.hpp"
+#include "protocol/verb_table.hpp"
 
 namespace ehlo::client {
 
@@ -71,6 +74,9 @@ class Session {
     /// asks for more (354 to DATA, 334 to AUTH); a greeting and STARTTLS want 220
     /// \rfc{5321,4.3.2}.
     static bool expected(Awaiting what, int code);
+    /// The verb whose reply `what` waits for (DATA's for the end of the data); none for the
+    /// greeting. Its name and section come from the verb table.
+    static std::optional<protocol::Verb> verb_of(Awaiting what);
     /// The command a reply would answer, for messages: "the greeting", "RCPT".
     static std::string command_of(Awaiting what);
     Output on_reply(const wire::WireReply& reply);
@@ -86,7 +92,9 @@ class Session {
     Output start_auth();
     Output fail(Failure failure, std::string reason, const wire::WireReply* reply = nullptr);
     Output quit(Output out = {});
-    void send(Output& out, Awaiting what, std::string text, std::string_view section,
+    /// Queues the command `text` (without CRLF), cited as `section`, by default the section
+    /// of its verb in the verb table.
+    void send(Output& out, Awaiting what, std::string text, std::string_view section = {},
               std::size_t index = 0);
 
     // The mail transaction: transaction.cpp.

@@ -81,7 +81,7 @@ std::string Session::rcpt_command(const std::string& mailbox) const {
 }
 
 void Session::send_rcpt(Output& out, std::size_t index) {
-    send(out, Awaiting::rcpt, rcpt_command(recipients_[index].mailbox), "5321#4.1.1.3", index);
+    send(out, Awaiting::rcpt, rcpt_command(recipients_[index].mailbox), {}, index);
 }
 
 Output Session::start_transaction() {
@@ -92,7 +92,7 @@ Output Session::start_transaction() {
             "the server does not offer DSN: --notify, --ret, --envid and "
             "ORCPT were not sent (RFC 3461 §4)");
     Output out;
-    send(out, Awaiting::mail, mail_command(), "5321#4.1.1.2");
+    send(out, Awaiting::mail, mail_command());
     pipelined_ = settings_.use_pipelining && extensions_.pipelining;
     used_chunking_ = settings_.use_chunking && extensions_.chunking;
     if (!pipelined_) return out;
@@ -101,7 +101,7 @@ Output Session::start_transaction() {
     used_pipelining_ = true;
     for (std::size_t i = 0; i < recipients_.size(); ++i)
         send_rcpt(out, i);
-    if (!used_chunking_) send(out, Awaiting::data, "DATA", "5321#4.1.1.4");
+    if (!used_chunking_) send(out, Awaiting::data, "DATA");
     return out;
 }
 
@@ -145,7 +145,7 @@ Output Session::after_recipients() {
     if (!any_accepted()) return quit();  // no one to send to
     if (used_chunking_) return send_chunk();
     Output out;
-    send(out, Awaiting::data, "DATA", "5321#4.1.1.4");
+    send(out, Awaiting::data, "DATA");
     return out;
 }
 
@@ -164,7 +164,8 @@ Output Session::on_data(const wire::WireReply& reply) {
     }
     std::string stuffed = dot_stuff(message_.data);
     std::string shown = "<message data: " + std::to_string(message_.data.size()) + " octets>  .";
-    out.commands.push_back({std::move(stuffed), std::move(shown), "5321#4.1.1.4"});
+    out.commands.push_back(
+        {std::move(stuffed), std::move(shown), protocol::verb_section(protocol::Verb::data)});
     pending_.push_back({Awaiting::data_end});
     return out;
 }
@@ -187,7 +188,8 @@ Output Session::send_chunk() {
     std::string verb = "BDAT " + std::to_string(size) + (last ? " LAST" : "");
     Output out;
     out.commands.push_back({verb + "\r\n" + message_.data.substr(chunk_offset_, size),
-                            verb + "  <chunk: " + std::to_string(size) + " octets>", "3030#2"});
+                            verb + "  <chunk: " + std::to_string(size) + " octets>",
+                            protocol::verb_section(protocol::Verb::bdat)});
     pending_.push_back({Awaiting::bdat, end});
     chunk_offset_ = end;
     return out;

@@ -1,9 +1,10 @@
 // Layer: protocol (sans-I/O). One command line (its CRLF already removed by wire/) to a typed
 // Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2, and
 // STARTTLS of RFC 3207 §4, AUTH of RFC 4954 §4 (its arguments read by auth_syntax.cpp) and
-// BDAT of RFC 3030 §2 (bdat_syntax.cpp).
+// BDAT of RFC 3030 §2 (bdat_syntax.cpp). The verbs are those of the verb table
+// (verb_table.hpp), matched without regard to case (§2.4).
 // Paths are read by address.cpp; whether a command is allowed now, and what the reply is, is
-// the server's business (its transition table and reply table).
+// the server's business (its state table and reply table).
 //
 // Where this parser is more lenient than the ABNF, on purpose:
 //  - Trailing spaces and tabs are ignored: RFC 5321 §4.1.1 asks receivers to tolerate trailing
@@ -21,7 +22,6 @@
 //    EHLO and HELO stay ASCII (RFC 6531 §3.7.1 has the client send LDH labels or A-labels).
 // Everything else is strict: exactly one SP after the verb, no space before or after the path
 // other than the one above, parameters separated by exactly one SP.
-#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -37,20 +37,6 @@ namespace ehlo::protocol {
 namespace {
 
 using grammar::Scanner;
-
-// Indexed by Verb; the last entry stands for Verb::unknown.
-constexpr std::array<std::string_view, verb_count> verb_names = {
-    "EHLO", "HELO", "MAIL", "RCPT",     "DATA", "RSET", "NOOP", "QUIT",
-    "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT", "?"};
-
-static_assert(static_cast<int>(Verb::unknown) == verb_count - 1);
-
-// Verbs are case-insensitive (RFC 5321 §2.4).
-Verb verb_from(std::string_view word) {
-    for (int i = 0; i < verb_count - 1; ++i)
-        if (grammar::equal_ci(word, verb_names[i])) return static_cast<Verb>(i);
-    return Verb::unknown;
-}
 
 // RFC 5321 §4.1.1: receivers SHOULD tolerate trailing white space (SP and HTAB here).
 std::string_view without_trailing_space(std::string_view line) {
@@ -212,19 +198,16 @@ ParsedCommand parse_auth(Arguments args) {
 }
 
 // bdat-cmd = "BDAT" SP chunk-size [SP end-marker] (RFC 3030 §2); the chunk that follows the
-// line is read by the server, not here.
+// line is read by the server, not here, and its size is kept even for a malformed line.
 ParsedCommand parse_bdat(Arguments args) {
     auto arguments = args ? parse_bdat_arguments(*args) : std::nullopt;
-    if (!arguments) return reject(Verb::bdat, SyntaxError::bad_arguments);
-    return accept(Verb::bdat, *arguments);
+    ParsedCommand parsed =
+        arguments ? accept(Verb::bdat, *arguments) : reject(Verb::bdat, SyntaxError::bad_arguments);
+    if (args) parsed.announced_chunk_size = announced_chunk_size(*args);
+    return parsed;
 }
 
 }  // namespace
-
-std::string_view verb_name(Verb verb) {
-    auto index = static_cast<std::size_t>(verb);
-    return index < verb_names.size() ? verb_names[index] : "?";
-}
 
 // A command is a verb, then either the end of the line or SP and its arguments (§4.1.1).
 ParsedCommand parse_command(std::string_view line) {
@@ -234,7 +217,7 @@ ParsedCommand parse_command(std::string_view line) {
 ParsedCommand parse_command(std::string_view line, CommandOptions options) {
     line = without_trailing_space(line);
     std::size_t space = line.find(' ');
-    Verb verb = verb_from(line.substr(0, space));
+    Verb verb = verb_named(line.substr(0, space));
     Arguments args;
     if (space != std::string_view::npos) args = line.substr(space + 1);
 

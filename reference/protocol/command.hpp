@@ -1,7 +1,7 @@
 // Layer: protocol (sans-I/O). Typed SMTP commands from one command line, after the command
 // syntax of RFC 5321 §4.1.1 and §4.1.2 (verbs are case-insensitive, §2.4), STARTTLS of
 // RFC 3207 §4, AUTH of RFC 4954 §4 and BDAT of RFC 3030 §2. It says what a line means, never
-// whether it is allowed now: that is the server's transition table.
+// whether it is allowed now: that is the server's state table.
 //
 // UTF-8 (RFC 6531): whether a transaction may use UTF-8 addresses depends on the SMTPUTF8
 // parameter of its MAIL (RFC 6531 §3.4), which only the server knows across commands. So the
@@ -12,6 +12,7 @@
 // in a transaction whose MAIL had no SMTPUTF8 parameter.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,31 +21,9 @@
 
 #include "protocol/address.hpp"
 #include "protocol/bdat_syntax.hpp"
+#include "protocol/verb_table.hpp"
 
 namespace ehlo::protocol {
-
-/// The verbs the reference server knows, plus `unknown` for anything else.
-enum class Verb {
-    ehlo,
-    helo,
-    mail,
-    rcpt,
-    data,
-    rset,
-    noop,
-    quit,
-    vrfy,
-    expn,
-    help,
-    starttls,
-    auth,
-    bdat,
-    unknown
-};
-inline constexpr int verb_count = 15;
-
-/// The verb's name as sent ("EHLO"), or "?" for unknown.
-std::string_view verb_name(Verb verb);
 
 /// An esmtp-param of MAIL or RCPT: esmtp-keyword ["=" esmtp-value] \rfc{5321,4.1.2}.
 struct Parameter {
@@ -127,6 +106,10 @@ struct ParsedCommand {
     /// A MAIL or RCPT that parsed with UTF-8 beyond ASCII in its path or parameters; only ever
     /// set with CommandOptions::allow_utf8 \rfc{6531,3.3}.
     bool has_utf8 = false;
+    /// For BDAT: the size of the chunk the line announces, even when the rest of the line is
+    /// malformed, since a refused BDAT's chunk is still read and discarded \rfc{3030,2}
+    /// (protocol::announced_chunk_size). Nothing when no size can be read, and for other verbs.
+    std::optional<std::uint64_t> announced_chunk_size;
     bool ok() const { return verb != Verb::unknown && error == SyntaxError::none; }
 };
 

@@ -16,7 +16,7 @@ using enum ReplyId;
 // clang-format off
 const std::vector<ReplySpec> table = {
     // id                    code  enhanced  text                                        section
-    {help,                   214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP", "5321#4.1.1.8"},
+    {help,                   214, "2.0.0", "Commands: (the verbs of the verb table this session may use)", "5321#4.1.1.8"},
     {greeting,               220, "",      "ESMTP Ehlo reference server ready",       "5321#4.3.1"},
     {tls_ready,              220, "2.0.0", "Ready to start TLS",                      "3207#4"},
     {closing,                221, "2.0.0", "Bye",                                     "5321#4.1.1.10"},

@@ -7,9 +7,8 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 
-#include "protocol/bdat_syntax.hpp"
+#include "protocol/command.hpp"
 #include "server/step.hpp"
 
 namespace ehlo::server {
@@ -23,12 +22,13 @@ bool mail_requests_binarymime(const protocol::Mail& cmd);
 namespace verbs {
 
 /// Puts off the answer to a BDAT until its chunk has been read \rfc{3030,2}. `outcome` is what
-/// step() made of the command line. Accepted (the session is in State::chunk), its reply waits
-/// in Session::chunk. Refused, the chunk is still read and discarded when its size can be
-/// read from `arguments` (the text after "BDAT "): the refusal waits, the transaction fails
-/// until RSET, EHLO, HELO or a LAST chunk, and an open message is dropped. When no size can
-/// be read, the refusal is answered at once and what follows is read as command lines.
-Outcome hold_bdat_reply(Session& session, std::string_view arguments, Outcome outcome);
+/// step() made of the command line `parsed`. Accepted (the session is in State::chunk), its
+/// reply waits in Session::chunk. Refused, the chunk is still read and discarded when the line
+/// announced a readable size (ParsedCommand::announced_chunk_size): the refusal waits, the
+/// transaction fails until RSET, EHLO, HELO or a LAST chunk, and an open message is dropped.
+/// When no size can be read, the refusal is answered at once and what follows is read as
+/// command lines.
+Outcome hold_bdat_reply(Session& session, const protocol::ParsedCommand& parsed, Outcome outcome);
 
 /// Octets of the chunk being read: appended to the open message, or dropped when the BDAT
 /// was refused. The size was checked against the limit before the chunk began.

@@ -5,7 +5,8 @@
 // when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
 // STARTTLS and the handshake (RFC 3207 §4.2), the continuation lines of an AUTH exchange
 // (RFC 4954 §4: up to 12288 octets, read by a line reader of their own, and a `334 ` that
-// keeps its space), and the annotated trace, which never shows a credential.
+// keeps its space), and the annotated trace, which never shows a credential. What is read
+// next follows the input mode of the session's state (state.hpp).
 #include "server/connection.hpp"
 
 #include "sasl/base64.hpp"
@@ -15,49 +16,13 @@ namespace ehlo::server {
 
 namespace {
 
-/// The section that defines each verb, for the trace (RFC 5321 §4.1.1).
-std::string_view verb_section(std::string_view line) {
-    protocol::Verb verb = protocol::parse_command(line).verb;
-    switch (verb) {
-        case protocol::Verb::ehlo:
-        case protocol::Verb::helo:
-            return "5321#4.1.1.1";
-        case protocol::Verb::mail:
-            return "5321#4.1.1.2";
-        case protocol::Verb::rcpt:
-            return "5321#4.1.1.3";
-        case protocol::Verb::data:
-            return "5321#4.1.1.4";
-        case protocol::Verb::rset:
-            return "5321#4.1.1.5";
-        case protocol::Verb::vrfy:
-            return "5321#4.1.1.6";
-        case protocol::Verb::expn:
-            return "5321#4.1.1.7";
-        case protocol::Verb::help:
-            return "5321#4.1.1.8";
-        case protocol::Verb::noop:
-            return "5321#4.1.1.9";
-        case protocol::Verb::quit:
-            return "5321#4.1.1.10";
-        case protocol::Verb::starttls:
-            return "3207#4";
-        case protocol::Verb::auth:
-            return "4954#4";
-        case protocol::Verb::bdat:
-            return "3030#2";
-        default:
-            return "5321#4.2.4";
-    }
-}
-
 /// A command line as the trace shows it: an AUTH initial response carries credentials, so
 /// only its length is shown.
-std::string trace_text(const std::string& line) {
-    protocol::ParsedCommand parsed = protocol::parse_command(line);
-    if (parsed.verb != protocol::Verb::auth || !parsed.ok()) return line;
+std::string trace_text(const event::CommandLine& command) {
+    const protocol::ParsedCommand& parsed = command.parsed;
+    if (parsed.verb != protocol::Verb::auth || !parsed.ok()) return std::string(command.line);
     const auto& auth = std::get<protocol::Auth>(parsed.command);
-    if (!auth.initial_response) return line;
+    if (!auth.initial_response) return std::string(command.line);
     return "AUTH " + auth.mechanism +
            " <initial response: " + std::to_string(auth.initial_response->size()) + " octets>";
 }
@@ -106,17 +71,25 @@ Output Connection::start(Clock::time_point now, bool tls) {
 Output Connection::receive(std::string_view& input, Clock::time_point now) {
     Output out;
     while ((!input.empty() || empty_chunk_due()) && !awaiting_commit_ &&
-           session_.state != State::closed) {
-        if (session_.state == State::starting_tls) {
-            discard_before_tls(input, out);
-        } else if (session_.state == State::data) {
-            receive_data(input, out);
-        } else if (session_.state == State::chunk) {
-            receive_chunk(input, out);
-        } else if (session_.state == State::authenticating) {
-            receive_response(input, out);
-        } else {
-            receive_line(input, now, out);
+           input_of(session_.state) != Input::none) {
+        switch (input_of(session_.state)) {
+            case Input::tls_handshake:
+                discard_before_tls(input, out);
+                break;
+            case Input::data:
+                receive_data(input, out);
+                break;
+            case Input::chunk:
+                receive_chunk(input, out);
+                break;
+            case Input::auth_response:
+                receive_response(input, out);
+                break;
+            case Input::commands:
+                receive_line(input, now, out);
+                break;
+            case Input::none:
+                break;  // the loop ends: a closing connection reads nothing
         }
     }
     return out;
@@ -135,10 +108,13 @@ void Connection::receive_line(std::string_view& input, Clock::time_point now, Ou
     wire::LineEvent found = lines_.next(input);
     if (found == wire::LineEvent::need_more) return;
     if (found == wire::LineEvent::line) {
+        // Parsed once, here: step(), the trace and the test hooks read the same parse.
+        event::CommandLine command = command_line(lines_.line(), policy_, now);
         if (trace_) {
-            out.trace.push_back({'C', trace_text(lines_.line()), verb_section(lines_.line())});
+            out.trace.push_back(
+                {'C', trace_text(command), protocol::verb_section(command.parsed.verb)});
         }
-        apply(event::CommandLine{lines_.line(), now}, out);
+        apply(std::move(command), out);
         return;
     }
     if (trace_) out.trace.push_back(fault_trace(found));
@@ -201,7 +177,8 @@ void Connection::receive_chunk(std::string_view& input, Output& out) {
 
 /// A chunk of size 0 ends without an octet, so it must be ended even when the input is used up.
 bool Connection::empty_chunk_due() const {
-    return session_.state == State::chunk && !chunks_.active() && session_.chunk.size == 0;
+    return input_of(session_.state) == Input::chunk && !chunks_.active() &&
+           session_.chunk.size == 0;
 }
 
 /// What follows STARTTLS in the clear is dropped, never read: a man in the middle could have
@@ -252,7 +229,8 @@ Output Connection::refuse() {
 }
 
 bool Connection::idle() const {
-    return session_.state != State::data && session_.state != State::chunk && !lines_.mid_line() &&
+    const Input input = input_of(session_.state);
+    return input != Input::data && input != Input::chunk && !lines_.mid_line() &&
            !responses_.mid_line() && !awaiting_commit_;
 }
 

@@ -64,7 +64,7 @@ class Connection {
 
     State state() const { return session_.state; }
     /// STARTTLS was answered 220 and the handshake is to be done.
-    bool starting_tls() const { return session_.state == State::starting_tls; }
+    bool starting_tls() const { return input_of(session_.state) == Input::tls_handshake; }
     bool awaiting_commit() const { return awaiting_commit_; }
     /// True while no command or message is partly received (safe point to stop).
     bool idle() const;

@@ -56,7 +56,7 @@ struct Peer {
 
 /// One connection, from greeting to close.
 struct Session {
-    State state = State::connected;
+    GuardedState state;  ///< changed only by enter(), along the edges of state.hpp's tables
     Peer peer;
     std::string client_domain;  ///< the argument of the last EHLO/HELO \rfc{5321,4.1.1.1}
     bool extended = false;      ///< greeted with EHLO, not HELO

@@ -1,31 +1,42 @@
-// Layer: server (sans-I/O). Names of the session states, for traces, tests and diagrams.
-// The transition table itself is constexpr data in state.hpp.
+// Layer: server (sans-I/O). enter(), the one writer of a session's state, and the look-up of
+// an edge in the tables of state.hpp (RFC 5321 §4.1.4, §4.3.2, and the events of RFC 3030 §2,
+// RFC 3207 §4.2 and RFC 4954 §4). The tables themselves are constexpr data in the header.
 #include "server/state.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "server/session.hpp"
 
 namespace ehlo::server {
 
-std::string_view state_name(State state) {
-    switch (state) {
-        case State::connected:
-            return "connected";
-        case State::greeted:
-            return "greeted";
-        case State::mail:
-            return "mail";
-        case State::recipients:
-            return "recipients";
-        case State::data:
-            return "data";
-        case State::chunk:
-            return "chunk";
-        case State::starting_tls:
-            return "starting_tls";
-        case State::authenticating:
-            return "authenticating";
-        case State::closed:
-            return "closed";
+std::string_view cause_name(const Cause& why) {
+    if (const Verb* verb = std::get_if<Verb>(&why)) return protocol::verb_name(*verb);
+    return trigger_name(std::get<Trigger>(why));
+}
+
+bool listed(State from, State to, const Cause& why) {
+    if (const Verb* verb = std::get_if<Verb>(&why)) {
+        if (*verb == Verb::unknown) return false;
+        const Cell found = cell(from, *verb);
+        return found.allowed() && found.next == to;
     }
-    return "?";
+    const Trigger trigger = std::get<Trigger>(why);
+    for (const EventEdge& edge : event_edges) {
+        if (edge.from == from && edge.trigger == trigger && edge.to == to) return true;
+    }
+    return false;
+}
+
+Edge enter(Session& session, State to, Cause why) {
+    const Edge edge{session.state, to, why};
+    if (!listed(edge.from, edge.to, edge.why)) {
+        throw std::logic_error(
+            "no such edge in the state tables: " + std::string(state_name(edge.from)) + " -> " +
+            std::string(state_name(edge.to)) + " on " + std::string(cause_name(edge.why)));
+    }
+    session.state.value_ = to;
+    return edge;
 }
 
 }  // namespace ehlo::server

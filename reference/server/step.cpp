@@ -1,14 +1,12 @@
 // Layer: server (sans-I/O). The step function: one event in, reply and actions out.
-// A command goes through the transition table of state.hpp (RFC 5321 §4.1.4, §4.3.2), then
+// A command goes through the state table of state.hpp (RFC 5321 §4.1.4, §4.3.2), then
 // its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp); a server that demands
 // TLS refuses commands before all that (RFC 3207 §4), and a submission listener a MAIL before
 // AUTH (RFC 6409 §4.3). Message data, the lines of an AUTH exchange (RFC 4954 §4), faults of
 // the line framing, timeouts, shutdown and the end of the TLS handshake are handled here too;
-// a BDAT's reply waits for its chunk to be read (RFC 3030 §2, verbs_bdat.cpp).
+// a BDAT's reply waits for its chunk to be read (RFC 3030 §2, verbs_bdat.cpp). Every change
+// of state is an edge of state.hpp's tables, taken by enter().
 #include "server/step.hpp"
-
-#include <algorithm>
-#include <array>
 
 #include "server/chunking.hpp"
 #include "server/extensions.hpp"
@@ -23,44 +21,14 @@ using protocol::Verb;
 
 namespace {
 
-Outcome answer(Session& session, Reply reply, std::vector<Action> actions = {}) {
-    return Outcome{std::move(reply), session.state, std::move(actions)};
+Outcome answer(Reply reply, std::vector<Action> actions = {}) {
+    return Outcome{std::move(reply), std::move(actions), {}};
 }
 
 Outcome close_with(Session& session, Reply reply, std::vector<Action> actions = {}) {
-    session.state = State::closed;
+    Edge edge = enter(session, State::closed, Trigger::closing);
     actions.push_back(Action{Action::Kind::close, {}});
-    return answer(session, std::move(reply), std::move(actions));
-}
-
-/// Verbs of RFC 821 that RFC 5321 no longer has: known, but not implemented (§4.2.4).
-bool is_obsolete_verb(std::string_view line) {
-    static constexpr std::array<std::string_view, 4> obsolete{"SEND", "SOML", "SAML", "TURN"};
-    std::string_view word = line.substr(0, line.find(' '));
-    for (auto verb : obsolete) {
-        if (protocol::domain_equal(word, verb)) return true;
-    }
-    return false;
-}
-
-/// The reply for a command the transition table does not allow now.
-Reply sequence_reply(Rule rule, Verb verb) {
-    switch (rule) {
-        case Rule::need_greeting:
-            return make_reply(ReplyId::need_greeting);
-        case Rule::need_mail:
-            return make_reply(ReplyId::need_mail);
-        case Rule::nested_mail:
-            return make_reply(ReplyId::nested_mail);
-        // MAIL was accepted but no RCPT: §3.3 allows 503 or 554; 554 says why.
-        case Rule::need_recipient:
-            return make_reply(ReplyId::no_valid_recipients);
-        case Rule::in_transaction:
-            return make_reply(verb == Verb::auth ? ReplyId::auth_in_mail
-                                                 : ReplyId::starttls_in_mail);
-        default:
-            return make_reply(ReplyId::unknown_command);
-    }
+    return Outcome{std::move(reply), std::move(actions), {edge}};
 }
 
 /// The reply for a malformed path; MAIL and RCPT differ only in the generic case.
@@ -104,62 +72,55 @@ Reply syntax_reply(const protocol::ParsedCommand& parsed) {
 }
 
 Outcome run_command(Session& session, const event::CommandLine& line, const Policy& policy) {
-    // Offering SMTPUTF8, the server reads UTF-8 paths; whether this transaction may use them is
-    // the verb's check \rfc{6531,3.4}.
-    protocol::CommandOptions options{.allow_utf8 = policy.offers(Extension::smtputf8)};
-    protocol::ParsedCommand parsed = protocol::parse_command(line.line, options);
+    const protocol::ParsedCommand& parsed = line.parsed;
     // Only MAIL may use the 500 extra octets the line reader allows for AUTH= while AUTH is
     // offered (RFC 4954 §3); every other line keeps the limit of RFC 5321 §4.5.3.1.4.
     if (line.line.size() + 2 > policy.limits.command_line && parsed.verb != Verb::mail) {
-        return answer(session, make_reply(ReplyId::line_too_long));
+        return answer(make_reply(ReplyId::line_too_long));
     }
     if (parsed.verb == Verb::unknown) {
         // 500 for what we do not know, 502 for what we know but do not do \rfc{5321,4.2.4}.
-        bool obsolete = is_obsolete_verb(line.line);
-        return answer(session,
-                      make_reply(obsolete ? ReplyId::not_implemented : ReplyId::unknown_command));
+        bool obsolete = protocol::is_obsolete_verb(line.line.substr(0, line.line.find(' ')));
+        return answer(make_reply(obsolete ? ReplyId::not_implemented : ReplyId::unknown_command));
     }
     // A server that demands TLS says so before anything else \rfc{3207,4}.
-    if (auto refusal = verbs::require_tls(session, policy, parsed.verb)) {
-        return answer(session, *refusal);
-    }
-    Transition transition = server::transition(session.state, parsed.verb);
-    if (transition.rule != Rule::allowed) {
-        return answer(session, sequence_reply(transition.rule, parsed.verb));
-    }
+    if (auto refusal = verbs::require_tls(session, policy, parsed.verb)) return answer(*refusal);
+    const Cell cell = server::cell(session.state, parsed.verb);
+    if (!cell.allowed()) return answer(make_reply(*cell.refusal));
     // A submission listener takes no mail before AUTH \rfc{6409,4.3}.
-    if (auto refusal = verbs::require_auth(session, policy, parsed.verb)) {
-        return answer(session, *refusal);
-    }
-    if (!parsed.ok()) return answer(session, syntax_reply(parsed));
+    if (auto refusal = verbs::require_auth(session, policy, parsed.verb)) return answer(*refusal);
+    if (!parsed.ok()) return answer(syntax_reply(parsed));
 
     verbs::Context ctx{session, policy, line.now, parsed.has_utf8};
     return std::visit(
         [&](const auto& command) {
-            if (auto refusal = verbs::check(ctx, command)) return answer(session, *refusal);
+            if (auto refusal = verbs::check(ctx, command)) return answer(*refusal);
             verbs::Applied applied = verbs::apply(ctx, command);
-            session.state = applied.next.value_or(transition.next);
-            return answer(session, std::move(applied.reply), std::move(applied.actions));
+            Outcome outcome = answer(std::move(applied.reply), std::move(applied.actions));
+            outcome.edges.push_back(enter(session, cell.next, parsed.verb));
+            if (applied.then) {
+                outcome.edges.push_back(enter(session, applied.then->to, applied.then->why));
+            }
+            return outcome;
         },
         parsed.command);
 }
 
-/// For a BDAT line, the text after "BDAT " without trailing white space; nothing otherwise.
-std::optional<std::string_view> bdat_arguments(std::string_view line) {
-    if (line.size() < 4 || !protocol::domain_equal(line.substr(0, 4), "BDAT")) return std::nullopt;
-    if (line.size() > 4 && line[4] != ' ') return std::nullopt;
-    line.remove_prefix(std::min<std::size_t>(line.size(), 5));
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
-        line.remove_suffix(1);
-    return line;
+/// Whether a command line is a BDAT whose reply waits for its chunk \rfc{3030,2}: its verb
+/// stands alone or is followed by SP. A BDAT followed only by a tab (white space the parser
+/// trims) is answered at once, and leaves the transaction as it is.
+bool bdat_line(const event::CommandLine& line) {
+    return line.parsed.verb == Verb::bdat && (line.line.size() == 4 || line.line[4] == ' ');
 }
 
 Outcome on_command(Session& session, const event::CommandLine& line, const Policy& policy) {
     const bool chunked_open = verbs::chunked_message_open(session);
+    const bool reading_commands = input_of(session.state) == Input::commands;
     Outcome outcome = run_command(session, line, policy);
-    // A BDAT is answered once its chunk is read, accepted or not \rfc{3030,2}.
-    if (auto arguments = bdat_arguments(line.line)) {
-        return verbs::hold_bdat_reply(session, *arguments, std::move(outcome));
+    // A BDAT is answered once its chunk is read, accepted or not \rfc{3030,2}; where no
+    // command is read, a line is only refused.
+    if (bdat_line(line) && reading_commands) {
+        return verbs::hold_bdat_reply(session, line.parsed, std::move(outcome));
     }
     // RSET, EHLO or HELO ended a transaction whose BDAT message was open: drop it.
     if (chunked_open && !verbs::chunked_message_open(session)) {
@@ -187,13 +148,12 @@ Outcome on_data(Session& session, event::MessageData data, const Policy& policy)
     Envelope& envelope = session.envelope;
     envelope.data_size += data.data.size();
     envelope.hops.feed(data.data);
-    if (envelope.too_big) return Outcome{std::nullopt, session.state, {}};
+    if (envelope.too_big) return Outcome{};
     if (envelope.data_size > policy.limits.max_message_size) {
         envelope.too_big = true;
-        return Outcome{std::nullopt, session.state, {Action{Action::Kind::abort_message, {}}}};
+        return Outcome{std::nullopt, {Action{Action::Kind::abort_message, {}}}, {}};
     }
-    return Outcome{
-        std::nullopt, session.state, {Action{Action::Kind::append_data, std::move(data.data)}}};
+    return Outcome{std::nullopt, {Action{Action::Kind::append_data, std::move(data.data)}}, {}};
 }
 
 /// The end of data: refuse what must be refused, else ask the store to commit. The reply
@@ -209,21 +169,21 @@ Outcome on_data_end(Session& session, const event::DataEnd& end) {
     } else if (session.envelope.hops.looping()) {
         refusal = make_reply(ReplyId::message_loops);  // \rfc{5321,6.3}
     }
-    if (!refusal) return Outcome{std::nullopt, session.state, {{Action::Kind::commit_message, {}}}};
+    if (!refusal) return Outcome{std::nullopt, {{Action::Kind::commit_message, {}}}, {}};
 
     std::vector<Action> actions;
     if (!session.envelope.too_big) actions.push_back({Action::Kind::abort_message, {}});
     session.envelope = Envelope{};
-    session.state = State::greeted;
-    return answer(session, std::move(*refusal), std::move(actions));
+    Edge edge = enter(session, State::greeted, Trigger::data_refused);
+    return Outcome{std::move(*refusal), std::move(actions), {edge}};
 }
 
 /// The transaction is over either way: the envelope is cleared \rfc{5321,4.1.1.4}.
 Outcome on_stored(Session& session, const event::Stored& stored) {
     session.envelope = Envelope{};
-    session.state = State::greeted;
-    return answer(session,
-                  stored.failure ? *stored.failure : make_reply(ReplyId::message_accepted));
+    Edge edge = enter(session, State::greeted, Trigger::stored);
+    Reply reply = stored.failure ? *stored.failure : make_reply(ReplyId::message_accepted);
+    return Outcome{std::move(reply), {}, {edge}};
 }
 
 /// A timeout or shutdown while a message is open drops it first: in DATA, or begun by BDAT.
@@ -242,21 +202,19 @@ Outcome step(Session& session, Event event, const Policy& policy) {
             using E = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<E, event::Connected>) {
                 session.tls = e.tls;
-                return answer(session, make_reply(ReplyId::greeting,
-                                                  {policy.hostname + " ESMTP Ehlo ready"}));
+                return answer(
+                    make_reply(ReplyId::greeting, {policy.hostname + " ESMTP Ehlo ready"}));
             } else if constexpr (std::is_same_v<E, event::TlsStarted>) {
-                verbs::tls_started(session);
-                return Outcome{std::nullopt, session.state, {}};
+                return Outcome{std::nullopt, {}, {verbs::tls_started(session)}};
             } else if constexpr (std::is_same_v<E, event::CommandLine>) {
                 return on_command(session, e, policy);
             } else if constexpr (std::is_same_v<E, event::AuthResponse>) {
-                return answer(session, verbs::auth_response(session, e.line));
+                return verbs::auth_response(session, e.line);
             } else if constexpr (std::is_same_v<E, event::LineFault>) {
-                if (session.state != State::authenticating) {
-                    return answer(session, fault_reply(e.fault));
+                if (input_of(session.state) != Input::auth_response) {
+                    return answer(fault_reply(e.fault));
                 }
-                return answer(session,
-                              verbs::auth_line_fault(session, e.fault, fault_reply(e.fault)));
+                return verbs::auth_line_fault(session, e.fault, fault_reply(e.fault));
             } else if constexpr (std::is_same_v<E, event::MessageData>) {
                 return on_data(session, std::move(e), policy);
             } else if constexpr (std::is_same_v<E, event::DataEnd>) {
@@ -278,6 +236,15 @@ Outcome step(Session& session, Event event, const Policy& policy) {
             }
         },
         event);
+}
+
+protocol::CommandOptions command_options(const Policy& policy) {
+    return protocol::CommandOptions{.allow_utf8 = policy.offers(Extension::smtputf8)};
+}
+
+event::CommandLine command_line(std::string_view line, const Policy& policy,
+                                Clock::time_point now) {
+    return event::CommandLine{line, protocol::parse_command(line, command_options(policy)), now};
 }
 
 }  // namespace ehlo::server

@@ -1,7 +1,8 @@
 // Layer: server (sans-I/O). The server state machine: one event in, one outcome out.
 // step() is where every rule of RFC 5321 that governs the server's replies is applied; it
 // reads no socket, file or clock (time comes in with the event). The TLS handshake of
-// STARTTLS (RFC 3207) is an action for the driver and an event back.
+// STARTTLS (RFC 3207) is an action for the driver and an event back. The states, and the edges
+// between them that commands and events take, are the tables of state.hpp.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/command.hpp"
 #include "protocol/reply.hpp"
 #include "server/policy.hpp"
 #include "server/session.hpp"
@@ -29,8 +31,11 @@ struct Connected {
     Clock::time_point now;
     bool tls = false;
 };
+/// A command line, without CRLF, and its parse: made by command_line(), so that the line is
+/// parsed once for step(), the trace and the test hooks.
 struct CommandLine {
     std::string_view line;
+    protocol::ParsedCommand parsed;
     Clock::time_point now;
 };
 struct LineFault {
@@ -87,11 +92,21 @@ struct Action {
 /// What one event led to.
 struct Outcome {
     std::optional<protocol::Reply> reply;
-    State next;
     std::vector<Action> actions;
+    /// The edges of the state tables the session took, in order (see enter()); none when the
+    /// state stayed without a command accepted.
+    std::vector<Edge> edges;
 };
 
 /// Applies one event to the session and says what to answer and do.
 Outcome step(Session& session, Event event, const Policy& policy);
+
+/// How step() reads command lines under `policy`: with the UTF-8 paths of \rfc{6531,3.3}
+/// while SMTPUTF8 is offered; whether a transaction may use them is its MAIL's and RCPT's
+/// check \rfc{6531,3.4}.
+protocol::CommandOptions command_options(const Policy& policy);
+
+/// `line` (without CRLF) as the event step() takes, parsed with command_options().
+event::CommandLine command_line(std::string_view line, const Policy& policy, Clock::time_point now);
 
 }  // namespace ehlo::server

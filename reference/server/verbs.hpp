@@ -1,6 +1,7 @@
 // Layer: server (sans-I/O), internal to step(). Each verb of RFC 5321 §4.1.1 as a pair:
 // a *check* that may refuse the command with its reply, and an *apply* that changes the
-// session and gives the positive reply. step.cpp calls them after the transition table.
+// session and gives the positive reply. step.cpp calls them after the state table, and takes
+// the table's edge once apply is done.
 #pragma once
 
 #include <optional>
@@ -12,13 +13,20 @@ namespace ehlo::server::verbs {
 
 using protocol::Reply;
 
-/// What a command did: its reply, and store actions (for DATA) or a close (for QUIT).
+/// An edge of the event table that a command leads on to, after its own edge of the state
+/// table.
+struct LeadOn {
+    State to;
+    Trigger why;
+};
+
+/// What a command did: its reply, and store actions (for DATA) or a close (for QUIT). step()
+/// then takes the state table's edge for it.
 struct Applied {
     Reply reply;
     std::vector<Action> actions = {};
-    /// The state to go to instead of the transition table's: AUTH leads to `authenticating`
-    /// when it answers with a challenge \rfc{4954,4}.
-    std::optional<State> next = std::nullopt;
+    /// AUTH answered with a challenge leads on to `authenticating` \rfc{4954,4}.
+    std::optional<LeadOn> then = std::nullopt;
 };
 
 /// Everything a verb may need besides its own arguments.
@@ -63,9 +71,9 @@ Applied apply(Context& ctx, const protocol::StartTls& cmd);
 /// 530 for a command that must wait for TLS under Policy::require_tls \rfc{3207,4}; nothing
 /// when the command may go on.
 std::optional<Reply> require_tls(const Session& session, const Policy& policy, protocol::Verb verb);
-/// The handshake is done: forget what the client said before it, and mark TLS on
-/// \rfc{3207,4.2}.
-void tls_started(Session& session);
+/// The handshake is done: forget what the client said before it, mark TLS on, and go back to
+/// `connected` \rfc{3207,4.2}.
+Edge tls_started(Session& session);
 
 // AUTH and the exchange that follows it (verbs_auth.cpp).
 std::optional<Reply> check(const Context& ctx, const protocol::Auth& cmd);
@@ -75,10 +83,10 @@ Applied apply(Context& ctx, const protocol::Auth& cmd);
 Reply auth_reply(const sasl::Step& step);
 /// One continuation line of the exchange in progress; the session goes back to `greeted`
 /// when the exchange ends \rfc{4954,4}.
-Reply auth_response(Session& session, std::string_view line);
+Outcome auth_response(Session& session, std::string_view line);
 /// A line the framing refused during an exchange ends it: 500 5.5.6 for one over the
 /// buffer \rfc{4954,4}, the framing's own 500 for the others.
-Reply auth_line_fault(Session& session, wire::LineEvent fault, Reply framing_reply);
+Outcome auth_line_fault(Session& session, wire::LineEvent fault, Reply framing_reply);
 /// 530 for a MAIL on a listener that requires AUTH first \rfc{6409,4.3}; nothing otherwise.
 std::optional<Reply> require_auth(const Session& session, const Policy& policy,
                                   protocol::Verb verb);

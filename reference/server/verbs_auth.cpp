@@ -1,7 +1,7 @@
 // Layer: server (sans-I/O). AUTH, RFC 4954: the verb's check and apply (§4), the continuation
 // lines of an exchange (§4), and the reply of each outcome from the reply table (§4, §6).
 // The rules themselves (what is offered, what is refused, how an exchange runs) are in
-// auth.cpp; the mechanisms in sasl/. The transition table has already refused AUTH before
+// auth.cpp; the mechanisms in sasl/. The state table has already refused AUTH before
 // EHLO/HELO (503) and inside a mail transaction (503, §4); Connection feeds the continuation
 // lines here while the session is in State::authenticating.
 #include <chrono>
@@ -90,28 +90,34 @@ Applied apply(Context& ctx, const protocol::Auth& cmd) {
     const sasl::Step step = start_auth(ctx.session.auth, ctx.policy.auth, arguments, place);
     // A challenge turns the next line into the client's response \rfc{4954,4}.
     Applied applied{auth_reply(step)};
-    applied.next = ctx.session.auth.in_exchange() ? State::authenticating : State::greeted;
+    if (ctx.session.auth.in_exchange()) {
+        applied.then = LeadOn{State::authenticating, Trigger::auth_challenge};
+    }
     return applied;
 }
 
-Reply auth_response(Session& session, std::string_view line) {
-    Reply reply = auth_reply(continue_auth(session.auth, line));
+Outcome auth_response(Session& session, std::string_view line) {
+    Outcome outcome{auth_reply(continue_auth(session.auth, line)), {}, {}};
     // The exchange is over after 235 or a failure: commands again \rfc{4954,4}.
-    if (!session.auth.in_exchange()) session.state = State::greeted;
-    return reply;
+    if (!session.auth.in_exchange()) {
+        outcome.edges.push_back(enter(session, State::greeted, Trigger::auth_over));
+    }
+    return outcome;
 }
 
-Reply auth_line_fault(Session& session, wire::LineEvent fault, Reply framing_reply) {
-    session.state = State::greeted;
+Outcome auth_line_fault(Session& session, wire::LineEvent fault, Reply framing_reply) {
+    Outcome outcome{std::move(framing_reply), {}, {}};
+    outcome.edges.push_back(enter(session, State::greeted, Trigger::auth_over));
     // Over the 12288-octet buffer: 500 5.5.6 \rfc{4954,4}. The line reader has dropped it
     // as it came, so nothing of it was kept.
     if (fault == wire::LineEvent::too_long) {
-        return auth_reply(fail_auth(session.auth, sasl::Failure::too_long));
+        outcome.reply = auth_reply(fail_auth(session.auth, sasl::Failure::too_long));
+        return outcome;
     }
     // A bare CR, bare LF or NUL: no response can be read from such a line, and acting on
     // part of it would be guessing; the exchange ends with the framing's own 500.
     fail_auth(session.auth, sasl::Failure::malformed);
-    return framing_reply;
+    return outcome;
 }
 
 std::optional<Reply> require_auth(const Session& session, const Policy& policy,

@@ -91,25 +91,25 @@ Applied apply(Context& ctx, const protocol::Bdat& cmd) {
         actions.push_back(
             {Action::Kind::begin_message, received_header(session, ctx.policy, ctx.now)});
     }
+    // The state table leads on to `chunk`; its end leads back to `recipients`.
     session.chunk = Chunk{cmd.chunk_size, cmd.last, false, std::nullopt, State::recipients};
-    return {chunk_received(cmd.chunk_size), std::move(actions), State::chunk};
+    return {chunk_received(cmd.chunk_size), std::move(actions)};
 }
 
 bool chunked_message_open(const Session& session) {
     return session.envelope.chunked && !session.envelope.chunks_refused;
 }
 
-Outcome hold_bdat_reply(Session& session, std::string_view arguments, Outcome outcome) {
+Outcome hold_bdat_reply(Session& session, const protocol::ParsedCommand& parsed, Outcome outcome) {
     if (session.state == State::chunk) {
         // Accepted: the 250 waits for the chunk's last octet.
         session.chunk.reply = std::move(outcome.reply);
-        return Outcome{std::nullopt, session.state, std::move(outcome.actions)};
+        outcome.reply.reset();
+        return outcome;
     }
     if (!outcome.reply) return outcome;
     // Refused: the transaction fails, and its open message is dropped \rfc{3030,2}.
-    std::optional<std::uint64_t> size = protocol::announced_chunk_size(arguments);
-    auto parsed = protocol::parse_bdat_arguments(arguments);
-    const bool last = parsed && parsed->last;
+    const bool last = parsed.ok() && std::get<protocol::Bdat>(parsed.command).last;
     if (chunked_message_open(session)) outcome.actions.push_back({Action::Kind::abort_message, {}});
     State resume = session.state;
     if (in_transaction(session.state)) {
@@ -121,18 +121,20 @@ Outcome hold_bdat_reply(Session& session, std::string_view arguments, Outcome ou
         }
     }
     // With no size to count, there is no chunk: answer now; what follows is command lines.
-    if (!size) return Outcome{std::move(outcome.reply), session.state, std::move(outcome.actions)};
+    if (!parsed.announced_chunk_size) return outcome;
     // Else read and discard the chunk first, then answer.
-    session.chunk = Chunk{*size, last, true, std::move(outcome.reply), resume};
-    session.state = State::chunk;
-    return Outcome{std::nullopt, session.state, std::move(outcome.actions)};
+    session.chunk =
+        Chunk{*parsed.announced_chunk_size, last, true, std::move(outcome.reply), resume};
+    outcome.reply.reset();
+    outcome.edges.push_back(enter(session, State::chunk, Trigger::bdat_refused));
+    return outcome;
 }
 
 Outcome chunk_data(Session& session, std::string data) {
-    if (session.chunk.refused) return Outcome{std::nullopt, session.state, {}};
+    if (session.chunk.refused) return Outcome{};
     session.envelope.data_size += data.size();
     session.envelope.hops.feed(data);
-    return Outcome{std::nullopt, session.state, {{Action::Kind::append_data, std::move(data)}}};
+    return Outcome{std::nullopt, {{Action::Kind::append_data, std::move(data)}}, {}};
 }
 
 Outcome chunk_end(Session& session) {
@@ -141,16 +143,17 @@ Outcome chunk_end(Session& session) {
     if (!chunk.refused && chunk.last && session.envelope.hops.looping()) {
         // A looping message is dropped and the transaction ends \rfc{5321,6.3}.
         session.envelope = Envelope{};
-        session.state = State::greeted;
+        Edge edge = enter(session, State::greeted, Trigger::data_refused);
         return Outcome{
-            make_reply(ReplyId::message_loops), session.state, {{Action::Kind::abort_message, {}}}};
+            make_reply(ReplyId::message_loops), {{Action::Kind::abort_message, {}}}, {edge}};
     }
     if (!chunk.refused && chunk.last) {
         // The message is complete: the 250 comes with the store's result \rfc{5321,4.1.1.4}.
-        return Outcome{std::nullopt, session.state, {{Action::Kind::commit_message, {}}}};
+        return Outcome{std::nullopt, {{Action::Kind::commit_message, {}}}, {}};
     }
-    session.state = chunk.resume;
-    return Outcome{std::move(chunk.reply), session.state, {}};
+    Edge edge = enter(session, chunk.resume,
+                      chunk.refused ? Trigger::chunk_discarded : Trigger::chunk_read);
+    return Outcome{std::move(chunk.reply), {}, {edge}};
 }
 
 }  // namespace verbs

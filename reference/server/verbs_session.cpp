@@ -1,8 +1,8 @@
 // Layer: server (sans-I/O). The commands that do not belong to a mail transaction:
 // EHLO and HELO (RFC 5321 §4.1.1.1), RSET (§4.1.1.5), VRFY (§4.1.1.6), EXPN (§4.1.1.7),
-// HELP (§4.1.1.8), NOOP (§4.1.1.9) and QUIT (§4.1.1.10). Whether a verb is allowed at all
-// in the current state is decided before, by the transition table (state.hpp).
-#include <array>
+// HELP (§4.1.1.8, its topics from the verb table), NOOP (§4.1.1.9) and QUIT (§4.1.1.10).
+// Whether a verb is allowed at all in the current state is decided before, by the state table
+// (state.hpp).
 #include <string>
 #include <utility>
 
@@ -71,40 +71,26 @@ Applied apply(Context&, const protocol::Expn&) {
 
 namespace {
 
-/// The commands of RFC 5321 (in the reply table's text), then those that the extensions
-/// announced at this moment add, so that HELP agrees with EHLO.
-Reply help_commands(const Context& ctx) {
-    Reply reply = make_reply(ReplyId::help);
-    for (const std::string& keyword : ehlo_keywords(ctx.policy, ctx.session)) {
-        std::string_view name = std::string_view(keyword).substr(0, keyword.find(' '));
-        if (name == "STARTTLS" || name == "AUTH") reply.lines.front() += " " + std::string(name);
-        if (name == "CHUNKING") reply.lines.front() += " BDAT";
+/// Whether one of the EHLO keywords announced now is `extension`.
+bool announced(const std::vector<std::string>& keywords, std::string_view extension) {
+    for (const std::string& keyword : keywords) {
+        if (std::string_view(keyword).substr(0, keyword.find(' ')) == extension) return true;
     }
-    return reply;
+    return false;
 }
 
-struct HelpTopic {
-    std::string_view verb;
-    std::string_view rfc;
-    std::string_view section;
-};
-
-constexpr std::array<HelpTopic, 14> help_topics{{
-    {"EHLO", "5321", "4.1.1.1"},
-    {"HELO", "5321", "4.1.1.1"},
-    {"MAIL", "5321", "4.1.1.2"},
-    {"RCPT", "5321", "4.1.1.3"},
-    {"DATA", "5321", "4.1.1.4"},
-    {"RSET", "5321", "4.1.1.5"},
-    {"VRFY", "5321", "4.1.1.6"},
-    {"EXPN", "5321", "4.1.1.7"},
-    {"HELP", "5321", "4.1.1.8"},
-    {"NOOP", "5321", "4.1.1.9"},
-    {"QUIT", "5321", "4.1.1.10"},
-    {"STARTTLS", "3207", "4"},
-    {"AUTH", "4954", "4"},
-    {"BDAT", "3030", "2"},
-}};
+/// The verbs of the verb table that this session may use: those of RFC 5321, and those of
+/// the extensions announced at this moment, so that HELP agrees with EHLO.
+Reply help_commands(const Context& ctx) {
+    const std::vector<std::string> keywords = ehlo_keywords(ctx.policy, ctx.session);
+    std::string text = "Commands:";
+    for (const protocol::VerbRow& row : protocol::verb_table) {
+        if (row.extension.empty() || announced(keywords, row.extension)) {
+            text += " " + std::string(row.name);
+        }
+    }
+    return make_reply(ReplyId::help, {text});
+}
 
 }  // namespace
 
@@ -112,11 +98,9 @@ Applied apply(Context& ctx, const protocol::Help& cmd) {
     // HELP alone lists the commands; HELP <command> names the RFC section that defines it
     // \rfc{5321,4.1.1.8}. Other topics get 504 \rfc{5321,4.3.2}.
     if (cmd.argument.empty()) return {help_commands(ctx)};
-    for (const HelpTopic& topic : help_topics) {
-        if (protocol::domain_equal(cmd.argument, topic.verb)) {
-            std::string text = std::string(topic.verb) + " is defined in RFC " +
-                               std::string(topic.rfc) + " section " + std::string(topic.section);
-            return {make_reply(ReplyId::help, {text})};
+    for (const protocol::VerbRow& row : protocol::verb_table) {
+        if (protocol::domain_equal(cmd.argument, row.name)) {
+            return {make_reply(ReplyId::help, {std::string(row.help)})};
         }
     }
     return {make_reply(ReplyId::help_topic_unknown)};

@@ -6,10 +6,10 @@
 //
 // Choices where RFC 3207 leaves room, each with its reason:
 //  - STARTTLS needs EHLO: it is an extension, and a client learns of extensions only from
-//    the EHLO reply (RFC 5321 §2.2.1, §4.1.1.1). Before any greeting the transition table
+//    the EHLO reply (RFC 5321 §2.2.1, §4.1.1.1). Before any greeting the state table
 //    answers 503; after HELO this check does.
 //  - STARTTLS inside a mail transaction gets 503: the reset of §4.2 would drop the open
-//    transaction without the client being told (the transition table says so).
+//    transaction without the client being told (the state table says so).
 //  - Not offered (no certificate, or --disable STARTTLS): 454 4.7.0, one of the three
 //    replies §4 lists for STARTTLS; the client may then decide to go on without TLS.
 //  - A second STARTTLS, once TLS is on: 503 5.5.1; §4.2 forbids the client to ask and the
@@ -67,16 +67,17 @@ std::optional<Reply> require_tls(const Session& session, const Policy& policy, V
     return make_reply(ReplyId::need_starttls);  // 530 5.7.0 \rfc{3207,4}
 }
 
-void tls_started(Session& session) {
+Edge tls_started(Session& session) {
     // Back to the state after the greeting: the EHLO domain, the extended flag, any envelope
     // and any AUTH identity came from the client in the clear and are forgotten; the client
     // sends EHLO again \rfc{3207,4.2}. The counters stay, since they belong to the connection.
-    session.state = State::connected;
+    Edge edge = enter(session, State::connected, Trigger::tls_started);
     session.client_domain.clear();
     session.extended = false;
     session.envelope = Envelope{};
     session.auth = AuthState{};
     session.tls = true;
+    return edge;
 }
 
 }  // namespace ehlo::server::verbs

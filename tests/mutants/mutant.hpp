@@ -126,6 +126,9 @@ void add_extension_mutants(std::vector<Mutant>& out);
 std::string upper(std::string_view text);
 /// The path of a MAIL or RCPT line, between its angle brackets; empty when there is none.
 std::string_view path_of(std::string_view line);
+/// Puts the session in `state` off the edges of the state tables, as a mutant may
+/// (server::force_state_for_mutants); the reference server never does.
+void set_state(server::Session& session, State state);
 /// Replaces every `from` in `text` with `to`; `unless_after` stops a match preceded by it.
 void replace_all(std::string& text, std::string_view from, std::string_view to,
                  std::optional<char> unless_after = std::nullopt);

@@ -152,7 +152,7 @@ void add_starttls(std::vector<Mutant>& out) {
                           "after the TLS handshake the session goes on without a new EHLO",
                           [](StepContext& step) {
                               if (step.on != On::tls_started) return;
-                              step.session.state = State::greeted;
+                              set_state(step.session, State::greeted);
                               step.session.extended = true;
                           }));
 }

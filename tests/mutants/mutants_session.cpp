@@ -16,14 +16,14 @@ bool in_transaction(State state) {
 /// The transaction survives a command that must clear it.
 void keep_transaction(StepContext& step) {
     if (!in_transaction(step.before.state) || step.code() >= 400) return;
-    step.session.state = step.before.state;
+    set_state(step.session, step.before.state);
     step.session.envelope = step.before.envelope;
 }
 
 /// The transaction is cleared by a command that must leave it alone.
 void clear_transaction(StepContext& step) {
     if (!in_transaction(step.session.state)) return;
-    step.session.state = State::greeted;
+    set_state(step.session, State::greeted);
     step.session.envelope = server::Envelope{};
 }
 
@@ -51,7 +51,7 @@ void add_order(std::vector<Mutant>& out) {
                               if (step.is(Verb::mail) && in_transaction(step.before.state) &&
                                   step.code() == 503) {
                                   step.session.envelope = server::Envelope{};
-                                  step.session.state = State::mail;
+                                  set_state(step.session, State::mail);
                                   step.reply(250, "2.1.0", "OK");
                               }
                           }));
@@ -74,7 +74,7 @@ void add_order(std::vector<Mutant>& out) {
             if (step.on != On::stored || step.code() != 250) return;
             step.session.envelope.recipients = step.before.envelope.recipients;
             step.session.envelope.reverse_path = step.before.envelope.reverse_path;
-            step.session.state = State::recipients;
+            set_state(step.session, State::recipients);
         }));
 }
 

@@ -2,7 +2,9 @@
 // success (the replies a command may get, RFC 5321 §4.3.2), and "refuse-VERB" answers every
 // success of that verb with 550 and lets the command change nothing. They let every scenario
 // that expects a verb to succeed, or to fail, catch a mutant.
+#include <cctype>
 #include <string>
+#include <vector>
 
 #include "mutant.hpp"
 
@@ -10,22 +12,24 @@ namespace ehlo::mutants {
 
 namespace {
 
+/// A verb as the mutants name it, from the verb table, and Verb::unknown for any other word.
 struct VerbInfo {
     Verb verb;
-    const char* name;     ///< lower case, for the mutant's name
-    const char* section;  ///< the section that defines the verb
+    std::string name;     ///< lower case, for the mutant's name
+    std::string section;  ///< the section that defines the verb
 };
 
-constexpr VerbInfo verbs[] = {
-    {Verb::ehlo, "ehlo", "5321#4.1.1.1"},     {Verb::helo, "helo", "5321#4.1.1.1"},
-    {Verb::mail, "mail", "5321#4.1.1.2"},     {Verb::rcpt, "rcpt", "5321#4.1.1.3"},
-    {Verb::data, "data", "5321#4.1.1.4"},     {Verb::rset, "rset", "5321#4.1.1.5"},
-    {Verb::vrfy, "vrfy", "5321#4.1.1.6"},     {Verb::expn, "expn", "5321#4.1.1.7"},
-    {Verb::help, "help", "5321#4.1.1.8"},     {Verb::noop, "noop", "5321#4.1.1.9"},
-    {Verb::quit, "quit", "5321#4.1.1.10"},    {Verb::starttls, "starttls", "3207#4"},
-    {Verb::auth, "auth", "4954#4"},           {Verb::bdat, "bdat", "3030#2"},
-    {Verb::unknown, "unknown", "5321#4.2.4"},
-};
+std::vector<VerbInfo> all_verbs() {
+    std::vector<VerbInfo> out;
+    for (const protocol::VerbRow& row : protocol::verb_table) {
+        std::string name(row.name);
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.push_back({row.verb, name, std::string(row.section)});
+    }
+    out.push_back({Verb::unknown, "unknown", std::string(protocol::unknown_verb_section)});
+    return out;
+}
 
 /// The reply to this verb is in this step: its command line, or for BDAT the end of its
 /// chunk, for AUTH the client's responses.
@@ -38,7 +42,7 @@ bool answers(const StepContext& step, Verb verb) {
 Mutant accept(const VerbInfo& info) {
     std::string upper_name = upper(info.name);
     Verb verb = info.verb;
-    return on_step("accept-" + std::string(info.name), info.section,
+    return on_step("accept-" + info.name, info.section,
                    "every 4xx or 5xx reply to " + upper_name + " becomes success",
                    [verb](StepContext& step) {
                        if (!answers(step, verb) || step.code() < 400) return;
@@ -58,14 +62,16 @@ void refuse_chunk(StepContext& step) {
     chunk.resume = step.before.state;
     chunk.reply = protocol::Reply{protocol::ReplyId::ok, 550, "5.0.0", {"Refused"}, "mutant"};
     step.session.chunk = std::move(chunk);
-    step.session.state = State::chunk;
+    // As the server does with a BDAT it refuses: read the chunk, then answer.
+    step.outcome.edges.push_back(
+        server::enter(step.session, State::chunk, server::Trigger::bdat_refused));
 }
 
 Mutant refuse(const VerbInfo& info) {
     std::string upper_name = upper(info.name);
     Verb verb = info.verb;
     return on_step(
-        "refuse-" + std::string(info.name), info.section,
+        "refuse-" + info.name, info.section,
         "every success reply to " + upper_name + " becomes 550, and the command does nothing",
         [verb](StepContext& step) {
             if (verb == Verb::bdat && step.is(Verb::bdat)) return refuse_chunk(step);
@@ -78,6 +84,7 @@ Mutant refuse(const VerbInfo& info) {
 }  // namespace
 
 void add_verb_mutants(std::vector<Mutant>& out) {
+    const std::vector<VerbInfo> verbs = all_verbs();
     for (const VerbInfo& info : verbs) {
         // NOOP is never refused, so there is nothing to accept.
         if (info.verb != Verb::noop) out.push_back(accept(info));

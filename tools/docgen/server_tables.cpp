@@ -1,98 +1,28 @@
-// Prints docs/server-tables.md from the code itself: the transition table of
-// server/state.hpp as a table and as a state diagram, and the reply table of
-// protocol/reply.cpp. A test compares the committed page with this output, so the docs
-// cannot drift from the code.
+// Prints docs/server-tables.md from the code itself: the verb table of protocol/verb_table.hpp,
+// the state table and the event table of server/state.hpp (as tables and as one state
+// diagram), and the reply table of protocol/reply.cpp. Nothing here adds an edge or a verb of
+// its own. A test compares the committed page with this output, so the docs cannot drift
+// from the code.
 #include <iostream>
 #include <string>
 #include <string_view>
 
 #include "protocol/reply.hpp"
+#include "protocol/verb_table.hpp"
 #include "server/state.hpp"
 
 namespace {
 
+using ehlo::protocol::ReplyId;
 using ehlo::protocol::Verb;
-using ehlo::server::Rule;
+using ehlo::server::Input;
 using ehlo::server::State;
 
-std::string rule_text(Rule rule) {
-    switch (rule) {
-        case Rule::allowed:
-            return "";
-        case Rule::need_greeting:
-            return "503 (EHLO first)";
-        case Rule::need_mail:
-            return "503 (MAIL first)";
-        case Rule::nested_mail:
-            return "503 (nested MAIL)";
-        case Rule::need_recipient:
-            return "554 (no valid recipients)";
-        case Rule::in_transaction:
-            return "503 (in a transaction)";
-        case Rule::not_a_command:
-            return "-";
-    }
-    return "?";
-}
-
-std::string cell(State state, Verb verb) {
-    auto t = ehlo::server::transition(state, verb);
-    if (t.rule != Rule::allowed) return rule_text(t.rule);
-    return "→ " + std::string(ehlo::server::state_name(t.next));
-}
-
-void print_transition_table() {
-    std::cout << "## Transitions (RFC 5321 §4.1.4, §4.3.2)\n\n"
-              << "Each cell: the state after a successful command (→), or the reply that "
-                 "refuses the verb in that state before its arguments are read. A command "
-                 "that fails its own checks keeps the state. In `data`, `chunk`, "
-                 "`starting_tls`, `authenticating` and `closed`, lines are not commands (-). "
-                 "AUTH that answers with a challenge (334) leads to `authenticating` instead "
-                 "(RFC 4954 §4). A BDAT that is refused still has its chunk read and "
-                 "discarded in `chunk` before the reply (RFC 3030 §2).\n\n| state |";
-    for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v) {
-        std::cout << " " << ehlo::protocol::verb_name(static_cast<Verb>(v)) << " |";
-    }
-    std::cout << "\n|---|";
-    for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v)
-        std::cout << "---|";
-    std::cout << "\n";
-    for (int s = 0; s < ehlo::server::state_count; ++s) {
-        auto state = static_cast<State>(s);
-        std::cout << "| " << ehlo::server::state_name(state) << " |";
-        for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v) {
-            std::cout << " " << cell(state, static_cast<Verb>(v)) << " |";
-        }
-        std::cout << "\n";
-    }
-}
-
-void print_state_diagram() {
-    std::cout << "\n## State diagram\n\nOnly the transitions that change the state; the end "
-                 "of data (250, or a refusal) leads from `data` back to `greeted`, and the "
-                 "TLS handshake after STARTTLS from `starting_tls` back to `connected` "
-                 "(RFC 3207 §4.2); a challenge of AUTH leads to `authenticating`, the end of "
-                 "the exchange (235, or a refusal) back to `greeted` (RFC 4954 §4); the end "
-                 "of a BDAT chunk leads from `chunk` back to `recipients`, or to `greeted` "
-                 "after the LAST chunk (RFC 3030 §2).\n\n"
-              << "```mermaid\nstateDiagram-v2\n    [*] --> connected: 220\n";
-    for (int s = 0; s < ehlo::server::state_count; ++s) {
-        auto state = static_cast<State>(s);
-        for (int v = 0; v + 1 < ehlo::protocol::verb_count; ++v) {
-            auto verb = static_cast<Verb>(v);
-            auto t = ehlo::server::transition(state, verb);
-            if (t.rule != Rule::allowed || t.next == state) continue;
-            std::cout << "    " << ehlo::server::state_name(state) << " --> "
-                      << ehlo::server::state_name(t.next) << ": " << ehlo::protocol::verb_name(verb)
-                      << "\n";
-        }
-    }
-    std::cout << "    data --> greeted: end of data\n"
-              << "    chunk --> recipients: end of chunk\n"
-              << "    chunk --> greeted: end of the LAST chunk\n"
-              << "    starting_tls --> connected: TLS handshake\n"
-              << "    greeted --> authenticating: AUTH, 334\n"
-              << "    authenticating --> greeted: end of the exchange\n    closed --> [*]\n```\n";
+/// "5321#4.1.1.2" as "§4.1.1.2", another RFC's section as "RFC 3207 §4".
+std::string citation(std::string_view section) {
+    std::string rfc(section.substr(0, section.find('#')));
+    std::string number(section.substr(section.find('#') + 1));
+    return (rfc == "5321" ? "§" : "RFC " + rfc + " §") + number;
 }
 
 // Reply text as a Markdown table cell: "<CR><LF>" would otherwise be read as HTML tags.
@@ -105,6 +35,108 @@ std::string markdown_cell(std::string_view text) {
     return cell;
 }
 
+std::string_view input_text(Input input) {
+    switch (input) {
+        case Input::commands:
+            return "command lines";
+        case Input::data:
+            return "message data, to the end-of-data line";
+        case Input::chunk:
+            return "the octets of a BDAT chunk";
+        case Input::auth_response:
+            return "one AUTH response line";
+        case Input::tls_handshake:
+            return "nothing: dropped until the TLS handshake";
+        case Input::none:
+            return "nothing";
+    }
+    return "?";
+}
+
+void print_verb_table() {
+    std::cout << "## Verbs\n\nFrom `protocol/verb_table.hpp`: the parser, HELP, the trace and "
+                 "the client take the verbs' names and sections from it. SEND, SOML, SAML and "
+                 "TURN of RFC 821 are known but not implemented (502, §4.2.4); any other verb "
+                 "gets 500.\n\n"
+              << "| verb | defined in | syntax | offered with |\n|---|---|---|---|\n";
+    for (const auto& row : ehlo::protocol::verb_table) {
+        std::cout << "| " << row.name << " | " << citation(row.section) << " | `" << row.syntax
+                  << "` | " << (row.extension.empty() ? "always" : row.extension) << " |\n";
+    }
+}
+
+/// A refusal as a table cell: its code and its text, without the words every 503 shares.
+std::string refusal_text(ReplyId id) {
+    const auto& spec = ehlo::protocol::reply_table()[static_cast<std::size_t>(id)];
+    std::string_view text = spec.text;
+    constexpr std::string_view shared = "Bad sequence of commands: ";
+    if (text.starts_with(shared)) text.remove_prefix(shared.size());
+    return std::to_string(spec.code) + " " + markdown_cell(text);
+}
+
+std::string cell_text(const ehlo::server::StateRow& row, const ehlo::server::Cell& cell) {
+    if (row.input != Input::commands) return "-";
+    if (!cell.allowed()) return refusal_text(*cell.refusal);
+    return "→ " + std::string(ehlo::server::state_name(cell.next));
+}
+
+void print_state_table() {
+    std::cout << "\n## States and commands (RFC 5321 §4.1.4, §4.3.2)\n\nFrom the state table "
+                 "of `server/state.hpp`. Each cell: the state after an accepted command (→), or "
+                 "the reply that refuses the verb in that state before its arguments are read. "
+                 "A command that fails its own checks keeps the state. Where the input is not "
+                 "command lines, no line is a command (-).\n\n| state | input |";
+    for (const auto& verb : ehlo::protocol::verb_table)
+        std::cout << " " << verb.name << " |";
+    std::cout << "\n|---|---|";
+    for (std::size_t v = 0; v < ehlo::protocol::verb_table.size(); ++v)
+        std::cout << "---|";
+    std::cout << "\n";
+    for (const auto& row : ehlo::server::states) {
+        std::cout << "| " << row.name << " | " << input_text(row.input) << " |";
+        for (const auto& cell : row.cells)
+            std::cout << " " << cell_text(row, cell) << " |";
+        std::cout << "\n";
+    }
+}
+
+void print_event_table() {
+    std::cout << "\n## Events\n\nFrom the event table of `server/state.hpp`: the edges that "
+                 "events take, not commands. AUTH leads to `greeted` by the state table, and on "
+                 "to `authenticating` when it answers with a challenge.\n\n"
+              << "| from | event | to | section |\n|---|---|---|---|\n";
+    for (const auto& edge : ehlo::server::event_edges) {
+        const auto& trigger = ehlo::server::triggers[static_cast<std::size_t>(edge.trigger)];
+        std::cout << "| " << ehlo::server::state_name(edge.from) << " | " << trigger.name << " | "
+                  << ehlo::server::state_name(edge.to) << " | " << citation(trigger.section)
+                  << " |\n";
+    }
+}
+
+void print_state_diagram() {
+    std::cout << "\n## State diagram\n\nBoth tables above, without the edges that keep the "
+                 "state.\n\n```mermaid\nstateDiagram-v2\n    [*] --> "
+              << ehlo::server::state_name(ehlo::server::initial_state) << "\n";
+    for (const auto& row : ehlo::server::states) {
+        for (std::size_t v = 0; v < row.cells.size(); ++v) {
+            const auto& cell = row.cells[v];
+            if (!cell.allowed() || cell.next == row.state) continue;
+            std::cout << "    " << row.name << " --> " << ehlo::server::state_name(cell.next)
+                      << ": " << ehlo::protocol::verb_table[v].name << "\n";
+        }
+    }
+    for (const auto& edge : ehlo::server::event_edges) {
+        if (edge.from == edge.to) continue;
+        std::cout << "    " << ehlo::server::state_name(edge.from) << " --> "
+                  << ehlo::server::state_name(edge.to) << ": "
+                  << ehlo::server::trigger_name(edge.trigger) << "\n";
+    }
+    for (const auto& row : ehlo::server::states) {
+        if (row.input == Input::none) std::cout << "    " << row.name << " --> [*]\n";
+    }
+    std::cout << "```\n";
+}
+
 void print_reply_table() {
     std::cout
         << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
@@ -112,11 +144,8 @@ void print_reply_table() {
            "offered (RFC 2034 §3).\n\n"
         << "| code | enhanced | text | section (RFC 5321 unless named) |\n|---|---|---|---|\n";
     for (const auto& row : ehlo::protocol::reply_table()) {
-        std::string rfc(row.section.substr(0, row.section.find('#')));
-        std::string section(row.section.substr(row.section.find('#') + 1));
-        std::string where = (rfc == "5321" ? "§" : "RFC " + rfc + " §") + section;
         std::cout << "| " << row.code << " | " << (row.enhanced.empty() ? "-" : row.enhanced)
-                  << " | " << markdown_cell(row.text) << " | " << where << " |\n";
+                  << " | " << markdown_cell(row.text) << " | " << citation(row.section) << " |\n";
     }
 }
 
@@ -126,7 +155,9 @@ int main() {
     std::cout << "# Server tables\n\nGenerated from the code by `tools/docgen/server_tables.cpp`"
                  " (target `ehlo-server-tables`); the test `docs_server_tables` fails when this "
                  "page and the code disagree.\n\n";
-    print_transition_table();
+    print_verb_table();
+    print_state_table();
+    print_event_table();
     print_state_diagram();
     print_reply_table();
     return 0;
