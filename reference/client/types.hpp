@@ -106,7 +106,7 @@ inline constexpr int no_permission = 77;  ///< EX_NOPERM: authentication failed
 struct Command {
     std::string bytes;         ///< exactly what goes on the wire, CRLF included
     std::string shown;         ///< the trace's text: the command, data or secrets summarised
-    std::string_view section;  ///< the RFC section that governs it, e.g. "5321#4.1.1.2"
+    std::string_view section;  ///< the RFC section that governs it, e.g. "RFC 5321 §4.1.1.2"
 };
 
 /// What the driver should do after a step.

@@ -108,7 +108,7 @@ struct Reply {
     int code;
     std::string enhanced;            ///< "2.1.0", or empty where RFC 3463 gives none
     std::vector<std::string> lines;  ///< at least one
-    std::string_view section;        ///< e.g. "5321#4.1.1.2" or "6531#3.5"
+    std::string_view section;        ///< e.g. "RFC 5321 §4.1.1.2" (protocol/citation.hpp)
 
     /// The wire form; `with_enhanced` prefixes each line with the enhanced code (RFC 2034 §3).
     wire::WireReply to_wire(bool with_enhanced) const;

@@ -21,7 +21,7 @@ namespace ehlo::server {
 struct TraceLine {
     char direction;            ///< 'C' client to server, 'S' server to client
     std::string text;          ///< the line, without CRLF (message data is summarised)
-    std::string_view section;  ///< the governing RFC section, e.g. "5321#4.1.1.2"
+    std::string_view section;  ///< the governing RFC section, e.g. "RFC 5321 §4.1.1.2"
 };
 
 /// What the connection wants written and done after an input.

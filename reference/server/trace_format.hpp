@@ -15,7 +15,8 @@ namespace ehlo::server {
 /// Where the citation column starts, so that the sections line up under each other.
 inline constexpr std::size_t trace_citation_column = 56;
 
-/// "5321#4.1.1.2" becomes "RFC 5321 §4.1.1.2", "3207" becomes "RFC 3207"; empty stays empty.
+/// The citation as the trace prints it, "RFC 5321 §4.1.1.2" (protocol::citation_text); empty
+/// stays empty.
 std::string rfc_citation(std::string_view section);
 
 /// Makes client text safe for a terminal: control octets (CR, LF, NUL, ESC, ...) are shown as

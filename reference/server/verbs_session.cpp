@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "protocol/citation.hpp"
 #include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
@@ -85,25 +86,24 @@ Reply help_commands(const Context& ctx) {
 
 struct HelpTopic {
     std::string_view verb;
-    std::string_view rfc;
-    std::string_view section;
+    std::string_view section;  ///< the section that defines the verb
 };
 
 constexpr std::array<HelpTopic, 14> help_topics{{
-    {"EHLO", "5321", "4.1.1.1"},
-    {"HELO", "5321", "4.1.1.1"},
-    {"MAIL", "5321", "4.1.1.2"},
-    {"RCPT", "5321", "4.1.1.3"},
-    {"DATA", "5321", "4.1.1.4"},
-    {"RSET", "5321", "4.1.1.5"},
-    {"VRFY", "5321", "4.1.1.6"},
-    {"EXPN", "5321", "4.1.1.7"},
-    {"HELP", "5321", "4.1.1.8"},
-    {"NOOP", "5321", "4.1.1.9"},
-    {"QUIT", "5321", "4.1.1.10"},
-    {"STARTTLS", "3207", "4"},
-    {"AUTH", "4954", "4"},
-    {"BDAT", "3030", "2"},
+    {"EHLO", "RFC 5321 §4.1.1.1"},
+    {"HELO", "RFC 5321 §4.1.1.1"},
+    {"MAIL", "RFC 5321 §4.1.1.2"},
+    {"RCPT", "RFC 5321 §4.1.1.3"},
+    {"DATA", "RFC 5321 §4.1.1.4"},
+    {"RSET", "RFC 5321 §4.1.1.5"},
+    {"VRFY", "RFC 5321 §4.1.1.6"},
+    {"EXPN", "RFC 5321 §4.1.1.7"},
+    {"HELP", "RFC 5321 §4.1.1.8"},
+    {"NOOP", "RFC 5321 §4.1.1.9"},
+    {"QUIT", "RFC 5321 §4.1.1.10"},
+    {"STARTTLS", "RFC 3207 §4"},
+    {"AUTH", "RFC 4954 §4"},
+    {"BDAT", "RFC 3030 §2"},
 }};
 
 }  // namespace
@@ -114,8 +114,9 @@ Applied apply(Context& ctx, const protocol::Help& cmd) {
     if (cmd.argument.empty()) return {help_commands(ctx)};
     for (const HelpTopic& topic : help_topics) {
         if (protocol::domain_equal(cmd.argument, topic.verb)) {
-            std::string text = std::string(topic.verb) + " is defined in RFC " +
-                               std::string(topic.rfc) + " section " + std::string(topic.section);
+            // Reply text is ASCII: `MAIL is defined in RFC 5321 section 4.1.1.2`.
+            std::string text = std::string(topic.verb) + " is defined in " +
+                               protocol::ascii_citation(topic.section);
             return {make_reply(ReplyId::help, {text})};
         }
     }

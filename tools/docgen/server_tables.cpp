@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/citation.hpp"
 #include "protocol/reply.hpp"
 #include "server/state.hpp"
 
@@ -106,15 +107,12 @@ std::string markdown_cell(std::string_view text) {
 }
 
 void print_reply_table() {
-    std::cout
-        << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
-           "The enhanced code (RFC 3463) is sent after EHLO, while ENHANCEDSTATUSCODES is "
-           "offered (RFC 2034 §3).\n\n"
-        << "| code | enhanced | text | section (RFC 5321 unless named) |\n|---|---|---|---|\n";
+    std::cout << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
+                 "The enhanced code (RFC 3463) is sent after EHLO, while ENHANCEDSTATUSCODES is "
+                 "offered (RFC 2034 §3).\n\n"
+              << "| code | enhanced | text | section |\n|---|---|---|---|\n";
     for (const auto& row : ehlo::protocol::reply_table()) {
-        std::string rfc(row.section.substr(0, row.section.find('#')));
-        std::string section(row.section.substr(row.section.find('#') + 1));
-        std::string where = (rfc == "5321" ? "§" : "RFC " + rfc + " §") + section;
+        std::string where = ehlo::protocol::citation_text(row.section);
         std::cout << "| " << row.code << " | " << (row.enhanced.empty() ? "-" : row.enhanced)
                   << " | " << markdown_cell(row.text) << " | " << where << " |\n";
     }
