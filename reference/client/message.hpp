@@ -3,8 +3,8 @@
 // end-of-data mark (§4.5.2, §4.1.1.4), and what the content needs from the server: 8-bit
 // octets (BODY=8BITMIME, RFC 6152 §3) or UTF-8 in the header section (SMTPUTF8, RFC 6531 §3.1,
 // RFC 6532 §3). A message built from a subject and body gets Date (RFC 5322 §3.3, §3.6.1),
-// From and To (§3.6.2, §3.6.3) and Message-ID (§3.6.4). Reading files, clocks and randomness
-// are the caller's: time and the unique part of the Message-ID are passed in.
+// From and To (RFC 5322 §3.6.2, §3.6.3) and Message-ID (RFC 5322 §3.6.4). Reading files, clocks and
+// randomness are the caller's: time and the unique part of the Message-ID are passed in.
 #pragma once
 
 #include <cstddef>

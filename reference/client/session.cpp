@@ -1,7 +1,7 @@
 // Layer: client (sans-I/O). The connection part of the client state machine: the greeting
 // (RFC 5321 §3.1, §4.3.1), EHLO and its HELO fallback (§3.2, §4.1.1.1), STARTTLS (RFC 3207 §4,
-// §4.2), AUTH (RFC 4954 §4), 421 at any point (§3.8), QUIT (§4.1.1.10) and a connection that
-// breaks. The transaction is in transaction.cpp.
+// §4.2), AUTH (RFC 4954 §4), 421 at any point (RFC 5321 §3.8), QUIT (RFC 5321 §4.1.1.10) and a
+// connection that breaks. The transaction is in transaction.cpp.
 #include "client/session.hpp"
 
 #include "sasl/base64.hpp"
@@ -101,8 +101,7 @@ Output Session::on_reply(const wire::WireReply& reply) {
     pending_.pop_front();
     if (!expected(now.what, reply.code)) {  // out of step: give up on the connection
         Output out = fail(Failure::protocol,
-                          "a reply SMTP does not allow here (RFC 5321 "
-                          "§4.3.2): " +
+                          "a reply SMTP does not allow here (RFC 5321 §4.3.2): " +
                               describe(reply),
                           &reply);
         done_ = out.close = true;

@@ -19,7 +19,7 @@ enum class AddressError {
     local_part_too_long,  ///< over 64 octets \rfc{5321,4.5.3.1.1}
     domain_too_long,      ///< over 255 octets \rfc{5321,4.5.3.1.2}
     path_too_long,        ///< over 256 octets, "<" and ">" included \rfc{5321,4.5.3.1.3}
-    bad_address_literal,  ///< "[...]" that is no valid IPv4, IPv6 or general literal §4.1.3
+    bad_address_literal,  ///< "[...]": no valid IPv4, IPv6 or general literal RFC 5321 §4.1.3
     non_ascii,            ///< 8-bit octets without SMTPUTF8 (RFC 6531 §3.2)
     invalid_utf8,         ///< with UTF-8 allowed, octets that are no well-formed UTF-8 (RFC 3629)
 };
@@ -80,13 +80,13 @@ Parsed<ForwardPath> parse_forward_path(std::string_view text);
 /// As above, with the grammar `syntax` chooses (UTF-8 addresses of \rfc{6531,3.3}).
 Parsed<ForwardPath> parse_forward_path(std::string_view text, AddressSyntax syntax);
 
-/// Validates a Domain of §4.1.2 (sub-domains of letters, digits and inner hyphens), of at most
-/// 255 octets \rfc{5321,4.5.3.1.2}.
+/// Validates a Domain of RFC 5321 §4.1.2 (sub-domains of letters, digits and inner hyphens), of at
+/// most 255 octets \rfc{5321,4.5.3.1.2}.
 bool is_domain(std::string_view text);
 /// As above; with `syntax.utf8` a sub-domain may also be a U-label \rfc{6531,3.3}.
 bool is_domain(std::string_view text, AddressSyntax syntax);
 
-/// Validates an address literal of §4.1.3, brackets included: IPv4, "IPv6:" forms, or a
+/// Validates an address literal of RFC 5321 §4.1.3, brackets included: IPv4, "IPv6:" forms, or a
 /// General-address-literal with a standardized-tag; at most 255 octets, as for a domain.
 bool is_address_literal(std::string_view text);
 

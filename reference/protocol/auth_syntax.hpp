@@ -1,6 +1,6 @@
 // Layer: protocol (sans-I/O). The syntax SMTP AUTH adds to commands (RFC 4954): the arguments
-// of the AUTH verb (§4: a SASL mechanism name after RFC 4422 §3.1, and an optional initial
-// response) and the AUTH= parameter of MAIL (§5: an xtext of RFC 3461 §4 that decodes to a
+// of the AUTH verb (RFC 4954 §4: a SASL mechanism name after RFC 4422 §3.1, and an optional initial
+// response) and the AUTH= parameter of MAIL (RFC 4954 §5: an xtext of RFC 3461 §4 that decodes to a
 // mailbox or to "<>"). Decoding the base64 and running the exchange belong to sasl/; whether
 // AUTH is allowed now, and what it answers, to the server.
 #pragma once

@@ -9,14 +9,14 @@
 //  - Trailing spaces and tabs are ignored: RFC 5321 §4.1.1 asks receivers to tolerate trailing
 //    white space before the CRLF.
 //  - "MAIL FROM: <a@b>" and "RCPT TO: <a@b>": one space after the colon is accepted. The ABNF
-//    of §4.1.1.2-3 has none, but many deployed clients send it, and refusing them would stop
-//    mail without making anything safer. Two spaces, or any other deviation, are refused.
-//  - HELO accepts an address literal like EHLO does. Its ABNF (§4.1.1.1) says Domain only,
+//    of RFC 5321 §4.1.1.2-3 has none, but many deployed clients send it, and refusing them would
+//    stop mail without making anything safer. Two spaces, or any other deviation, are refused.
+//  - HELO accepts an address literal like EHLO does. Its ABNF (RFC 5321 §4.1.1.1) says Domain only,
 //    but the prose of the same section tells a client without a meaningful name to send a
 //    literal with both commands.
 //  - The String argument of VRFY and EXPN is taken as any non-empty text: clients send mailboxes
-//    ("<a@b>") and names with spaces there, which are no Atom or Quoted-string (§4.1.2). NOOP and
-//    HELP take any text too (§4.1.1.9 says a NOOP argument is ignored).
+//    ("<a@b>") and names with spaces there, which are no Atom or Quoted-string (RFC 5321 §4.1.2).
+//    NOOP and HELP take any text too (RFC 5321 §4.1.1.9 says a NOOP argument is ignored).
 //  - With CommandOptions::allow_utf8, an esmtp-value may hold UTF8-non-ascii (RFC 6531 §3.3);
 //    EHLO and HELO stay ASCII (RFC 6531 §3.7.1 has the client send LDH labels or A-labels).
 // Everything else is strict: exactly one SP after the verb, no space before or after the path
@@ -226,7 +226,7 @@ std::string_view verb_name(Verb verb) {
     return index < verb_names.size() ? verb_names[index] : "?";
 }
 
-// A command is a verb, then either the end of the line or SP and its arguments (§4.1.1).
+// A command is a verb, then either the end of the line or SP and its arguments (RFC 5321 §4.1.1).
 ParsedCommand parse_command(std::string_view line) {
     return parse_command(line, CommandOptions{});
 }

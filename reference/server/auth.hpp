@@ -3,7 +3,7 @@
 // PLAIN), when an AUTH command is refused (§4: 503 after a successful AUTH, 504 for an
 // unknown mechanism; 538 for one that needs TLS, §6), the exchange itself across continuation
 // lines (§4: 334 challenges, `*`, a bounded line), the 530 that a submission listener gives
-// a MAIL before AUTH (RFC 6409 §4.3, RFC 4954 §6), and the AUTH= parameter of MAIL (§5).
+// a MAIL before AUTH (RFC 6409 §4.3, RFC 4954 §6), and the AUTH= parameter of MAIL (RFC 4954 §5).
 // The mechanisms are sasl/'s; the replies are the reply table's; the state table decides
 // whether AUTH may come at all in the session's state (not before EHLO, not in a transaction).
 #pragma once

@@ -1,8 +1,8 @@
 // Layer: server (sans-I/O). Bytes in, replies and actions out, for one connection: framing
 // by wire::LineReader (commands), wire::DataReader (message data, RFC 5321 §4.1.1.4) and
 // wire::ChunkReader (the counted chunk of a BDAT, RFC 3030 §2),
-// the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
-// when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
+// the step function for every event, reply formatting (RFC 5321 §4.2) with enhanced codes after
+// EHLO when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
 // STARTTLS and the handshake (RFC 3207 §4.2), the continuation lines of an AUTH exchange
 // (RFC 4954 §4: up to 12288 octets, read by a line reader of their own, and a `334 ` that
 // keeps its space), and the annotated trace, which never shows a credential.

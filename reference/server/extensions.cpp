@@ -189,7 +189,7 @@ bool mail_requests_smtputf8(const protocol::Mail& cmd) {
 
 std::string_view with_protocol(const Session& session) {
     // SMTP after HELO, ESMTP after EHLO (RFC 3848), UTF8SMTP for a transaction with SMTPUTF8
-    // (RFC 6531 §3.7.3 and its registry of §4.3). Over TLS, ESMTPS (RFC 3848 §2) and
+    // (RFC 6531 §3.7.3 and its registry of RFC 6531 §4.3). Over TLS, ESMTPS (RFC 3848 §2) and
     // UTF8SMTPS (RFC 6531 §4.3); the registry has no TLS name for a HELO session.
     // After a successful AUTH an A is added: ESMTPA, ESMTPSA (RFC 3848 §2, RFC 4954 §7),
     // UTF8SMTPA, UTF8SMTPSA (RFC 6531 §4.3). AUTH needs EHLO, so SMTP never gets one.

@@ -1,7 +1,7 @@
 // Layer: server (sans-I/O). What one server instance accepts: its name and domains, the
 // size limits of RFC 5321 §4.5.3.1 (and the session limit of RFC 9422), the timeouts of
-// §4.5.3.2 and the ESMTP extensions it offers, whether it demands TLS (RFC 3207 §4), and its
-// AUTH settings (RFC 4954, server/auth.hpp). Filled in from the command line by
+// RFC 5321 §4.5.3.2 and the ESMTP extensions it offers, whether it demands TLS (RFC 3207 §4), and
+// its AUTH settings (RFC 4954, server/auth.hpp). Filled in from the command line by
 // apps/server_main.cpp; read-only while the server runs.
 #pragma once
 

@@ -23,7 +23,8 @@ namespace ehlo::server {
 /// One mail transaction: the reverse-path, the accepted forward-paths and the data so far.
 struct Envelope {
     protocol::ReversePath reverse_path;
-    /// Accepted recipients, after alias rewriting (§3.4), each in one of the server's domains.
+    /// Accepted recipients, after alias rewriting (RFC 5321 §3.4), each in one of the server's
+    /// domains.
     std::vector<protocol::Mailbox> recipients;
     std::size_t data_size = 0;  ///< octets of message data received so far
     bool too_big = false;       ///< data passed the size limit: keep reading, then 552

@@ -66,11 +66,11 @@ constexpr Transition no(Rule rule, State stay) {
 // Column order follows protocol::Verb:
 // EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, AUTH, BDAT,
 // unknown.
-// NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (§4.1.4); EHLO/HELO
-// may come again and then clear any transaction (§4.1.4); RSET ends a transaction (§4.1.1.5).
-// STARTTLS is an extension, so it needs the greeting (RFC 5321 §4.1.1.1); inside a
-// transaction it is refused, since the reset after the handshake would drop the transaction
-// without a word (RFC 3207 §4.2). AUTH needs the greeting too, and is refused inside a
+// NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (RFC 5321 §4.1.4); EHLO/HELO
+// may come again and then clear any transaction (RFC 5321 §4.1.4); RSET ends a transaction
+// (RFC 5321 §4.1.1.5). STARTTLS is an extension, so it needs the greeting (RFC 5321 §4.1.1.1);
+// inside a transaction it is refused, since the reset after the handshake would drop the
+// transaction without a word (RFC 3207 §4.2). AUTH needs the greeting too, and is refused inside a
 // transaction (RFC 4954 §4); when it answers with a challenge, its apply leads on to
 // `authenticating` instead of the `greeted` of the table.
 // BDAT follows DATA's rules (RFC 3030 §2: it is DATA's alternative) and leads to `chunk`; a

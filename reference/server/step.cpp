@@ -33,7 +33,7 @@ Outcome close_with(Session& session, Reply reply, std::vector<Action> actions = 
     return answer(session, std::move(reply), std::move(actions));
 }
 
-/// Verbs of RFC 821 that RFC 5321 no longer has: known, but not implemented (§4.2.4).
+/// Verbs of RFC 821 that RFC 5321 no longer has: known, but not implemented (RFC 5321 §4.2.4).
 bool is_obsolete_verb(std::string_view line) {
     static constexpr std::array<std::string_view, 4> obsolete{"SEND", "SOML", "SAML", "TURN"};
     std::string_view word = line.substr(0, line.find(' '));
@@ -52,7 +52,7 @@ Reply sequence_reply(Rule rule, Verb verb) {
             return make_reply(ReplyId::need_mail);
         case Rule::nested_mail:
             return make_reply(ReplyId::nested_mail);
-        // MAIL was accepted but no RCPT: §3.3 allows 503 or 554; 554 says why.
+        // MAIL was accepted but no RCPT: RFC 5321 §3.3 allows 503 or 554; 554 says why.
         case Rule::need_recipient:
             return make_reply(ReplyId::no_valid_recipients);
         case Rule::in_transaction:

@@ -15,7 +15,7 @@
 //    ever kept, and the client learns of it at that chunk.
 //  - A LAST chunk that completes a message with over 100 Received: fields is answered 554
 //    and the message dropped, as at the end of DATA (RFC 5321 §6.3).
-//  - DATA after BDAT in one transaction, and DATA after BODY=BINARYMIME, get 503 (§2, §3).
+//  - DATA after BDAT in one transaction, and DATA after BODY=BINARYMIME, get 503 (RFC 3030 §2, §3).
 // Chunk octets are binary: no dot-stuffing and no line rules, so bare CR, bare LF and NUL are
 // stored as sent (the length, not a marker, ends a chunk, so no ending can be smuggled).
 #include <string>

@@ -8,14 +8,14 @@
 //  - STARTTLS needs EHLO: it is an extension, and a client learns of extensions only from
 //    the EHLO reply (RFC 5321 §2.2.1, §4.1.1.1). Before any greeting the transition table
 //    answers 503; after HELO this check does.
-//  - STARTTLS inside a mail transaction gets 503: the reset of §4.2 would drop the open
+//  - STARTTLS inside a mail transaction gets 503: the reset of RFC 3207 §4.2 would drop the open
 //    transaction without the client being told (the transition table says so).
 //  - Not offered (no certificate, or --disable STARTTLS): 454 4.7.0, one of the three
-//    replies §4 lists for STARTTLS; the client may then decide to go on without TLS.
-//  - A second STARTTLS, once TLS is on: 503 5.5.1; §4.2 forbids the client to ask and the
+//    replies RFC 3207 §4 lists for STARTTLS; the client may then decide to go on without TLS.
+//  - A second STARTTLS, once TLS is on: 503 5.5.1; RFC 3207 §4.2 forbids the client to ask and the
 //    server to announce it.
 //  - With --require-tls, 530 5.7.0 goes to every command but EHLO, HELO, NOOP, RSET, QUIT and
-//    STARTTLS. §4 names NOOP, EHLO, STARTTLS and QUIT; HELO (the older greeting) and RSET
+//    STARTTLS. RFC 3207 §4 names NOOP, EHLO, STARTTLS and QUIT; HELO (the older greeting) and RSET
 //    reveal and accept nothing either, and refusing them would only confuse old clients.
 #include "server/extensions.hpp"
 #include "server/verbs.hpp"
