@@ -1,9 +1,9 @@
 // Fuzz target: protocol::parse_reverse_path and parse_forward_path, the paths of MAIL and RCPT
-// \rfc{5321,4.1.2}, with and without the UTF-8 grammar of \rfc{6531,3.3}, and the domain and
-// address-literal checks of EHLO \rfc{5321,4.1.3}.
-// Checks: a path that parsed is within the limits of \rfc{5321,4.5.3.1.1}-3; its domain is a
-// Domain or an address literal; without UTF-8 it holds no 8-bit octet; writing it back as
-// "<" mailbox ">" and parsing again gives the same mailbox; an error is never `none`.
+// RFC 5321 §4.1.2, with and without the UTF-8 grammar of RFC 6531 §3.3, and the domain and
+// address-literal checks of EHLO RFC 5321 §4.1.3.
+// Checks: a path that parsed is within the limits of RFC 5321 §4.5.3.1.1 to RFC 5321 §4.5.3.1.3;
+// its domain is a Domain or an address literal; without UTF-8 it holds no 8-bit octet; writing it
+// back as "<" mailbox ">" and parsing again gives the same mailbox; an error is never `none`.
 #include <string>
 
 #include "fuzz_input.hpp"

@@ -1,7 +1,7 @@
 // Fuzz target: the arguments AUTH and BDAT add to commands: parse_auth_arguments and the
-// xtext of MAIL's AUTH= parameter \rfc{4954,4} \rfc{4954,5} \rfc{3461,4}, and
-// parse_bdat_arguments and announced_chunk_size \rfc{3030,2}.
-// Checks: a parsed mechanism is a sasl-mech \rfc{4422,3.1} and the arguments format back to
+// xtext of MAIL's AUTH= parameter RFC 4954 §4 RFC 4954 §5 RFC 3461 §4, and
+// parse_bdat_arguments and announced_chunk_size RFC 3030 §2.
+// Checks: a parsed mechanism is a sasl-mech RFC 4422 §3.1 and the arguments format back to
 // the same value; xtext decodes what the client's encoder wrote, and a decoded xtext encodes
 // back to a text that decodes to it; a BDAT that parses announces the size it parsed, and
 // its canonical form parses to the same value.

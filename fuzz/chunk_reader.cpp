@@ -1,4 +1,4 @@
-// Fuzz target: wire::ChunkReader, the counted octets of a BDAT chunk \rfc{3030,2}.
+// Fuzz target: wire::ChunkReader, the counted octets of a BDAT chunk RFC 3030 §2.
 // Checks: the pieces are exactly the first `size` octets of the stream, whatever the cuts;
 // the chunk ends when, and only when, the announced octets were taken; the bytes after it stay
 // in the input; taken() + remaining() is always the size.

@@ -1,9 +1,9 @@
 // Fuzz target: protocol::parse_command, one command line to a typed command
-// \rfc{5321,4.1.1} \rfc{5321,4.1.2}, with and without the UTF-8 grammar of \rfc{6531,3.3}.
+// RFC 5321 §4.1.1 RFC 5321 §4.1.2, with and without the UTF-8 grammar of RFC 6531 §3.3.
 // Checks: parse -> format -> parse gives the same command (the canonical form below is
 // itself a fixpoint); an unknown verb carries no error; has_utf8 comes only with allow_utf8,
 // and only when the line holds an 8-bit octet; a path that parsed keeps the size limits of
-// \rfc{5321,4.5.3.1}.
+// RFC 5321 §4.5.3.1.
 #include <string>
 #include <variant>
 

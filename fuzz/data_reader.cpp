@@ -1,7 +1,7 @@
-// Fuzz target: wire::DataReader, the message data after DATA \rfc{5321,4.1.1.4}.
+// Fuzz target: wire::DataReader, the message data after DATA RFC 5321 §4.1.1.4.
 // Checks: the same data, event, faults and left-over bytes however the stream is cut into
 // reads; after `end`, the reader consumes nothing more; and for data without faults,
-// dot-stuffing what was read (the client's client::dot_stuff, \rfc{5321,4.5.2}) and reading
+// dot-stuffing what was read (the client's client::dot_stuff, RFC 5321 §4.5.2) and reading
 // it again gives back the same data, ending exactly at the end mark.
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-// Fuzz target: wire::LineReader, the framing of command lines \rfc{5321,2.3.8}.
+// Fuzz target: wire::LineReader, the framing of command lines RFC 5321 §2.3.8.
 // Checks: a reader gives the same events and lines however the stream is cut into reads; a
-// `line` holds no CR, LF or NUL and fits the limit with its CRLF \rfc{5321,4.5.3.1.4}; every
+// `line` holds no CR, LF or NUL and fits the limit with its CRLF RFC 5321 §4.5.3.1.4; every
 // event but need_more consumes at least one octet, and need_more consumes everything.
 #include <string>
 #include <utility>

@@ -1,5 +1,5 @@
 // Fuzz target: wire::ReplyParser and wire::format_reply, the text form of replies
-// \rfc{5321,4.2}. Two checks, chosen by the settings byte:
+// RFC 5321 §4.2. Two checks, chosen by the settings byte:
 //  - parse: the stream is read as replies (cut into reads as the input says); every reply
 //    with a three-digit code of 100 or more is formatted and parsed again to the same value,
 //    and the same stream read whole gives the same replies and errors;

@@ -1,5 +1,5 @@
 // Fuzz target: the decoders of sasl/: strict base64 and the AUTH response lines
-// \rfc{4954,4}, the GS2 header and saslname escapes \rfc{5802,5.1}, and the users and tokens
+// RFC 4954 §4, the GS2 header and saslname escapes RFC 5802 §5.1, and the users and tokens
 // files. Checks: base64 is canonical (a text that decodes is the encoding of what it decodes
 // to, and any octets survive encode -> decode); a response line decodes as its kind says; a
 // saslname that decodes encodes back to itself; a users file line that parses is written

@@ -1,4 +1,4 @@
-// Fuzz target: the SASL mechanisms as state machines, both sides \rfc{4954,4}.
+// Fuzz target: the SASL mechanisms as state machines, both sides RFC 4954 §4.
 //  - server: an Exchange of PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256 or OAUTHBEARER takes the
 //    feeds as its initial response and decoded responses, or (one settings bit) as the
 //    undecoded lines that sasl::begin and sasl::feed take;

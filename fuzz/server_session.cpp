@@ -7,8 +7,8 @@
 //  - the server never answers one command with two replies: in the annotated trace, at most
 //    one reply follows each client line (a command, an AUTH response, the end of message data
 //    or of a BDAT chunk), and the greeting is the only reply before the first one;
-//  - the reply text is well-formed \rfc{5321,4.2}: it parses with lines within 512 octets
-//    \rfc{5321,4.5.3.1.5}, codes 2xx to 5xx, and as many replies as the trace shows;
+//  - the reply text is well-formed RFC 5321 §4.2: it parses with lines within 512 octets
+//    RFC 5321 §4.5.3.1.5, codes 2xx to 5xx, and as many replies as the trace shows;
 //  - store actions come in order: begin, then appends, then a commit or an abort; never
 //    data, a commit or an abort without an open message, nor a message begun over an open
 //    one;

@@ -56,7 +56,7 @@ asio::awaitable<std::optional<wire::WireReply>> exchange(Link& link, const Targe
 }
 
 /// Under `--auth`: whether MAIL is refused before a login (`530`, RFC 4954 §6); a MAIL it
-/// takes is undone with RSET \rfc{5321,4.1.1.5}.
+/// takes is undone with RSET RFC 5321 §4.1.1.5.
 asio::awaitable<void> probe_login_need(Link& link, const Target& target, Discovery& found) {
     if (target.login_probe_sender.empty()) co_return;
     const std::string mail = "MAIL FROM:<" + target.login_probe_sender + ">";

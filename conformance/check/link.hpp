@@ -49,7 +49,7 @@ struct Target {
 };
 
 /// The name a TLS handshake with `target` sends as SNI and verifies: `--tls-name`, else the
-/// host of `HOST:PORT` \rfc{6066,3}.
+/// host of `HOST:PORT` RFC 6066 §3.
 const std::string& tls_server_name(const Target& target);
 
 /// What a user can do about a failed handshake whose error is `error`: for a certificate that
@@ -58,7 +58,7 @@ const std::string& tls_server_name(const Target& target);
 std::string certificate_hint(const std::string& error, const Target& target);
 
 /// The longest reply line the runner reads (CRLF included): far above the 512 octets of
-/// \rfc{5321,4.5.3.1.5}, so a long but honest line is judged, not cut off.
+/// RFC 5321 §4.5.3.1.5, so a long but honest line is judged, not cut off.
 inline constexpr std::size_t max_reply_line = 8192;
 /// The most lines one reply may have before it counts as malformed.
 inline constexpr std::size_t max_reply_lines = 1000;
@@ -68,12 +68,12 @@ class Link {
   public:
     explicit Link(asio::any_io_executor executor);
 
-    /// TCP connect, then for implicit TLS the handshake \rfc{8314,3}. On failure: one line
+    /// TCP connect, then for implicit TLS the handshake RFC 8314 §3. On failure: one line
     /// saying why ("connection refused", "TLS handshake: certificate verify failed").
     asio::awaitable<std::string> open(const Target& target, bool implicit_tls);
 
-    /// The TLS handshake after the server's 220 to STARTTLS \rfc{3207,4}. Bytes the server
-    /// sent after that 220 and before the handshake are a fault \rfc{3207,4.2}: they are
+    /// The TLS handshake after the server's 220 to STARTTLS RFC 3207 §4. Bytes the server
+    /// sent after that 220 and before the handshake are a fault RFC 3207 §4.2: they are
     /// dropped and named in the answer. Empty on success, else why it failed.
     asio::awaitable<std::string> start_tls(const Target& target);
 

@@ -25,14 +25,14 @@ enum class LoginMechanism { none, plain, login };
 
 /// The mechanism to log in with, from the lines of an EHLO reply after the first (keywords
 /// with their parameters): PLAIN when the `AUTH` line lists it, else LOGIN, else none
-/// \rfc{4954,3}. Mechanism names compare without case.
+/// RFC 4954 §3. Mechanism names compare without case.
 LoginMechanism login_mechanism(const std::vector<std::string>& ehlo_lines);
 
 /// `AUTH PLAIN`, `AUTH LOGIN`, or empty for none.
 std::string to_string(LoginMechanism mechanism);
 
 /// The mechanism for each kind of connection: a server may offer more after STARTTLS
-/// \rfc{4954,3} (ehlo-server offers PLAIN and LOGIN only under TLS).
+/// RFC 4954 §3 (ehlo-server offers PLAIN and LOGIN only under TLS).
 struct LoginOffer {
     LoginMechanism without_tls = LoginMechanism::none;
     LoginMechanism with_tls = LoginMechanism::none;
@@ -47,7 +47,7 @@ bool runs_without_login(const scenario::Scenario& scenario);
 /// `scenario` with the login steps inserted, on each connection, before the first line that
 /// starts with MAIL (`C:`, `C~` or `C>`) after an EHLO exchange, while the connection is not
 /// logged in yet. A pipelined MAIL gets the login before its group's first `C>`, a MAIL in a
-/// `repeat` block before the block. The STARTTLS handshake forgets a login \rfc{3207,4.2}, so
+/// `repeat` block before the block. The STARTTLS handshake forgets a login RFC 3207 §4.2, so
 /// a connection logs in again after it. AUTH is an extension, so it needs EHLO
 /// (RFC 5321 §2.2.1): a session greeted with HELO only gets no login, and one greeted with
 /// EHLO then HELO gets it before the HELO. Nothing is inserted where the EHLO and the MAIL

@@ -1,7 +1,7 @@
 // Layer: conformance/check. The command line of `ehlo-check` (docs/ehlo-check.md): the options as
 // given, their definition for CLI11, and the rules between them that CLI11 cannot say alone.
 // Addresses are `HOST:PORT` or `[IPv6]:PORT` (net/address.hpp); `--rcpt` and `--from` are
-// mailboxes (RFC 5321 §4.1.2), `--client` a domain or address literal for EHLO (§4.1.1.1).
+// mailboxes (RFC 5321 §4.1.2), `--client` a domain or address literal for EHLO (RFC 5321 §4.1.1.1).
 // What the options do is app.hpp's.
 #pragma once
 
@@ -70,7 +70,7 @@ void define_options(CLI::App& app, Options& options);
 void check_options(const Options& options);
 
 /// The variables `--auth USER:PASS` gives: `{user}`, `{password}`, and for AUTH PLAIN and
-/// LOGIN their base64 forms \rfc{4954,4}: `{auth-plain}` (NUL user NUL password, the PLAIN
+/// LOGIN their base64 forms RFC 4954 §4: `{auth-plain}` (NUL user NUL password, the PLAIN
 /// message of RFC 4616 §2), `{user-base64}` and `{password-base64}`. None for an empty `auth`.
 scenario::Variables credential_variables(const std::string& auth);
 
@@ -79,11 +79,11 @@ scenario::Variables credential_variables(const std::string& auth);
 scenario::Variables recipient_variables(const std::string& rcpt);
 
 /// Whether `text` is a mailbox `local@domain` that can stand in `<...>` on a command line:
-/// no blanks, no angle brackets, no control characters \rfc{5321,4.1.2}.
+/// no blanks, no angle brackets, no control characters RFC 5321 §4.1.2.
 bool is_plain_mailbox(const std::string& text);
 
 /// Whether `text` can follow EHLO: a domain of letters, digits, `-` and dots, or an address
-/// literal in brackets \rfc{5321,4.1.1.1}.
+/// literal in brackets RFC 5321 §4.1.1.1.
 bool is_ehlo_name(const std::string& text);
 
 }  // namespace ehlo::check

@@ -71,7 +71,7 @@ struct Gates {
 std::optional<std::string> skip_reason(const scenario::Scenario& scenario, const Gates& gates);
 
 /// Whether the scenario could complete a message: it sends a line starting with DATA
-/// \rfc{5321,4.1.1.4} or BDAT \rfc{3030,2}. Conservative: whether the server accepts is not
+/// RFC 5321 §4.1.1.4 or BDAT RFC 3030 §2. Conservative: whether the server accepts is not
 /// considered.
 bool sends_message(const scenario::Scenario& scenario);
 
@@ -79,7 +79,7 @@ bool sends_message(const scenario::Scenario& scenario);
 std::vector<std::string> recipients(const scenario::Scenario& scenario);
 
 /// Whether `address` is `{rcpt}` or in a domain that reaches no one: `.invalid`, `.test`,
-/// `.example`, `.localhost` (RFC 2606 §2, RFC 6761 §6) or example.com, .net, .org (§3).
+/// `.example`, `.localhost` (RFC 2606 §2, RFC 6761 §6) or example.com, .net, .org (RFC 2606 §3).
 bool harmless_recipient(const std::string& address);
 
 /// How many connections the scenario holds at most (the highest `connection N`).

@@ -35,7 +35,7 @@ struct Received {
 };
 
 /// Whether the text `code` is an RFC 3463 enhanced status code: class 2, 4 or 5, a dot,
-/// subject and detail of one to three digits each \rfc{3463,2}.
+/// subject and detail of one to three digits each RFC 3463 §2.
 bool is_enhanced_code(std::string_view code);
 
 /// Whether the received enhanced code `code` fits the pattern `pattern` (`2.1.0`, `5.x.x`):
@@ -43,7 +43,7 @@ bool is_enhanced_code(std::string_view code);
 bool enhanced_code_fits(std::string_view pattern, std::string_view code);
 
 /// Whether an EHLO reply advertises `keyword`: the first word of one of its lines after the
-/// first (the first line is the greeting), compared without case \rfc{5321,4.1.1.1}.
+/// first (the first line is the greeting), compared without case RFC 5321 §4.1.1.1.
 bool advertises(const wire::WireReply& reply, std::string_view keyword);
 
 /// Whether `received` fits one alternative:

@@ -216,12 +216,12 @@ void ScenarioRun::judge(const scenario::Step& step, const Received& received,
     complete_step();
 }
 
-// A reply that was waiting before the command it would answer was sent \rfc{5321,4.2}: the
+// A reply that was waiting before the command it would answer was sent RFC 5321 §4.2: the
 // server answered something that was no command of ours (it did not wait for the command,
 // or it took part of what was sent for a command of its own, as in SMTP smuggling). So it is
 // never evidence that the server did right: the step is broken, worth what the scenario's
 // level and rows allow. A 421 is the exception: a server may send it at any time
-// \rfc{5321,3.8}. True when it ended the scenario.
+// RFC 5321 §3.8. True when it ended the scenario.
 bool ScenarioRun::judge_early_reply(const scenario::Step& step, const Received& received,
                                     const Answered& answered, Link& link) {
     const bool early = std::exchange(link.early_reply, false);

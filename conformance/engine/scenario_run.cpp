@@ -202,7 +202,7 @@ std::optional<Request> ScenarioRun::run_on_closed(const scenario::Step& step, Li
     return std::nullopt;
 }
 
-// A step on a connection the server closed after saying 421 \rfc{5321,3.8}: the close was
+// A step on a connection the server closed after saying 421 RFC 5321 §3.8: the close was
 // announced, so what the scenario meant to do there next is left undone, and not judged.
 std::optional<Request> ScenarioRun::skip_after_421(const scenario::Step& step, Link& link) {
     if (const auto* wait = std::get_if<scenario::Wait>(&step.action))

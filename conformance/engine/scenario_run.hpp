@@ -74,9 +74,9 @@ using Request = std::variant<OpenConnection, WriteBytes, ReadReply, Handshake, S
 /// The run follows docs/scenario-format.md:
 /// - A connection is opened just before its first step (for connection 1, the first step of
 ///   the scenario; for N, the first step after `connection N`). When that step is `tls`, the
-///   connection is opened with implicit TLS and the step is done \rfc{8314,3}.
+///   connection is opened with implicit TLS and the step is done RFC 8314 §3.
 /// - `C:` writes the line and CRLF, `C~` the bytes, exactly; `C>` queues the line and CRLF,
-///   and the next `S:` writes the whole queue in one write before it reads \rfc{2920,3.1}.
+///   and the next `S:` writes the whole queue in one write before it reads RFC 2920 §3.1.
 /// - Each `S:` is matched with `match()`; the scenario's verdict is the worst step verdict.
 ///   WARN and INFO go on; a broken step ends the scenario (`step_verdict()`).
 /// - A time-out or a malformed reply ends the scenario in ERROR. Once the server closed a
@@ -105,8 +105,8 @@ class ScenarioRun {
     /// Answers `WriteBytes`: every byte was written. `replies_waiting` says the driver held
     /// unread reply bytes when the write began: when the last thing on the connection was a
     /// reply read, they answer nothing the run sent: the next `S:` takes such a reply as a
-    /// broken step, never as the answer to this write \rfc{5321,4.2} (a 421 excepted,
-    /// \rfc{5321,3.8}).
+    /// broken step, never as the answer to this write RFC 5321 §4.2 (a 421 excepted,
+    /// RFC 5321 §3.8).
     void written(Millis now, bool replies_waiting = false);
     /// Answers `WriteBytes`: the server closed (or reset) the connection before every byte
     /// was written. The run goes on as after a write: the next `S:` reads what the server sent
@@ -148,7 +148,7 @@ class ScenarioRun {
         std::deque<std::string> queued;
         std::optional<std::string> last_line;
         int last_code = 0;  ///< the code of the last reply read, for `<same>`; 0 for none
-        /// The server said 421: it closes next \rfc{5321,3.8}, so that close, and the steps
+        /// The server said 421: it closes next RFC 5321 §3.8, so that close, and the steps
         /// the scenario had for the connection after it, are no deviation and are not judged.
         bool closing_announced = false;
         bool idle_since_reply = false;   ///< a reply was read, and nothing written since

@@ -1,6 +1,6 @@
 // Layer: conformance/engine (pure). Turns written bytes and read replies into wire-log lines
-// (CRLF as the line end of RFC 5321 §2.3.8, replies as in §4.2.1), keeps the log bounded, and
-// writes the reason line of a step: what the reply answered (the greeting of RFC 5321 §3.1, or
+// (CRLF as the line end of RFC 5321 §2.3.8, replies as in RFC 5321 §4.2.1), keeps the log bounded,
+// and writes the reason line of a step: what the reply answered (the greeting of RFC 5321 §3.1, or
 // a command), what came back (as reply_match.hpp describes it) and what was expected.
 // See transcript.hpp; the scenario run decides what is logged and which step decides.
 #include "engine/transcript.hpp"

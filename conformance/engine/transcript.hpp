@@ -31,7 +31,7 @@ std::string escape_bytes(std::string_view bytes);
 /// `\xHH` (`a\nb` gives `a\x0ab`). No bytes give no lines.
 std::vector<std::string> client_log_lines(std::string_view bytes);
 
-/// The log lines of one reply, as they came over the wire \rfc{5321,4.2.1}: `250-first`, ...,
+/// The log lines of one reply, as they came over the wire RFC 5321 §4.2.1: `250-first`, ...,
 /// `250 last`; a last line with no text is the bare code (`250`). Control bytes as
 /// `escape_bytes` writes them.
 std::vector<std::string> server_log_lines(const wire::WireReply& reply);

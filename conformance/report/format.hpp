@@ -33,7 +33,7 @@ inline constexpr engine::Verdict verdict_columns[] = {
 /// Backslashes stay as they are: the engine already writes server bytes this way.
 std::string printable(std::string_view text, bool keep_newlines = false);
 
-/// `5321#4.1.4`: the form scenarios, JSON and the code's comments use for a reference.
+/// `5321#4.1.4`: the scenario notation, as scenarios and the JSON report write a reference.
 std::string ref_key(const scenario::Ref& ref);
 
 /// `RFC 5321 §4.1.4`: the form a reader sees.

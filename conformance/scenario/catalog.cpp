@@ -71,7 +71,7 @@ const Requirement* Catalog::find(std::string_view id) const {
     return found == rows_.end() ? nullptr : &*found;
 }
 
-// RFC 2119 §1-§5 name the keywords; a row binding only the client or a relay is not the
+// RFC 2119 §1 to RFC 2119 §5 name the keywords; a row binding only the client or a relay is not the
 // server's to keep, so it never lets a server FAIL.
 Level allowed_level(const Requirement& row) {
     if (!binds_server(row.binds)) return Level::should;

@@ -1,6 +1,6 @@
 // Layer: conformance/scenario. The model of one scenario file (docs/scenario-format.md): its header
 // (title, refs, level, requires, tags) and its steps, in the `C:`/`S:` notation of the examples
-// of RFC 5321 Appendix D. The grammar is fixed in docs/scenario-format.md; parsing is in
+// of RFC 5321 §D. The grammar is fixed in docs/scenario-format.md; parsing is in
 // scenario_parser.hpp. Running steps, matching live replies and judging is the engine's job;
 // this file only gives it the pure helpers it needs (variables, glob patterns, verdict rule).
 #pragma once

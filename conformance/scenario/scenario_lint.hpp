@@ -2,8 +2,8 @@
 // reader can trust, checked before it runs against anyone. A scenario must cite the catalog
 // rows it tests (catalog.hpp); `level: MUST`, or an alternative marked `=> FAIL`, needs a cited
 // row that binds the server with MUST (a client's MUST is not the server's); and `requires:`
-// must name every extension, parameter and SASL mechanism its commands use (RFC 5321
-// §4.1.1.1: a client uses only what the EHLO reply offers), unless the scenario is tagged
+// must name every extension, parameter and SASL mechanism its commands use
+// (RFC 5321 §4.1.1.1: a client uses only what the EHLO reply offers), unless the scenario is tagged
 // `unadvertised` because it sends something unoffered on purpose to see it refused.
 // `ehlo-check --lint` runs it over a suite; the build's tests run it over the built-in one.
 #pragma once

@@ -1,7 +1,8 @@
 // Layer: conformance/scenario. The grammar of one step's payload (docs/scenario-format.md):
 // the bytes of a `C:` line (escapes and variables) and the alternatives of an `S:` line (reply
-// codes after RFC 5321 §4.2, enhanced codes after RFC 3463 §2, EHLO keywords after RFC 5321
-// §4.1.1.1, text patterns, verdicts). Line numbers and the order of steps are the parser's.
+// codes after RFC 5321 §4.2, enhanced codes after RFC 3463 §2, EHLO keywords after
+// RFC 5321 §4.1.1.1, text patterns, verdicts). Line numbers and the order of steps are the
+// parser's.
 #include <algorithm>
 #include <cctype>
 

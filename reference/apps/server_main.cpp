@@ -1,7 +1,7 @@
 // The command line of ehlo-server (README.md), shared by its main and by test builds of
 // it: it turns the options (apps/server_options.hpp) into a server::Policy and a Store and
-// hands them to serve::Listener, with the TLS context of the certificate (RFC 3207, RFC 8314
-// §3) and the AUTH stores (RFC 4954); --hash-password enrols a user. Every SMTP rule lives
+// hands them to serve::Listener, with the TLS context of the certificate (RFC 3207,
+// RFC 8314 §3) and the AUTH stores (RFC 4954); --hash-password enrols a user. Every SMTP rule lives
 // in reference/server, every byte of the server's I/O in reference/serve, the TLS settings in
 // reference/net.
 #include "apps/server_main.hpp"

@@ -1,6 +1,6 @@
 // The options of ehlo-server (README.md, `ehlo-server --help`) as a plain struct, their
 // definitions for CLI11, and the rules between them that CLI11 cannot say alone: the limits of
-// RFC 5321 §4.5.3.1 (at least 100 recipients) and §4.5.3.2 (timeouts), the names of the
+// RFC 5321 §4.5.3.1 (at least 100 recipients) and RFC 5321 §4.5.3.2 (timeouts), the names of the
 // extensions --disable may switch off (server/extensions.hpp), the TLS options (RFC 3207,
 // RFC 8314 §3) and the AUTH options (RFC 4954, RFC 6409 §4.3).
 #pragma once

@@ -18,7 +18,7 @@ namespace ehlo::client {
 namespace {
 
 /// The longest reply line read, CRLF included. A server's lines must fit in 512 octets
-/// \rfc{5321,4.5.3.1.5}, but the limits of §4.5.3.1 are sizes to accept, and the RFC asks
+/// RFC 5321 §4.5.3.1.5, but the limits of RFC 5321 §4.5.3.1 are sizes to accept, and the RFC asks
 /// for no limits where it can be helped; a bound is still needed against a hostile server,
 /// so the client takes 16 times that, as ehlo-check does.
 constexpr std::size_t max_reply_line = 8192;
@@ -75,17 +75,18 @@ class Run {
         co_return true;
     }
 
-    /// How long the reply now awaited may take \rfc{5321,4.5.3.2}.
+    /// How long the reply now awaited may take RFC 5321 §4.5.3.2.
     net::Timeout wait_limit() const {
         std::string_view section = session_.awaiting_section();
-        if (section == "5321#4.3.1") return target_.timeouts.greeting;
-        if (section == "5321#4.1.1.4" || section == "3030#2") return target_.timeouts.data_end;
+        if (section == "RFC 5321 §4.3.1") return target_.timeouts.greeting;
+        if (section == "RFC 5321 §4.1.1.4" || section == "RFC 3030 §2")
+            return target_.timeouts.data_end;
         return target_.timeouts.command;
     }
 
     /// The next reply, or why none came. The wait limit holds for the whole reply, not for
     /// each read, so a server that sends one octet at a time cannot hold the client longer
-    /// \rfc{5321,4.5.3.2}.
+    /// RFC 5321 §4.5.3.2.
     asio::awaitable<Event> next_event() {
         const auto deadline = std::chrono::steady_clock::now() + wait_limit();
         for (;;) {
@@ -149,7 +150,7 @@ class Run {
     }
 
     asio::awaitable<void> start_tls() {
-        if (!pending_.empty()) {  // bytes before the handshake are never trusted \rfc{3207,4.2}
+        if (!pending_.empty()) {  // bytes before the handshake are never trusted RFC 3207 §4.2
             note("dropped " + std::to_string(pending_.size()) +
                  " octets the server sent before the TLS handshake (RFC 3207 §4.2)");
             pending_.clear();

@@ -21,10 +21,10 @@ namespace ehlo::client {
 /// How long to wait for each step, after RFC 5321 §4.5.3.2.
 struct Timeouts {
     std::chrono::seconds connect{60};
-    std::chrono::seconds greeting{300};  ///< \rfc{5321,4.5.3.2.1}: 5 minutes
-    std::chrono::seconds command{300};   ///< MAIL, RCPT and the rest \rfc{5321,4.5.3.2.2}
-    std::chrono::seconds data{120};      ///< the 354 to DATA \rfc{5321,4.5.3.2.4}
-    std::chrono::seconds data_end{600};  ///< after the end of data \rfc{5321,4.5.3.2.6}
+    std::chrono::seconds greeting{300};  ///< RFC 5321 §4.5.3.2.1: 5 minutes
+    std::chrono::seconds command{300};   ///< MAIL, RCPT and the rest RFC 5321 §4.5.3.2.2
+    std::chrono::seconds data{120};      ///< the 354 to DATA RFC 5321 §4.5.3.2.4
+    std::chrono::seconds data_end{600};  ///< after the end of data RFC 5321 §4.5.3.2.6
     /// All of them set to `limit` (ehlo-send's --timeout).
     static Timeouts all(std::chrono::seconds limit) { return {limit, limit, limit, limit, limit}; }
 };

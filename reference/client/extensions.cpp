@@ -25,7 +25,7 @@ std::vector<std::string> words(const std::string& line) {
 }
 
 /// A keyword starts with a letter or digit and goes on with letters, digits and '-'
-/// \rfc{5321,4.1.1.1}.
+/// RFC 5321 §4.1.1.1.
 bool is_keyword(const std::string& word) {
     if (word.empty() || !std::isalnum(static_cast<unsigned char>(word[0]))) return false;
     for (char c : word)

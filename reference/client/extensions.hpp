@@ -17,16 +17,16 @@ namespace ehlo::client {
 
 /// The service extensions of one EHLO reply.
 struct Extensions {
-    bool pipelining = false;             ///< \rfc{2920,3}
-    bool chunking = false;               ///< BDAT \rfc{3030,2}
-    bool eight_bit_mime = false;         ///< BODY=8BITMIME \rfc{6152,2}
-    bool smtputf8 = false;               ///< \rfc{6531,3.1}
-    bool dsn = false;                    ///< NOTIFY, ORCPT, RET, ENVID \rfc{3461,4}
-    bool starttls = false;               ///< \rfc{3207,4}
-    bool enhanced_status_codes = false;  ///< \rfc{2034,3}
-    /// SIZE: no value when not offered; 0 when offered without a limit \rfc{1870,4}.
+    bool pipelining = false;             ///< RFC 2920 §3
+    bool chunking = false;               ///< BDAT RFC 3030 §2
+    bool eight_bit_mime = false;         ///< BODY=8BITMIME RFC 6152 §2
+    bool smtputf8 = false;               ///< RFC 6531 §3.1
+    bool dsn = false;                    ///< NOTIFY, ORCPT, RET, ENVID RFC 3461 §4
+    bool starttls = false;               ///< RFC 3207 §4
+    bool enhanced_status_codes = false;  ///< RFC 2034 §3
+    /// SIZE: no value when not offered; 0 when offered without a limit RFC 1870 §4.
     std::optional<std::uint64_t> size;
-    std::vector<std::string> auth;      ///< AUTH mechanisms, upper case \rfc{4954,3}
+    std::vector<std::string> auth;      ///< AUTH mechanisms, upper case RFC 4954 §3
     std::vector<std::string> keywords;  ///< every keyword, upper case, in the server's order
 };
 

@@ -41,7 +41,7 @@ bool header_has_8bit(std::string_view data) {
 std::string address_list(const std::vector<std::string>& mailboxes) {
     std::string list;
     for (const std::string& mailbox : mailboxes) {
-        if (!list.empty()) list += ",\r\n ";  // folded \rfc{5322,3.2.2}
+        if (!list.empty()) list += ",\r\n ";  // folded RFC 5322 §3.2.2
         list += "<" + mailbox + ">";
     }
     return list;

@@ -1,7 +1,7 @@
 // Layer: client (sans-I/O). The connection part of the client state machine: the greeting
-// (RFC 5321 §3.1, §4.3.1), EHLO and its HELO fallback (§3.2, §4.1.1.1), STARTTLS (RFC 3207 §4,
-// §4.2), AUTH (RFC 4954 §4), 421 at any point (§3.8), QUIT (§4.1.1.10) and a connection that
-// breaks. The transaction is in transaction.cpp.
+// (RFC 5321 §3.1, RFC 5321 §4.3.1), EHLO and its HELO fallback (RFC 5321 §3.2, RFC 5321 §4.1.1.1),
+// STARTTLS (RFC 3207 §4, RFC 3207 §4.2), AUTH (RFC 4954 §4), 421 at any point (RFC 5321 §3.8), QUIT
+// (RFC 5321 §4.1.1.10) and a connection that breaks. The transaction is in transaction.cpp.
 #include "client/session.hpp"
 
 #include "sasl/base64.hpp"
@@ -84,7 +84,7 @@ std::optional<protocol::Verb> Session::verb_of(Awaiting what) {
 std::string_view Session::awaiting_section() const {
     if (pending_.empty()) return {};
     std::optional<protocol::Verb> verb = verb_of(pending_.front().what);
-    return verb ? protocol::verb_section(*verb) : "5321#4.3.1";  // the greeting
+    return verb ? protocol::verb_section(*verb) : "RFC 5321 §4.3.1";  // the greeting
 }
 
 void Session::send(Output& out, Awaiting what, std::string text, std::string_view section,
@@ -96,7 +96,7 @@ void Session::send(Output& out, Awaiting what, std::string text, std::string_vie
 
 Output Session::on_reply(const wire::WireReply& reply) {
     bool quitting = !pending_.empty() && pending_.front().what == Awaiting::quit;
-    if (reply.code == 421 && !quitting)  // closing down, at any time \rfc{5321,3.8}
+    if (reply.code == 421 && !quitting)  // closing down, at any time RFC 5321 §3.8
         return fail(Failure::temporary, "the server is closing: " + describe(reply), &reply);
     if (pending_.empty()) {
         Output out = fail(Failure::protocol, "a reply nothing asked for: " + describe(reply));
@@ -107,8 +107,7 @@ Output Session::on_reply(const wire::WireReply& reply) {
     pending_.pop_front();
     if (!expected(now.what, reply.code)) {  // out of step: give up on the connection
         Output out = fail(Failure::protocol,
-                          "a reply SMTP does not allow here (RFC 5321 "
-                          "§4.3.2): " +
+                          "a reply SMTP does not allow here (RFC 5321 §4.3.2): " +
                               describe(reply),
                           &reply);
         done_ = out.close = true;
@@ -164,7 +163,7 @@ Output Session::on_greeting(const wire::WireReply& reply) {
         send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain);
         return out;
     }
-    // A 554 greeting refuses service; the client should still say QUIT \rfc{5321,3.1}.
+    // A 554 greeting refuses service; the client should still say QUIT RFC 5321 §3.1.
     Failure failure = failure_of(reply.code);
     return quit(fail(failure, "the server refused the connection: " + describe(reply), &reply));
 }
@@ -175,7 +174,7 @@ Output Session::on_ehlo(const wire::WireReply& reply) {
         esmtp_ = true;
         return after_hello();
     }
-    if (reply.code >= 500 && reply.code < 600) {  // an older server: fall back \rfc{5321,3.2}
+    if (reply.code >= 500 && reply.code < 600) {  // an older server: fall back RFC 5321 §3.2
         Output out;
         send(out, Awaiting::helo, "HELO " + settings_.client_domain);
         return out;
@@ -227,11 +226,11 @@ Output Session::on_starttls(const wire::WireReply& reply) {
 }
 
 Output Session::on_tls_started() {
-    // Forget all the server said before the handshake and ask again \rfc{3207,4.2}.
+    // Forget all the server said before the handshake and ask again RFC 3207 §4.2.
     tls_active_ = true;
     extensions_ = {};
     Output out;
-    send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain, "3207#4.2");
+    send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain, "RFC 3207 §4.2");
     return out;
 }
 
@@ -260,7 +259,7 @@ Output Session::start_auth() {
     }
     std::string command = "AUTH " + std::string(mechanism_->name());
     std::string shown = command;
-    if (auto initial = mechanism_->initial_response()) {  // "=" for an empty one \rfc{4954,4}
+    if (auto initial = mechanism_->initial_response()) {  // "=" for an empty one RFC 4954 §4
         command += " " + (initial->empty() ? std::string("=") : sasl::base64_encode(*initial));
         shown += " <initial response hidden>";
     }
@@ -328,7 +327,7 @@ Output Session::fail(Failure failure, std::string reason, const wire::WireReply*
         failure_reason_ = std::move(reason);
     }
     // Recipients still undecided share the failure; a message not yet acknowledged after its
-    // data is not delivered \rfc{5321,4.1.1.4}.
+    // data is not delivered RFC 5321 §4.1.1.4.
     wire::WireReply none;
     const wire::WireReply& why = reply ? *reply : none;
     settle(RecipientOutcome::State::pending, RecipientOutcome::State::refused, why,
@@ -340,7 +339,7 @@ Output Session::fail(Failure failure, std::string reason, const wire::WireReply*
             recipient.cause == Failure::none)
             recipient.cause = failure;
     Output out;
-    if (reply && reply->code == 421) {  // the server closes: no QUIT \rfc{5321,3.8}
+    if (reply && reply->code == 421) {  // the server closes: no QUIT RFC 5321 §3.8
         done_ = true;
         out.close = true;
     }

@@ -1,11 +1,12 @@
 // Layer: client (sans-I/O). The client state machine: client::step takes what the server said
 // (a reply, the end of a TLS handshake, a lost connection) and gives the commands to send next,
-// mirroring server::step. It follows the dialogue of RFC 5321 §3 and §4.1.1 (greeting, EHLO with
-// the HELO fallback of §3.2, MAIL, RCPT, DATA, QUIT), groups commands after RFC 2920 §3.1,
-// sends BDAT chunks (RFC 3030 §2-§4), declares SIZE (RFC 1870 §6), BODY=8BITMIME (RFC 6152
-// §3), SMTPUTF8 (RFC 6531 §3.4) and DSN parameters (RFC 3461 §4) when offered, and refuses to
-// send what the server cannot take. STARTTLS (RFC 3207 §4) and AUTH (RFC 4954 §4) are steps
-// of the same machine; the TLS handshake itself, sockets and clocks are the driver's.
+// mirroring server::step. It follows the dialogue of RFC 5321 §3 and RFC 5321 §4.1.1 (greeting,
+// EHLO with the HELO fallback of RFC 5321 §3.2, MAIL, RCPT, DATA, QUIT), groups commands after
+// RFC 2920 §3.1, sends BDAT chunks (RFC 3030 §2 to RFC 3030 §4), declares SIZE (RFC 1870 §6),
+// BODY=8BITMIME (RFC 6152 §3), SMTPUTF8 (RFC 6531 §3.4) and DSN parameters (RFC 3461 §4) when
+// offered, and refuses to send what the server cannot take. STARTTLS (RFC 3207 §4) and AUTH
+// (RFC 4954 §4) are steps of the same machine; the TLS handshake itself, sockets and clocks are the
+// driver's.
 #pragma once
 
 #include <optional>
@@ -36,9 +37,9 @@ class Session {
     bool esmtp() const { return esmtp_; }
     bool tls_active() const { return tls_active_; }
     bool authenticated() const { return authenticated_; }
-    /// Whether the message went by BDAT \rfc{3030,2}.
+    /// Whether the message went by BDAT RFC 3030 §2.
     bool used_chunking() const { return used_chunking_; }
-    /// Whether the transaction's commands went as one pipelined group \rfc{2920,3.1}.
+    /// Whether the transaction's commands went as one pipelined group RFC 2920 §3.1.
     bool used_pipelining() const { return used_pipelining_; }
     const std::vector<RecipientOutcome>& recipients() const { return recipients_; }
     Failure failure() const { return failure_; }
@@ -72,7 +73,7 @@ class Session {
     // The connection: session.cpp.
     /// Whether `code` may answer `what` at all: 2xx, 4xx, 5xx, and 3xx only where the command
     /// asks for more (354 to DATA, 334 to AUTH); a greeting and STARTTLS want 220
-    /// \rfc{5321,4.3.2}.
+    /// RFC 5321 §4.3.2.
     static bool expected(Awaiting what, int code);
     /// The verb whose reply `what` waits for (DATA's for the end of the data); none for the
     /// greeting. Its name and section come from the verb table.
@@ -138,17 +139,17 @@ class Session {
     bool done_ = false;
 };
 
-/// Takes one event and says what to send next \rfc{5321,4.1.1}: the reply to the oldest
-/// command still waiting is matched to it, as replies come in order \rfc{2920,3.1}.
+/// Takes one event and says what to send next RFC 5321 §4.1.1: the reply to the oldest
+/// command still waiting is matched to it, as replies come in order RFC 2920 §3.1.
 inline Output step(Session& session, const Event& event) {
     return session.handle(event);
 }
 
-/// Whether the envelope or the message needs SMTPUTF8 \rfc{6531,3.4}: a UTF-8 address, or
-/// UTF-8 in the message's header section \rfc{6532,3}.
+/// Whether the envelope or the message needs SMTPUTF8 RFC 6531 §3.4: a UTF-8 address, or
+/// UTF-8 in the message's header section RFC 6532 §3.
 bool needs_smtputf8(const Envelope& envelope, const PreparedMessage& message);
 
-/// Encodes `text` as xtext \rfc{3461,4}: octets outside "!" to "~", "+" and "=" become "+XX".
+/// Encodes `text` as xtext RFC 3461 §4: octets outside "!" to "~", "+" and "=" become "+XX".
 std::string xtext(std::string_view text);
 
 }  // namespace ehlo::client

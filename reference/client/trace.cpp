@@ -3,18 +3,11 @@
 
 #include <cstdio>
 
+#include "protocol/citation.hpp"
+
 namespace ehlo::client {
 
 namespace {
-
-/// "5321#4.1.1.2" becomes "RFC 5321 §4.1.1.2".
-std::string citation(std::string_view section) {
-    if (section.empty()) return {};
-    std::size_t hash = section.find('#');
-    std::string text = "RFC " + std::string(section.substr(0, hash));
-    if (hash != std::string_view::npos) text += " §" + std::string(section.substr(hash + 1));
-    return text;
-}
 
 std::string printable(std::string_view text) {
     std::string shown;
@@ -39,7 +32,7 @@ std::string printable(std::string_view text) {
 
 std::string format_trace_line(char direction, std::string_view text, std::string_view section) {
     std::string line = std::string("[1] ") + direction + ": " + printable(text);
-    std::string cited = citation(section);
+    std::string cited = protocol::citation_text(section);
     if (cited.empty()) return line;
     std::size_t width = std::max(line.size() + 2, trace_citation_column);
     line.resize(width, ' ');

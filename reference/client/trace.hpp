@@ -1,7 +1,8 @@
 // Layer: client (sans-I/O). How ehlo-send's `--trace` shows the dialogue: the same notation as
 // the server's trace (server/trace_format.hpp), one line per command or reply line with the
-// RFC section that governs the step, in the C:/S: notation of RFC 5321 Appendix D. The client
-// keeps its own copy of the few lines of formatting so that it never links the server.
+// RFC section that governs the step, in the C:/S: notation of RFC 5321 §D. The client
+// keeps its own copy of the few lines of formatting so that it never links the server; the
+// citation's spelling comes from protocol/citation.hpp, as the server's does.
 // Printing is left to the driver.
 #pragma once
 

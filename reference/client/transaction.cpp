@@ -1,8 +1,8 @@
 // Layer: client (sans-I/O). The mail transaction of the client state machine: MAIL with its
 // parameters (SIZE, RFC 1870 §6; BODY=8BITMIME, RFC 6152 §3; SMTPUTF8, RFC 6531 §3.4; RET and
-// ENVID, RFC 3461 §4.3-4.4), RCPT (NOTIFY, ORCPT, RFC 3461 §4.1-4.2), DATA and the end of data
-// (RFC 5321 §4.1.1.4) or BDAT (RFC 3030 §2), grouped after RFC 2920 §3.1: MAIL, the RCPTs and
-// DATA go in one group, DATA last, and message data only after DATA's 354.
+// ENVID, RFC 3461 §4.3 to RFC 3461 §4.4), RCPT (NOTIFY, ORCPT, RFC 3461 §4.1 to RFC 3461 §4.2),
+// DATA and the end of data (RFC 5321 §4.1.1.4) or BDAT (RFC 3030 §2), grouped after RFC 2920 §3.1:
+// MAIL, the RCPTs and DATA go in one group, DATA last, and message data only after DATA's 354.
 #include <cstdio>
 
 #include "client/session.hpp"
@@ -96,7 +96,7 @@ Output Session::start_transaction() {
     pipelined_ = settings_.use_pipelining && extensions_.pipelining;
     used_chunking_ = settings_.use_chunking && extensions_.chunking;
     if (!pipelined_) return out;
-    // One group: MAIL, every RCPT, and DATA last \rfc{2920,3.1}. With BDAT the data waits for
+    // One group: MAIL, every RCPT, and DATA last RFC 2920 §3.1. With BDAT the data waits for
     // the replies, so that no message goes to a server that refused every recipient.
     used_pipelining_ = true;
     for (std::size_t i = 0; i < recipients_.size(); ++i)
@@ -157,8 +157,8 @@ Output Session::on_data(const wire::WireReply& reply) {
         return quit();
     }
     if (!any_accepted()) {
-        // A 354 although every RCPT failed: end the empty message at once \rfc{2920,3.1}.
-        out.commands.push_back({".\r\n", ".", "2920#3.1"});
+        // A 354 although every RCPT failed: end the empty message at once RFC 2920 §3.1.
+        out.commands.push_back({".\r\n", ".", "RFC 2920 §3.1"});
         pending_.push_back({Awaiting::data_end});
         return out;
     }
@@ -181,7 +181,7 @@ Output Session::on_data_end(const wire::WireReply& reply) {
 }
 
 Output Session::send_chunk() {
-    // BDAT carries the data as it is: no dot-stuffing, no end mark \rfc{3030,2}.
+    // BDAT carries the data as it is: no dot-stuffing, no end mark RFC 3030 §2.
     std::size_t size = std::min(settings_.chunk_size, message_.data.size() - chunk_offset_);
     std::size_t end = chunk_offset_ + size;
     bool last = end == message_.data.size();

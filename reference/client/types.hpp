@@ -1,7 +1,7 @@
 // Layer: client (sans-I/O). The vocabulary of the client state machine (session.hpp): the
-// user's settings (TLS after RFC 3207 and RFC 8314, AUTH after RFC 4954, DSN after RFC 3461
-// §4), the envelope, the outcome per recipient, the events fed in and the commands given out,
-// and the exit codes of ehlo-send. No behaviour here.
+// user's settings (TLS after RFC 3207 and RFC 8314, AUTH after RFC 4954, DSN after
+// RFC 3461 §4), the envelope, the outcome per recipient, the events fed in and the commands given
+// out, and the exit codes of ehlo-send. No behaviour here.
 #pragma once
 
 #include <cstddef>
@@ -23,17 +23,17 @@ namespace ehlo::client {
 /// How the client uses TLS.
 enum class TlsMode {
     none,                    ///< plain text throughout
-    starttls_opportunistic,  ///< STARTTLS when the server offers it, else plain \rfc{3207,4}
+    starttls_opportunistic,  ///< STARTTLS when the server offers it, else plain RFC 3207 §4
     starttls_required,       ///< STARTTLS or nothing: give up when it is not offered
-    implicit,                ///< TLS from the first octet \rfc{8314,3}; the driver does it
+    implicit,                ///< TLS from the first octet RFC 8314 §3; the driver does it
 };
 
-/// DSN requests \rfc{3461,4}; sent only to a server that offers DSN.
+/// DSN requests RFC 3461 §4; sent only to a server that offers DSN.
 struct DsnRequest {
-    std::string notify;  ///< "NEVER" or a list of SUCCESS, FAILURE, DELAY \rfc{3461,4.1}
-    std::string ret;     ///< "FULL" or "HDRS" \rfc{3461,4.3}
-    std::string envid;   ///< the envelope id, sent as xtext \rfc{3461,4.4}
-    bool orcpt = false;  ///< send ORCPT=rfc822;address with each RCPT \rfc{3461,4.2}
+    std::string notify;  ///< "NEVER" or a list of SUCCESS, FAILURE, DELAY RFC 3461 §4.1
+    std::string ret;     ///< "FULL" or "HDRS" RFC 3461 §4.3
+    std::string envid;   ///< the envelope id, sent as xtext RFC 3461 §4.4
+    bool orcpt = false;  ///< send ORCPT=rfc822;address with each RCPT RFC 3461 §4.2
     bool any() const { return !notify.empty() || !ret.empty() || !envid.empty() || orcpt; }
 };
 
@@ -43,9 +43,9 @@ using MechanismFactory =
 
 /// The choices of the user, fixed for one session.
 struct Settings {
-    std::string client_domain = "localhost";  ///< the EHLO argument \rfc{5321,4.1.1.1}
+    std::string client_domain = "localhost";  ///< the EHLO argument RFC 5321 §4.1.1.1
     TlsMode tls = TlsMode::none;
-    bool authenticate = false;   ///< AUTH before MAIL \rfc{4954,4}
+    bool authenticate = false;   ///< AUTH before MAIL RFC 4954 §4
     std::string auth_mechanism;  ///< empty: the strongest offered that the factory makes
     MechanismFactory make_mechanism;
     bool use_pipelining = true;        ///< when offered
@@ -55,7 +55,7 @@ struct Settings {
 };
 
 /// One transaction's envelope: mailboxes without angle brackets; an empty reverse path is the
-/// null path "<>" \rfc{5321,4.5.5}.
+/// null path "<>" RFC 5321 §4.5.5.
 struct Envelope {
     std::string reverse_path;
     std::vector<std::string> forward_paths;
@@ -106,7 +106,7 @@ inline constexpr int no_permission = 77;  ///< EX_NOPERM: authentication failed
 struct Command {
     std::string bytes;         ///< exactly what goes on the wire, CRLF included
     std::string shown;         ///< the trace's text: the command, data or secrets summarised
-    std::string_view section;  ///< the RFC section that governs it, e.g. "5321#4.1.1.2"
+    std::string_view section;  ///< the RFC section that governs it, e.g. "RFC 5321 §4.1.1.2"
 };
 
 /// What the driver should do after a step.

@@ -57,8 +57,8 @@ class ClientConnection {
     asio::awaitable<IoResult> connect(const HostPort& target, Timeout timeout);
 
     /// The client side of a TLS handshake on the open connection, within `timeout`: right
-    /// after `connect` for implicit TLS \rfc{8314,3}, or after the server's 220 to STARTTLS
-    /// \rfc{3207,4}. `context` must outlive the connection; the server must present a
+    /// after `connect` for implicit TLS RFC 8314 §3, or after the server's 220 to STARTTLS
+    /// RFC 3207 §4. `context` must outlive the connection; the server must present a
     /// certificate for `server_name` when `verify` is set (net::expect_server_name).
     asio::awaitable<IoResult> handshake(asio::ssl::context& context, const std::string& server_name,
                                         bool verify, Timeout timeout);

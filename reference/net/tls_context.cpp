@@ -45,7 +45,7 @@ std::string openssl_reason(const std::string& fallback) {
 }
 
 /// The server's TLS 1.2 cipher suites: ephemeral ECDH key exchange and AEAD encryption only,
-/// the families that BCP 195 recommends (RFC 9325, section 4.2); no static RSA key exchange
+/// the families that BCP 195 recommends (RFC 9325 §4.2); no static RSA key exchange
 /// (no forward secrecy) and no CBC mode. The TLS 1.3 suites are all of that kind already.
 constexpr const char* server_tls12_ciphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"

@@ -1,11 +1,12 @@
 // Layer: protocol (sans-I/O). Mailboxes and paths: the ABNF of RFC 5321 §4.1.2, read by a small
-// recursive descent with one function per production; the size limits of §4.5.3.1.1-3; and the
-// special "<Postmaster>" of §4.1.1.3 and §4.5.1. Address literals are in address_literal.cpp.
-// It says whether an address is well formed, never whether it is local, known or allowed: that
-// is the server's policy. 8-bit octets are refused (non_ascii) unless the caller allows the
-// UTF-8 addresses of RFC 6531 §3.3 (AddressSyntax): then atext and qtextSMTP also take
-// UTF8-non-ascii, and a sub-domain may be a U-label, checked as well-formed UTF-8 in the LDH
-// shape only (no IDNA2008 tables, see address.hpp). Limits are in octets either way.
+// recursive descent with one function per production; the size limits of RFC 5321 §4.5.3.1.1 to
+// RFC 5321 §4.5.3.1.3; and the special "<Postmaster>" of RFC 5321 §4.1.1.3 and RFC 5321 §4.5.1.
+// Address literals are in address_literal.cpp. It says whether an address is well formed, never
+// whether it is local, known or allowed: that is the server's policy. 8-bit octets are refused
+// (non_ascii) unless the caller allows the UTF-8 addresses of RFC 6531 §3.3 (AddressSyntax): then
+// atext and qtextSMTP also take UTF8-non-ascii, and a sub-domain may be a U-label, checked as
+// well-formed UTF-8 in the LDH shape only (no IDNA2008 tables, see address.hpp). Limits are in
+// octets either way.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -158,7 +159,7 @@ bool domain(Scanner& s) {
 
 namespace {
 
-// The size limits of RFC 5321 §4.5.3.1.1-3, in octets.
+// The size limits of RFC 5321 §4.5.3.1.1 to RFC 5321 §4.5.3.1.3, in octets.
 constexpr std::size_t max_local_part = 64;
 constexpr std::size_t max_domain = 255;
 constexpr std::size_t max_path = 256;  // "<" and ">" included
@@ -250,7 +251,7 @@ bool at_domain(Scanner& s) {
 }
 
 // A-d-l = At-domain *( "," At-domain ): the source route. Servers must accept it and should
-// ignore it (RFC 5321 §4.1.2, Appendix F.2), so the caller drops it.
+// ignore it (RFC 5321 §4.1.2, RFC 5321 §F.2), so the caller drops it.
 bool a_d_l(Scanner& s) {
     if (!at_domain(s)) return false;
     while (s.eat(','))
@@ -265,9 +266,9 @@ AddressError check_limits(const Mailbox& m, std::size_t path_length) {
     return AddressError::none;
 }
 
-// Path = "<" [ A-d-l ":" ] Mailbox ">", with the limits of RFC 5321 §4.5.3.1.1-3.
-// Unlike the productions above, path and mailbox may leave the scanner anywhere when they
-// fail: reverse_path and forward_path below put it back.
+// Path = "<" [ A-d-l ":" ] Mailbox ">", with the limits of RFC 5321 §4.5.3.1.1 to
+// RFC 5321 §4.5.3.1.3. Unlike the productions above, path and mailbox may leave the scanner
+// anywhere when they fail: reverse_path and forward_path below put it back.
 AddressError path(Scanner& s, Mailbox& out) {
     std::size_t start = s.pos();
     if (!s.eat('<')) return AddressError::syntax;

@@ -1,5 +1,5 @@
-// Layer: protocol (sans-I/O). The argument syntax of AUTH (RFC 4954 §4, §8; mechanism names
-// of RFC 4422 §3.1) and the AUTH= parameter of MAIL (RFC 4954 §5, xtext of RFC 3461 §4).
+// Layer: protocol (sans-I/O). The argument syntax of AUTH (RFC 4954 §4, RFC 4954 §8; mechanism
+// names of RFC 4422 §3.1) and the AUTH= parameter of MAIL (RFC 4954 §5, xtext of RFC 3461 §4).
 // The initial response is only cut out of the line here: its base64 is judged by sasl/, so
 // that bad base64 gets the 501 5.5.2 of RFC 4954 §4 rather than a generic syntax error.
 #include "protocol/auth_syntax.hpp"
@@ -73,7 +73,7 @@ std::optional<std::string> xtext_decode(std::string_view text) {
 
 bool is_auth_parameter(std::string_view value) {
     // The decoded form is "<>" or a <mailbox>, never a path with a source route or the bare
-    // Postmaster form (RFC 4954 §5, §8).
+    // Postmaster form (RFC 4954 §5, RFC 4954 §8).
     const auto decoded = xtext_decode(value);
     if (!decoded || decoded->empty()) return false;
     if (*decoded == "<>") return true;

@@ -1,8 +1,8 @@
 // Layer: protocol (sans-I/O). One command line (its CRLF already removed by wire/) to a typed
-// Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of §4.1.2, and
-// STARTTLS of RFC 3207 §4, AUTH of RFC 4954 §4 (its arguments read by auth_syntax.cpp) and
+// Command, after the command syntax of RFC 5321 §4.1.1 and the argument ABNF of RFC 5321 §4.1.2,
+// and STARTTLS of RFC 3207 §4, AUTH of RFC 4954 §4 (its arguments read by auth_syntax.cpp) and
 // BDAT of RFC 3030 §2 (bdat_syntax.cpp). The verbs are those of the verb table
-// (verb_table.hpp), matched without regard to case (§2.4).
+// (verb_table.hpp), matched without regard to case (RFC 5321 §2.4).
 // Paths are read by address.cpp; whether a command is allowed now, and what the reply is, is
 // the server's business (its state table and reply table).
 //
@@ -10,14 +10,15 @@
 //  - Trailing spaces and tabs are ignored: RFC 5321 §4.1.1 asks receivers to tolerate trailing
 //    white space before the CRLF.
 //  - "MAIL FROM: <a@b>" and "RCPT TO: <a@b>": one space after the colon is accepted. The ABNF
-//    of §4.1.1.2-3 has none, but many deployed clients send it, and refusing them would stop
-//    mail without making anything safer. Two spaces, or any other deviation, are refused.
-//  - HELO accepts an address literal like EHLO does. Its ABNF (§4.1.1.1) says Domain only,
+//    of RFC 5321 §4.1.1.2 to RFC 5321 §4.1.1.3 has none, but many deployed clients send it, and
+//    refusing them would stop mail without making anything safer. Two spaces, or any other
+//    deviation, are refused.
+//  - HELO accepts an address literal like EHLO does. Its ABNF (RFC 5321 §4.1.1.1) says Domain only,
 //    but the prose of the same section tells a client without a meaningful name to send a
 //    literal with both commands.
 //  - The String argument of VRFY and EXPN is taken as any non-empty text: clients send mailboxes
-//    ("<a@b>") and names with spaces there, which are no Atom or Quoted-string (§4.1.2). NOOP and
-//    HELP take any text too (§4.1.1.9 says a NOOP argument is ignored).
+//    ("<a@b>") and names with spaces there, which are no Atom or Quoted-string (RFC 5321 §4.1.2).
+//    NOOP and HELP take any text too (RFC 5321 §4.1.1.9 says a NOOP argument is ignored).
 //  - With CommandOptions::allow_utf8, an esmtp-value may hold UTF8-non-ascii (RFC 6531 §3.3);
 //    EHLO and HELO stay ASCII (RFC 6531 §3.7.1 has the client send LDH labels or A-labels).
 // Everything else is strict: exactly one SP after the verb, no space before or after the path
@@ -120,7 +121,8 @@ bool esmtp_params(Scanner& s, std::vector<Parameter>& out) {
     return s.at_end();
 }
 
-// ---- MAIL, RCPT: RFC 5321 §4.1.1.2-3 -----------------------------------------------------
+// ---- MAIL, RCPT: RFC 5321 §4.1.1.2 to RFC 5321 §4.1.1.3
+// -----------------------------------------------------
 
 // "FROM:" or "TO:" (any case), and the one optional space of the leniency described above.
 bool path_keyword(Scanner& s, std::string_view keyword) {
@@ -169,7 +171,8 @@ ParsedCommand with_utf8_flag(ParsedCommand parsed, Arguments args) {
     return parsed;
 }
 
-// ---- The other verbs: RFC 5321 §4.1.1.4-4.1.1.10 -----------------------------------------
+// ---- The other verbs: RFC 5321 §4.1.1.4 to RFC 5321 §4.1.1.10
+// -----------------------------------------
 
 // data = "DATA", rset = "RSET", quit = "QUIT": nothing may follow; nor after "STARTTLS"
 // (RFC 3207 §4: no parameters, else 501).
@@ -188,8 +191,8 @@ ParsedCommand parse_string(Verb verb, Arguments args, bool required) {
     return accept(verb, T{std::string(args.value_or(""))});
 }
 
-// auth-command = "AUTH" SP sasl-mech [SP initial-response] (RFC 4954 §4, §8); the base64 of
-// the initial response is judged by the SASL layer, not here.
+// auth-command = "AUTH" SP sasl-mech [SP initial-response] (RFC 4954 §4, RFC 4954 §8); the base64
+// of the initial response is judged by the SASL layer, not here.
 ParsedCommand parse_auth(Arguments args) {
     auto arguments = args ? parse_auth_arguments(*args) : std::nullopt;
     if (!arguments) return reject(Verb::auth, SyntaxError::bad_arguments);
@@ -209,7 +212,7 @@ ParsedCommand parse_bdat(Arguments args) {
 
 }  // namespace
 
-// A command is a verb, then either the end of the line or SP and its arguments (§4.1.1).
+// A command is a verb, then either the end of the line or SP and its arguments (RFC 5321 §4.1.1).
 ParsedCommand parse_command(std::string_view line) {
     return parse_command(line, CommandOptions{});
 }

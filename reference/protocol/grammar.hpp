@@ -1,5 +1,5 @@
 // Layer: protocol (sans-I/O), internal to protocol/. The small scanner and the shared ABNF
-// productions of RFC 5321 §4.1.2 and §4.1.3 that address.cpp, address_literal.cpp and
+// productions of RFC 5321 §4.1.2 and RFC 5321 §4.1.3 that address.cpp, address_literal.cpp and
 // command.cpp build on. Not part of the public interface: include address.hpp or command.hpp.
 // A Scanner made with `utf8` set also reads the UTF-8 extensions of RFC 6531 §3.3.
 //
@@ -15,7 +15,7 @@
 namespace ehlo::protocol::grammar {
 
 /// A read position in one piece of text (a command line, or a path), and whether the
-/// productions read from it accept UTF8-non-ascii where RFC 6531 allows it \rfc{6531,3.3}.
+/// productions read from it accept UTF8-non-ascii where RFC 6531 allows it RFC 6531 §3.3.
 class Scanner {
   public:
     explicit Scanner(std::string_view text, bool utf8 = false) : text_(text), utf8_(utf8) {}
@@ -37,7 +37,7 @@ class Scanner {
     /// strings in ABNF are case-insensitive).
     bool eat_ci(std::string_view word);
     /// Consumes one well-formed UTF8-non-ascii character (2 to 4 octets) if it is next and the
-    /// scanner accepts UTF-8; never consumes an ill-formed sequence \rfc{6531,3.3}.
+    /// scanner accepts UTF-8; never consumes an ill-formed sequence RFC 6531 §3.3.
     bool eat_utf8_non_ascii();
     /// Consumes the longest run of octets for which `pred` holds; returns how many.
     template <typename Pred>
@@ -54,7 +54,7 @@ class Scanner {
     bool utf8_ = false;
 };
 
-// Character classes of RFC 5234 Appendix B.1 and RFC 5322 §3.2.3, ASCII only.
+// Character classes of RFC 5234 §B.1 and RFC 5322 §3.2.3, ASCII only.
 bool is_alpha(char c);
 bool is_digit(char c);
 bool is_hexdig(char c);
@@ -67,7 +67,7 @@ bool equal_ci(std::string_view a, std::string_view b);
 
 // Productions of RFC 5321 §4.1.2 (address.cpp).
 bool ldh_str(Scanner& s);  ///< Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
-/// sub-domain = Let-dig [Ldh-str], and with a UTF-8 scanner also U-label \rfc{6531,3.3}
+/// sub-domain = Let-dig [Ldh-str], and with a UTF-8 scanner also U-label RFC 6531 §3.3
 bool sub_domain(Scanner& s);
 bool domain(Scanner& s);  ///< Domain = sub-domain *("." sub-domain)
 

@@ -1,8 +1,8 @@
 // Layer: protocol (sans-I/O). Every reply the reference server can send, in one table:
-// RFC 5321 §4.2 (reply codes), §4.2.2-4.2.3 (their meaning), §4.3.2 (which command may get
-// which reply), the enhanced status codes of RFC 3463 / RFC 2034, and the replies of the
-// extensions STARTTLS (RFC 3207 §4), AUTH (RFC 4954 §4, §6), SMTPUTF8 (RFC 6531 §3.5), LIMITS
-// (RFC 9422) and CHUNKING and BINARYMIME (RFC 3030 §2, §3).
+// RFC 5321 §4.2 (reply codes), RFC 5321 §4.2.2 to RFC 5321 §4.2.3 (their meaning), RFC 5321 §4.3.2
+// (which command may get which reply), the enhanced status codes of RFC 3463 / RFC 2034, and the
+// replies of the extensions STARTTLS (RFC 3207 §4), AUTH (RFC 4954 §4, RFC 4954 §6), SMTPUTF8
+// (RFC 6531 §3.5), LIMITS (RFC 9422) and CHUNKING and BINARYMIME (RFC 3030 §2, RFC 3030 §3).
 #pragma once
 
 #include <string>
@@ -108,7 +108,7 @@ struct Reply {
     int code;
     std::string enhanced;            ///< "2.1.0", or empty where RFC 3463 gives none
     std::vector<std::string> lines;  ///< at least one
-    std::string_view section;        ///< e.g. "5321#4.1.1.2" or "6531#3.5"
+    std::string_view section;        ///< e.g. "RFC 5321 §4.1.1.2" (protocol/citation.hpp)
 
     /// The wire form; `with_enhanced` prefixes each line with the enhanced code (RFC 2034 §3).
     wire::WireReply to_wire(bool with_enhanced) const;

@@ -1,6 +1,6 @@
-// Layer: protocol (sans-I/O). Well-formed UTF-8 after the ABNF of RFC 3629 §4, which RFC 6532
-// §3.1 names UTF8-non-ascii for its multi-octet part. The table below follows that ABNF row by
-// row, so overlongs, surrogates and code points past U+10FFFF are refused by construction.
+// Layer: protocol (sans-I/O). Well-formed UTF-8 after the ABNF of RFC 3629 §4, which
+// RFC 6532 §3.1 names UTF8-non-ascii for its multi-octet part. The table below follows that ABNF
+// row by row, so overlongs, surrogates and code points past U+10FFFF are refused by construction.
 #include "protocol/utf8.hpp"
 
 #include <array>

@@ -12,10 +12,10 @@ namespace ehlo::protocol {
 /// The length in octets (2 to 4) of the well-formed multi-octet UTF-8 sequence that starts
 /// `text`, or 0 when `text` is empty, starts with an ASCII octet, or starts with an ill-formed
 /// sequence: a stray continuation octet, a truncated sequence, an overlong form, a surrogate
-/// (U+D800 to U+DFFF), or a code point past U+10FFFF \rfc{3629,4}.
+/// (U+D800 to U+DFFF), or a code point past U+10FFFF RFC 3629 §4.
 std::size_t utf8_non_ascii_length(std::string_view text);
 
-/// Whether all of `text` is well-formed UTF-8 (ASCII included) \rfc{3629,4}.
+/// Whether all of `text` is well-formed UTF-8 (ASCII included) RFC 3629 §4.
 bool is_valid_utf8(std::string_view text);
 
 }  // namespace ehlo::protocol

@@ -13,7 +13,7 @@ namespace ehlo::sasl {
 
 namespace {
 
-/// PLAIN \rfc{4616,2}: NUL authcid NUL passwd in the initial response (no authzid).
+/// PLAIN RFC 4616 §2: NUL authcid NUL passwd in the initial response (no authzid).
 class PlainClient final : public ClientMechanism {
   public:
     explicit PlainClient(ClientCredentials credentials) : credentials_(std::move(credentials)) {}
@@ -52,7 +52,7 @@ class LoginClient final : public ClientMechanism {
     int answered_ = 0;
 };
 
-/// CRAM-MD5 \rfc{2195,2}: "user" SP the hex HMAC-MD5 of the challenge keyed by the password.
+/// CRAM-MD5 RFC 2195 §2: "user" SP the hex HMAC-MD5 of the challenge keyed by the password.
 class CramMd5Client final : public ClientMechanism {
   public:
     explicit CramMd5Client(ClientCredentials credentials) : credentials_(std::move(credentials)) {}
@@ -69,7 +69,7 @@ class CramMd5Client final : public ClientMechanism {
     bool answered_ = false;
 };
 
-/// The `k=value` attributes of a SCRAM message \rfc{5802,5.1}.
+/// The `k=value` attributes of a SCRAM message RFC 5802 §5.1.
 std::map<char, std::string> scram_attributes(std::string_view message) {
     std::map<char, std::string> attributes;
     while (!message.empty()) {
@@ -82,7 +82,7 @@ std::map<char, std::string> scram_attributes(std::string_view message) {
     return attributes;
 }
 
-/// The iteration count of a server-first message: a posit-number \rfc{5802,7} of at most
+/// The iteration count of a server-first message: a posit-number RFC 5802 §7 of at most
 /// max_iterations, since the server's choice sets the work the client does.
 std::optional<int> iteration_count(std::string_view text) {
     int count = 0;
@@ -99,8 +99,8 @@ std::string exclusive_or(std::string a, std::string_view b) {
     return a;
 }
 
-/// SCRAM-SHA-256 \rfc{7677,3}: client-first, client-final with the proof, then the check of
-/// the server's signature, answered with an empty response \rfc{4954,4}.
+/// SCRAM-SHA-256 RFC 7677 §3: client-first, client-final with the proof, then the check of
+/// the server's signature, answered with an empty response RFC 4954 §4.
 class ScramSha256Client final : public ClientMechanism {
   public:
     ScramSha256Client(ClientCredentials credentials, std::string nonce)
@@ -109,7 +109,7 @@ class ScramSha256Client final : public ClientMechanism {
     std::optional<std::string> initial_response() override {
         client_first_bare_ = "n=" + encode_saslname(credentials_.username) + ",r=" + nonce_;
         step_ = 1;
-        return "n,," + client_first_bare_;  // no channel binding, no authzid \rfc{5802,7}
+        return "n,," + client_first_bare_;  // no channel binding, no authzid RFC 5802 §7
     }
     std::optional<std::string> respond(std::string_view challenge) override {
         if (step_ == 0) {
@@ -129,7 +129,7 @@ class ScramSha256Client final : public ClientMechanism {
         std::optional<int> iterations = iteration_count(attributes['i']);
         const std::string& nonce = attributes['r'];
         if (!salt || !iterations || !nonce.starts_with(nonce_) || nonce == nonce_)
-            return std::nullopt;  // a nonce that does not extend ours is an attack \rfc{5802,5.1}
+            return std::nullopt;  // a nonce that does not extend ours is an attack RFC 5802 §5.1
         std::string salted = pbkdf2_sha256(credentials_.password, *salt, *iterations);
         std::string client_key = hmac_sha256(salted, "Client Key");
         std::string without_proof = "c=biws,r=" + nonce;  // "biws" is base64 of "n,,"
@@ -156,8 +156,8 @@ class ScramSha256Client final : public ClientMechanism {
     bool verified_ = false;
 };
 
-/// OAUTHBEARER \rfc{7628,3.1} and XOAUTH2: the token in the initial response; after an error
-/// challenge (JSON), the dummy response that lets the server send its failure \rfc{7628,3.2.3}.
+/// OAUTHBEARER RFC 7628 §3.1 and XOAUTH2: the token in the initial response; after an error
+/// challenge (JSON), the dummy response that lets the server send its failure RFC 7628 §3.2.3.
 class BearerClient final : public ClientMechanism {
   public:
     BearerClient(ClientCredentials credentials, bool xoauth2)

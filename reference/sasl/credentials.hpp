@@ -24,15 +24,15 @@ struct UserRecord {
     std::string name;
     int iterations = 0;
     std::string salt;        ///< raw octets
-    std::string stored_key;  ///< 32 octets: H(ClientKey) \rfc{5802,3}
-    std::string server_key;  ///< 32 octets: HMAC(SaltedPassword, "Server Key") \rfc{5802,3}
+    std::string stored_key;  ///< 32 octets: H(ClientKey) RFC 5802 §3
+    std::string server_key;  ///< 32 octets: HMAC(SaltedPassword, "Server Key") RFC 5802 §3
     std::optional<std::string> cram_md5_secret;  ///< plaintext-equivalent, only if enrolled
 };
 
 /// The least and default iteration counts for new records (RFC 7677 §4 asks for 4096).
 inline constexpr int min_iterations = 4096;
 /// The largest iteration count taken, from a users file or from a server's SCRAM challenge
-/// \rfc{5802,5.1}: the count sets the cost of PBKDF2, so the peer that chooses it must not be
+/// RFC 5802 §5.1: the count sets the cost of PBKDF2, so the peer that chooses it must not be
 /// able to hold the other side in it for hours.
 inline constexpr int max_iterations = 10'000'000;
 

@@ -1,6 +1,6 @@
 // Layer: sasl (sans-I/O). Thin wrappers over OpenSSL 3 libcrypto for SHA-256, HMAC, PBKDF2 and
-// CRYPTO_memcmp; RFC 5802 §2.2 and §3 name the SCRAM functions built on them, RFC 2195 §2 the
-// CRAM-MD5 digest. A failure inside OpenSSL is a programming or memory error: it throws.
+// CRYPTO_memcmp; RFC 5802 §2.2 and RFC 5802 §3 name the SCRAM functions built on them, RFC 2195 §2
+// the CRAM-MD5 digest. A failure inside OpenSSL is a programming or memory error: it throws.
 #include "sasl/crypto.hpp"
 
 #include <openssl/crypto.h>

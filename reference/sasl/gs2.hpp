@@ -20,7 +20,7 @@ struct Gs2Header {
 /// channel binding (`p=`), or its authzid is not a valid saslname.
 std::optional<Gs2Header> parse_gs2_header(std::string_view message);
 
-/// Undoes the saslname escapes `=2C` (comma) and `=3D` (equals) \rfc{5802,5.1}. No value for
+/// Undoes the saslname escapes `=2C` (comma) and `=3D` (equals) RFC 5802 §5.1. No value for
 /// any other `=`, a bare comma, an empty name, or text that is not UTF-8.
 std::optional<std::string> decode_saslname(std::string_view text);
 

@@ -14,7 +14,7 @@
 
 namespace ehlo::sasl {
 
-/// PLAIN \rfc{4616,2}: one message `[authzid] NUL authcid NUL passwd`. Each part holds at most
+/// PLAIN RFC 4616 §2: one message `[authzid] NUL authcid NUL passwd`. Each part holds at most
 /// 255 octets of UTF-8. An authzid other than the authcid is refused (no proxy rights here).
 class PlainExchange final : public Exchange {
   public:
@@ -45,12 +45,12 @@ class LoginExchange final : public Exchange {
     std::string username_;
 };
 
-/// The CRAM-MD5 challenge `<random.timestamp@hostname>` \rfc{2195,2}; `random` should be
+/// The CRAM-MD5 challenge `<random.timestamp@hostname>` RFC 2195 §2; `random` should be
 /// fresh digits (or other printable octets without `@`, `<`, `>`) for every exchange.
 std::string cram_md5_challenge(std::string_view random, std::int64_t now,
                                std::string_view hostname);
 
-/// CRAM-MD5 \rfc{2195,2}: the server speaks first; the client answers `user SP digest`, the
+/// CRAM-MD5 RFC 2195 §2: the server speaks first; the client answers `user SP digest`, the
 /// digest being the lower-case hex HMAC-MD5 of the challenge keyed with the shared secret.
 /// Only users enrolled with a CRAM-MD5 secret can use it.
 class CramMd5Exchange final : public Exchange {
@@ -67,9 +67,9 @@ class CramMd5Exchange final : public Exchange {
     bool waiting_ = false;
 };
 
-/// SCRAM-SHA-256 \rfc{7677,3}: client-first, server-first (salt, iterations, combined nonce),
+/// SCRAM-SHA-256 RFC 7677 §3: client-first, server-first (salt, iterations, combined nonce),
 /// client-final (proof checked against StoredKey), server-final (ServerSignature) sent as a
-/// last 334 challenge, since SMTP has no success data \rfc{4954,4}; the client's empty answer
+/// last 334 challenge, since SMTP has no success data RFC 4954 §4; the client's empty answer
 /// ends it. `server_nonce` is the server's printable random part of the nonce (no comma).
 class ScramSha256Exchange final : public Exchange {
   public:
@@ -91,9 +91,9 @@ class ScramSha256Exchange final : public Exchange {
     std::string gs2_header_, client_first_bare_, server_first_, nonce_;
 };
 
-/// OAUTHBEARER \rfc{7628,3.1}: a GS2 header then `key=value` pairs separated by 0x01, one of
+/// OAUTHBEARER RFC 7628 §3.1: a GS2 header then `key=value` pairs separated by 0x01, one of
 /// them `auth=Bearer token`, looked up in the tokens table. A refused token gets the JSON
-/// error challenge of \rfc{7628,3.2.2}; the client's 0x01 reply then ends the exchange.
+/// error challenge of RFC 7628 §3.2.2; the client's 0x01 reply then ends the exchange.
 class OAuthBearerExchange final : public Exchange {
   public:
     explicit OAuthBearerExchange(const Tokens& tokens) : tokens_(tokens) {}

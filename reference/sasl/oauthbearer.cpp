@@ -1,8 +1,8 @@
 // Layer: sasl (sans-I/O). OAUTHBEARER, server side: RFC 7628 §3.1 (the client message: a
 // GS2 header, then `key=value` pairs each ended by 0x01, one of them `auth=Bearer token`),
-// §3.2.2 (the JSON error challenge) and §3.2.3 (the client's 0x01 answer to it). Tokens are
-// looked up in a table: validating them with an authorisation server is left to others, and
-// the error carries only its status (no `scope` or `openid-configuration` discovery).
+// RFC 7628 §3.2.2 (the JSON error challenge) and RFC 7628 §3.2.3 (the client's 0x01 answer to it).
+// Tokens are looked up in a table: validating them with an authorisation server is left to others,
+// and the error carries only its status (no `scope` or `openid-configuration` discovery).
 #include <cctype>
 #include <vector>
 
@@ -14,10 +14,10 @@ namespace {
 
 constexpr char kvsep = '\x01';
 
-/// The error challenge: a JSON object with the RFC 6750 §3.1 status \rfc{7628,3.2.2}.
+/// The error challenge: a JSON object with the RFC 6750 §3.1 status RFC 7628 §3.2.2.
 constexpr std::string_view invalid_token = R"({"status":"invalid_token"})";
 
-/// A key is one or more ASCII letters \rfc{7628,3.1}.
+/// A key is one or more ASCII letters RFC 7628 §3.1.
 bool good_key(std::string_view key) {
     if (key.empty()) return false;
     for (char c : key) {
@@ -26,7 +26,7 @@ bool good_key(std::string_view key) {
     return true;
 }
 
-/// A value is printable ASCII, SP, HTAB, CR or LF \rfc{7628,3.1}.
+/// A value is printable ASCII, SP, HTAB, CR or LF RFC 7628 §3.1.
 bool good_value(std::string_view value) {
     for (char c : value) {
         if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r' && c != '\n') return false;

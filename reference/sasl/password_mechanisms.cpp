@@ -1,7 +1,7 @@
 // Layer: sasl (sans-I/O). The mechanisms that check a password or a shared secret:
 // PLAIN (RFC 4616 §2), LOGIN (draft-murchison-sasl-login, never an RFC but widely deployed)
 // and CRAM-MD5 (RFC 2195 §2). PLAIN and LOGIN carry the password in clear: the server should
-// offer them only under TLS (RFC 4954 §4, §7).
+// offer them only under TLS (RFC 4954 §4, RFC 4954 §7).
 #include <cctype>
 
 #include "sasl/crypto.hpp"
@@ -13,7 +13,7 @@ namespace {
 /// RFC 4616 §2 makes servers accept at least 255 octets per part; we accept exactly that.
 constexpr std::size_t max_part = 255;
 
-/// A name or password part: 1 to 255 octets of UTF-8 without NUL \rfc{4616,2}.
+/// A name or password part: 1 to 255 octets of UTF-8 without NUL RFC 4616 §2.
 bool good_part(std::string_view part) {
     return !part.empty() && part.size() <= max_part && part.find('\0') == std::string_view::npos &&
            is_utf8(part);

@@ -1,6 +1,6 @@
 // Layer: sasl (sans-I/O). SCRAM-SHA-256, server side: RFC 7677 §3 over RFC 5802 §3 (the
-// keys and proofs), §5 (the messages), §7 (their ABNF). No channel binding (the -PLUS
-// variant is not offered), no `m=` extensions, and no SASLprep of names or passwords.
+// keys and proofs), RFC 5802 §5 (the messages), RFC 5802 §7 (their ABNF). No channel binding (the
+// -PLUS variant is not offered), no `m=` extensions, and no SASLprep of names or passwords.
 // In SMTP the server-final message travels in a 334 challenge (RFC 4954 §4); a wrong proof
 // ends the exchange with 535 at once rather than with an `e=` server-final message.
 #include <cctype>
@@ -13,7 +13,7 @@
 namespace ehlo::sasl {
 namespace {
 
-/// One `x=value` attribute of a SCRAM message \rfc{5802,5.1}.
+/// One `x=value` attribute of a SCRAM message RFC 5802 §5.1.
 struct Attribute {
     char name;
     std::string_view value;
@@ -35,7 +35,7 @@ std::optional<std::vector<Attribute>> attributes_of(std::string_view text) {
     }
 }
 
-/// A nonce is printable ASCII except the comma \rfc{5802,7}.
+/// A nonce is printable ASCII except the comma RFC 5802 §7.
 bool good_nonce(std::string_view nonce) {
     if (nonce.empty()) return false;
     for (char c : nonce) {

@@ -1,6 +1,6 @@
 // Layer: serve (pure arithmetic, no I/O). The deadline of message data, the content after DATA
-// or one BDAT chunk. RFC 5321 §4.5.3.2.5 and §4.5.3.2.6 give the client a timeout per block
-// of data it sends, and set no bound on a whole message: a client that sends one octet just
+// or one BDAT chunk. RFC 5321 §4.5.3.2.5 and RFC 5321 §4.5.3.2.6 give the client a timeout per
+// block of data it sends, and set no bound on a whole message: a client that sends one octet just
 // before each data timeout would hold its connection for as long as its message may be big.
 // So the server counts two things. No pause between reads may exceed the data block timeout
 // (the RFC's rule, mirrored); and the data as a whole must keep up an average rate: it starts

@@ -207,7 +207,7 @@ asio::awaitable<void> Listener::serve(Worker& worker, tcp::socket socket, server
 }
 
 void Listener::refuse(tcp::socket socket, server::Peer peer) {
-    // Over the limit: 421 in place of the greeting \rfc{5321,3.1}, written without waiting.
+    // Over the limit: 421 in place of the greeting RFC 5321 §3.1, written without waiting.
     server::Connection connection(policy_, peer, options_.trace);
     server::Output out = connection.refuse();
     if (options_.trace) tracer_.print(peer.connection_id, out.trace);

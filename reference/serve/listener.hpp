@@ -1,10 +1,10 @@
 // Layer: serve. The server's listening side: binds its addresses (the SMTP port, an implicit
 // TLS port, RFC 8314 §3, and a submission port with a policy of its own, RFC 6409), accepts
 // connections on one thread and hands each to one of N worker threads (one io_context each), where
-// a SessionDriver runs it. It enforces the connection limit (421 instead of the greeting, RFC 5321
-// §3.1) and stops cleanly on SIGTERM or SIGINT (421 to every session, §3.8). The SMTP dialogue and
-// the TLS handshake are left to session_driver.hpp and server::Connection, the TLS settings to
-// net/tls_context.hpp.
+// a SessionDriver runs it. It enforces the connection limit (421 instead of the greeting,
+// RFC 5321 §3.1) and stops cleanly on SIGTERM or SIGINT (421 to every session, RFC 5321 §3.8). The SMTP
+// dialogue and the TLS handshake are left to session_driver.hpp and server::Connection, the TLS
+// settings to net/tls_context.hpp.
 #pragma once
 
 #include <atomic>
@@ -29,10 +29,10 @@ namespace ehlo::serve {
 
 struct ListenerOptions {
     net::HostPort listen{"127.0.0.1", 2525};
-    /// A port where TLS starts at once, before the greeting (`--smtps`) \rfc{8314,3}; needs
+    /// A port where TLS starts at once, before the greeting (`--smtps`) RFC 8314 §3; needs
     /// the Listener's TLS context.
     std::optional<net::HostPort> smtps;
-    /// A message submission port (`--submission`) \rfc{6409,4.3}: its sessions follow the
+    /// A message submission port (`--submission`) RFC 6409 §4.3: its sessions follow the
     /// Listener's submission policy, which requires AUTH before MAIL.
     std::optional<net::HostPort> submission;
     unsigned threads = 0;                ///< worker threads; 0: one per hardware thread

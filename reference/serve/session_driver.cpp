@@ -48,7 +48,7 @@ void Tracer::note(std::uint64_t connection_id, std::string_view note) {
 
 namespace {
 
-/// A store that throws is a local error: 451, the client will try again \rfc{5321,4.2.3}.
+/// A store that throws is a local error: 451, the client will try again RFC 5321 §4.2.3.
 std::optional<protocol::Reply> commit_or_451(server::PendingMessage& message) {
     try {
         return message.commit();
@@ -133,14 +133,14 @@ void SessionDriver::request_stop() {
 }
 
 asio::awaitable<void> SessionDriver::dialogue() {
-    // On an implicit TLS port the handshake comes first \rfc{8314,3}; then the greeting
-    // \rfc{5321,3.1}, then one round per batch of input.
+    // On an implicit TLS port the handshake comes first RFC 8314 §3; then the greeting
+    // RFC 5321 §3.1, then one round per batch of input.
     if (implicit_tls_ && !co_await handshake()) co_return;
     bool open = co_await carry_out(connection_.start(server::Clock::now(), implicit_tls_));
     while (open) {
         co_await flush();
         if (stopping_ && may_stop_now()) {
-            co_await carry_out(connection_.shutting_down());  // 421 \rfc{5321,3.8}
+            co_await carry_out(connection_.shutting_down());  // 421 RFC 5321 §3.8
             co_return;
         }
         std::string_view input = co_await read();
@@ -151,9 +151,9 @@ asio::awaitable<void> SessionDriver::dialogue() {
 
 asio::awaitable<std::string_view> SessionDriver::read() {
     // Commands: one deadline for the whole line, counted from our last reply, so a client
-    // cannot hold the connection by trickling octets \rfc{5321,4.5.3.2.7}. Message data (a
-    // BDAT chunk too, \rfc{3030,2}): no pause longer than the data block timeout
-    // \rfc{5321,4.5.3.2.5}, and a minimum average rate (serve/data_deadline.hpp).
+    // cannot hold the connection by trickling octets RFC 5321 §4.5.3.2.7. Message data (a
+    // BDAT chunk too, RFC 3030 §2): no pause longer than the data block timeout
+    // RFC 5321 §4.5.3.2.5, and a minimum average rate (serve/data_deadline.hpp).
     bool in_data =
         connection_.state() == server::State::data || connection_.state() == server::State::chunk;
     // A new stretch of data (after the 354, or a chunk after the previous one's reply) gets
@@ -249,7 +249,7 @@ asio::awaitable<bool> SessionDriver::carry_out(server::Output out) {
             if (!co_await commit()) co_return false;
         } else if (action.kind == Action::Kind::start_tls) {
             // The 220 goes out in the clear; the Connection has already dropped whatever
-            // came after STARTTLS, and the next read is from TLS \rfc{3207,4.2}.
+            // came after STARTTLS, and the next read is from TLS RFC 3207 §4.2.
             co_await flush();
             if (!co_await handshake()) co_return false;
             if (!co_await carry_out(connection_.tls_started())) co_return false;
@@ -285,7 +285,7 @@ void SessionDriver::store_action(const Action& action) {
 
 asio::awaitable<bool> SessionDriver::commit() {
     // The server owns the message only once it is durable, so 250 waits for the store
-    // \rfc{5321,6.1}; the replies before it need not wait. No deadline runs meanwhile: a
+    // RFC 5321 §6.1; the replies before it need not wait. No deadline runs meanwhile: a
     // 451 sent while the store might still succeed would only cause a second delivery.
     co_await flush();
     if (!pending_) throw std::logic_error("commit_message without begin_message");

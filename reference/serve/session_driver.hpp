@@ -4,7 +4,7 @@
 // does the TLS handshake, after STARTTLS's 220 (RFC 3207 §4) or before the greeting on an
 // implicit TLS port (RFC 8314 §3), under a deadline; a failed or stalled handshake closes the
 // connection. It enforces the server timeouts of RFC 5321 §4.5.3.2 and answers 421 when they
-// expire or the server stops (§3.8). Every SMTP rule is left to server::Connection; accepting,
+// expire or the server stops (RFC 5321 §3.8). Every SMTP rule is left to server::Connection; accepting,
 // the connection limit and the signals are left to listener.hpp, the TLS settings to
 // net/tls_context.hpp.
 #pragma once
@@ -66,7 +66,7 @@ using ReadBuffer = std::array<char, 16 * 1024>;
 class SessionDriver {
   public:
     /// `implicit_tls`: the connection came in on an implicit TLS port, so the handshake comes
-    /// before the greeting \rfc{8314,3}; it needs `context.tls`.
+    /// before the greeting RFC 8314 §3; it needs `context.tls`.
     SessionDriver(asio::ip::tcp::socket socket, server::Peer peer, const SessionContext& context,
                   ReadBuffer& buffer, bool implicit_tls = false);
     SessionDriver(const SessionDriver&) = delete;
@@ -75,7 +75,7 @@ class SessionDriver {
     /// Runs the dialogue until either side closes; never throws.
     asio::awaitable<void> run();
 
-    /// Asks the session to end with 421 \rfc{5321,3.8}: at once if it waits for a command,
+    /// Asks the session to end with 421 RFC 5321 §3.8: at once if it waits for a command,
     /// else once the message in progress is answered. Call on the session's thread.
     void request_stop();
 

@@ -1,8 +1,9 @@
 // Layer: server (sans-I/O but for the default random source). The rules of SMTP AUTH on
-// the server side, RFC 4954: the offer (§3, §4: no secret in clear before TLS), the refusals
-// before an exchange (§4, §6), the exchange over continuation lines (§4), the submission rule
-// (RFC 6409 §4.3) and the AUTH= parameter of MAIL (§5). The SASL mechanisms themselves are in
-// sasl/; turning the outcomes into replies of the reply table is the verbs' job.
+// the server side, RFC 4954: the offer (RFC 4954 §3, RFC 4954 §4: no secret in clear before TLS),
+// the refusals before an exchange (RFC 4954 §4, RFC 4954 §6), the exchange over continuation lines
+// (RFC 4954 §4), the submission rule (RFC 6409 §4.3) and the AUTH= parameter of MAIL (RFC 4954 §5).
+// The SASL mechanisms themselves are in sasl/; turning the outcomes into replies of the reply table
+// is the verbs' job.
 #include "server/auth.hpp"
 
 #include <openssl/rand.h>

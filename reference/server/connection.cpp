@@ -1,8 +1,8 @@
 // Layer: server (sans-I/O). Bytes in, replies and actions out, for one connection: framing
 // by wire::LineReader (commands), wire::DataReader (message data, RFC 5321 §4.1.1.4) and
 // wire::ChunkReader (the counted chunk of a BDAT, RFC 3030 §2),
-// the step function for every event, reply formatting (§4.2) with enhanced codes after EHLO
-// when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
+// the step function for every event, reply formatting (RFC 5321 §4.2) with enhanced codes after
+// EHLO when ENHANCEDSTATUSCODES is offered (RFC 2034 §3), dropping the plaintext sent between
 // STARTTLS and the handshake (RFC 3207 §4.2), the continuation lines of an AUTH exchange
 // (RFC 4954 §4: up to 12288 octets, read by a line reader of their own, and a `334 ` that
 // keeps its space), and the annotated trace, which never shows a credential. What is read
@@ -38,13 +38,13 @@ std::size_t command_line_limit(const Policy& policy) {
 TraceLine fault_trace(wire::LineEvent fault) {
     switch (fault) {
         case wire::LineEvent::bare_cr:
-            return {'C', "<line with a bare CR>", "5321#2.3.8"};
+            return {'C', "<line with a bare CR>", "RFC 5321 §2.3.8"};
         case wire::LineEvent::bare_lf:
-            return {'C', "<line ended by a bare LF>", "5321#4.1.1.4"};
+            return {'C', "<line ended by a bare LF>", "RFC 5321 §4.1.1.4"};
         case wire::LineEvent::nul:
-            return {'C', "<line with a NUL octet>", "5321#2.3.8"};
+            return {'C', "<line with a NUL octet>", "RFC 5321 §2.3.8"};
         default:
-            return {'C', "<line over the length limit>", "5321#4.5.3.1.4"};
+            return {'C', "<line over the length limit>", "RFC 5321 §4.5.3.1.4"};
     }
 }
 
@@ -122,7 +122,7 @@ void Connection::receive_line(std::string_view& input, Clock::time_point now, Ou
 }
 
 /// A response line of an AUTH exchange: up to 12288 octets with its CRLF, longer ones dropped
-/// as they arrive and reported once they end \rfc{4954,4}.
+/// as they arrive and reported once they end RFC 4954 §4.
 void Connection::receive_response(std::string_view& input, Output& out) {
     wire::LineEvent found = responses_.next(input);
     if (found == wire::LineEvent::need_more) return;
@@ -130,14 +130,14 @@ void Connection::receive_response(std::string_view& input, Output& out) {
         if (trace_) {
             std::string summary =
                 "<AUTH response: " + std::to_string(responses_.line().size()) + " octets>";
-            out.trace.push_back({'C', std::move(summary), "4954#4"});
+            out.trace.push_back({'C', std::move(summary), "RFC 4954 §4"});
         }
         apply(event::AuthResponse{responses_.line()}, out);
         return;
     }
     if (trace_) {
         TraceLine line = fault_trace(found);
-        if (found == wire::LineEvent::too_long) line.section = "4954#4";
+        if (found == wire::LineEvent::too_long) line.section = "RFC 4954 §4";
         out.trace.push_back(std::move(line));
     }
     apply(event::LineFault{found}, out);
@@ -151,7 +151,7 @@ void Connection::receive_data(std::string_view& input, Output& out) {
     if (trace_) {
         std::string summary =
             "<message data: " + std::to_string(session_.envelope.data_size) + " octets>  .";
-        out.trace.push_back({'C', std::move(summary), "5321#4.1.1.4"});
+        out.trace.push_back({'C', std::move(summary), "RFC 5321 §4.1.1.4"});
     }
     wire::DataFaults faults = data_.faults();
     data_.reset();
@@ -159,7 +159,7 @@ void Connection::receive_data(std::string_view& input, Output& out) {
 }
 
 /// The octets of a BDAT chunk, exactly as many as announced, handed on as they arrive; then
-/// the chunk's end, which answers the BDAT \rfc{3030,2}.
+/// the chunk's end, which answers the BDAT RFC 3030 §2.
 void Connection::receive_chunk(std::string_view& input, Output& out) {
     if (!chunks_.active()) chunks_.start(session_.chunk.size);
     std::string_view piece;
@@ -170,7 +170,7 @@ void Connection::receive_chunk(std::string_view& input, Output& out) {
     if (trace_) {
         std::string summary = "<BDAT chunk: " + std::to_string(chunks_.size()) + " octets" +
                               (session_.chunk.refused ? ", discarded>" : ">");
-        out.trace.push_back({'C', std::move(summary), "3030#2"});
+        out.trace.push_back({'C', std::move(summary), "RFC 3030 §2"});
     }
     apply(event::ChunkEnd{}, out);
 }
@@ -182,12 +182,12 @@ bool Connection::empty_chunk_due() const {
 }
 
 /// What follows STARTTLS in the clear is dropped, never read: a man in the middle could have
-/// put commands there that would run inside the TLS session (CVE-2011-0411) \rfc{3207,4.2}.
+/// put commands there that would run inside the TLS session (CVE-2011-0411) RFC 3207 §4.2.
 void Connection::discard_before_tls(std::string_view& input, Output& out) {
     if (trace_) {
         std::string note = "<" + std::to_string(input.size()) +
                            " octets sent before the TLS handshake: dropped unread>";
-        out.trace.push_back({'C', std::move(note), "3207#4.2"});
+        out.trace.push_back({'C', std::move(note), "RFC 3207 §4.2"});
     }
     input = {};
 }
@@ -245,8 +245,8 @@ void Connection::apply(Event event, Output& out) {
         // Enhanced codes whenever ENHANCEDSTATUSCODES is offered, whether the client said
         // EHLO or HELO (RFC 2034 §4).
         wire::WireReply reply = outcome.reply->to_wire(enhanced_codes(policy_));
-        // A challenge is "334" SP and the base64, even when that is empty (RFC 4954 §4, §8),
-        // where a reply line with no text would end after its code.
+        // A challenge is "334" SP and the base64, even when that is empty (RFC 4954 §4,
+        // RFC 4954 §8), where a reply line with no text would end after its code.
         std::string text = outcome.reply->id == protocol::ReplyId::auth_challenge
                                ? "334 " + reply.lines.front() + "\r\n"
                                : wire::format_reply(reply);

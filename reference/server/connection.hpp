@@ -1,6 +1,6 @@
 // Layer: server (sans-I/O). One SMTP connection as bytes in, bytes and actions out: it
-// frames input with wire::LineReader / wire::DataReader / wire::ChunkReader (BDAT, RFC 3030
-// §2), parses commands, runs step() and
+// frames input with wire::LineReader / wire::DataReader / wire::ChunkReader (BDAT,
+// RFC 3030 §2), parses commands, runs step() and
 // formats replies; after STARTTLS's 220 it drops the plaintext sent before the handshake
 // (RFC 3207 §4.2). The driver (serve/session_driver.hpp) only moves bytes, does the TLS
 // handshake and carries out actions, so the whole server can be tested by feeding bytes and
@@ -26,7 +26,7 @@ namespace ehlo::server {
 struct TraceLine {
     char direction;            ///< 'C' client to server, 'S' server to client
     std::string text;          ///< the line, without CRLF (message data is summarised)
-    std::string_view section;  ///< the governing RFC section, e.g. "5321#4.1.1.2"
+    std::string_view section;  ///< the governing RFC section, e.g. "RFC 5321 §4.1.1.2"
 };
 
 /// What the connection wants written and done after an input.
@@ -41,25 +41,25 @@ class Connection {
   public:
     Connection(const Policy& policy, Peer peer, bool trace = false);
 
-    /// The greeting \rfc{5321,3.1}; `tls` when the connection came in on an implicit TLS
-    /// port and its handshake is done \rfc{8314,3}.
+    /// The greeting RFC 5321 §3.1; `tls` when the connection came in on an implicit TLS
+    /// port and its handshake is done RFC 8314 §3.
     Output start(Clock::time_point now, bool tls = false);
     /// Consumes `input` until it is empty, the connection closes, or a message waits for
     /// its commit result (then call stored() and feed the rest of `input` again). After
     /// STARTTLS's 220, everything left in `input` and everything fed until tls_started() is
     /// dropped unread: plaintext sent before the handshake never becomes a command
-    /// \rfc{3207,4.2}.
+    /// RFC 3207 §4.2.
     Output receive(std::string_view& input, Clock::time_point now);
     /// The TLS handshake after STARTTLS succeeded: the session starts afresh, as after the
-    /// greeting, and the client must send EHLO again \rfc{3207,4.2}.
+    /// greeting, and the client must send EHLO again RFC 3207 §4.2.
     Output tls_started();
     /// The store's result for the message whose commit_message action was last given.
     Output stored(std::optional<protocol::Reply> failure);
-    /// The client was silent too long \rfc{5321,4.5.3.2.7}.
+    /// The client was silent too long RFC 5321 §4.5.3.2.7.
     Output timed_out();
-    /// The server is stopping: answer 421 and close \rfc{5321,3.8}.
+    /// The server is stopping: answer 421 and close RFC 5321 §3.8.
     Output shutting_down();
-    /// Over the connection limit: 421 instead of the greeting \rfc{5321,3.1}.
+    /// Over the connection limit: 421 instead of the greeting RFC 5321 §3.1.
     Output refuse();
 
     State state() const { return session_.state; }
@@ -88,8 +88,8 @@ class Connection {
     Session session_;
     wire::LineReader lines_;
     wire::DataReader data_;
-    wire::ChunkReader chunks_;    ///< the octets of a BDAT chunk \rfc{3030,2}
-    wire::LineReader responses_;  ///< the lines of an AUTH exchange \rfc{4954,4}
+    wire::ChunkReader chunks_;    ///< the octets of a BDAT chunk RFC 3030 §2
+    wire::LineReader responses_;  ///< the lines of an AUTH exchange RFC 4954 §4
     bool trace_;
     bool awaiting_commit_ = false;
 #ifdef EHLO_TEST_SEAMS

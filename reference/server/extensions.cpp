@@ -1,8 +1,8 @@
 // Layer: server (sans-I/O). The ESMTP extensions: EHLO keywords after RFC 5321 §4.1.1.1,
 // the MAIL parameters SIZE (RFC 1870 §6), BODY (RFC 6152 §2, and BINARYMIME of RFC 3030 §3)
-// and SMTPUTF8 (RFC 6531 §3.4), the keywords CHUNKING and BINARYMIME (RFC 3030 §2, §3),
-// the MAILMAX session limit of LIMITS (RFC 9422), STARTTLS's keyword (RFC 3207 §4, §4.2),
-// AUTH's keyword and MAIL parameter (RFC 4954 §3, §5; the rules in auth.cpp) and
+// and SMTPUTF8 (RFC 6531 §3.4), the keywords CHUNKING and BINARYMIME (RFC 3030 §2, RFC 3030 §3),
+// the MAILMAX session limit of LIMITS (RFC 9422), STARTTLS's keyword (RFC 3207 §4, RFC 3207 §4.2),
+// AUTH's keyword and MAIL parameter (RFC 4954 §3, RFC 4954 §5; the rules in auth.cpp) and
 // the `with` keyword of Received: (RFC 3848, RFC 6531 §3.7.3). RCPT's own UTF-8 rule is in
 // verbs_transaction.cpp.
 #include "server/extensions.hpp"
@@ -139,7 +139,7 @@ std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& sess
         if (extension == Extension::starttls && session.tls) continue;
         // BINARYMIME only together with CHUNKING (RFC 3030 §3).
         if (extension == Extension::binarymime && !offers_binarymime(policy)) continue;
-        // AUTH names the mechanisms offered now, which depend on TLS (RFC 4954 §3, §4);
+        // AUTH names the mechanisms offered now, which depend on TLS (RFC 4954 §3, RFC 4954 §4);
         // with none to offer, no keyword.
         if (extension == Extension::auth) {
             if (auto keyword = auth_keyword(policy.auth, session.tls)) keywords.push_back(*keyword);
@@ -175,7 +175,7 @@ std::optional<Reply> check_mail_extensions(const Session& session, const Policy&
     }
     if (repeats_a_keyword_differently(cmd)) return make_reply(ReplyId::bad_arguments);
     // A UTF-8 reverse-path needs the SMTPUTF8 parameter; without it, 550 5.6.7
-    // (RFC 6531 §3.4, §3.5).
+    // (RFC 6531 §3.4, RFC 6531 §3.5).
     if (has_utf8 && !mail_requests_smtputf8(cmd)) return make_reply(ReplyId::sender_not_ascii);
     return std::nullopt;
 }
@@ -189,7 +189,7 @@ bool mail_requests_smtputf8(const protocol::Mail& cmd) {
 
 std::string_view with_protocol(const Session& session) {
     // SMTP after HELO, ESMTP after EHLO (RFC 3848), UTF8SMTP for a transaction with SMTPUTF8
-    // (RFC 6531 §3.7.3 and its registry of §4.3). Over TLS, ESMTPS (RFC 3848 §2) and
+    // (RFC 6531 §3.7.3 and its registry of RFC 6531 §4.3). Over TLS, ESMTPS (RFC 3848 §2) and
     // UTF8SMTPS (RFC 6531 §4.3); the registry has no TLS name for a HELO session.
     // After a successful AUTH an A is added: ESMTPA, ESMTPSA (RFC 3848 §2, RFC 4954 §7),
     // UTF8SMTPA, UTF8SMTPSA (RFC 6531 §4.3). AUTH needs EHLO, so SMTP never gets one.

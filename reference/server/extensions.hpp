@@ -34,25 +34,25 @@ std::string_view extension_name(Extension extension);
 std::optional<Extension> extension_by_name(std::string_view name);
 
 /// The EHLO keyword lines (after the greeting line) for what `policy` offers in `session`
-/// \rfc{5321,4.1.1.1}: STARTTLS only while the session is not yet over TLS \rfc{3207,4.2}.
+/// RFC 5321 §4.1.1.1: STARTTLS only while the session is not yet over TLS RFC 3207 §4.2.
 std::vector<std::string> ehlo_keywords(const Policy& policy, const Session& session);
 
 /// Whether replies carry enhanced status codes: whenever the server offers
-/// ENHANCEDSTATUSCODES, after HELO as after EHLO \rfc{2034,4}. The greeting and the replies
+/// ENHANCEDSTATUSCODES, after HELO as after EHLO RFC 2034 §4. The greeting and the replies
 /// to EHLO and HELO have none (their rows in the reply table carry no code).
 bool enhanced_codes(const Policy& policy);
 
-/// Checks a MAIL command against the session limit \rfc{9422,4.1}, its parameters against the
-/// extensions offered \rfc{5321,4.1.1.11}, and a UTF-8 path against the SMTPUTF8 parameter
-/// \rfc{6531,3.4}. `has_utf8` says whether the command line used UTF-8.
+/// Checks a MAIL command against the session limit RFC 9422 §4.1, its parameters against the
+/// extensions offered RFC 5321 §4.1.1.11, and a UTF-8 path against the SMTPUTF8 parameter
+/// RFC 6531 §3.4. `has_utf8` says whether the command line used UTF-8.
 std::optional<protocol::Reply> check_mail_extensions(const Session& session, const Policy& policy,
                                                      const protocol::Mail& cmd, bool has_utf8);
 
-/// Whether the MAIL asked for SMTPUTF8 (already checked to be offered) \rfc{6531,3.4}.
+/// Whether the MAIL asked for SMTPUTF8 (already checked to be offered) RFC 6531 §3.4.
 bool mail_requests_smtputf8(const protocol::Mail& cmd);
 
 /// The protocol name for the `with` clause of Received: ESMTP, SMTP, or UTF8SMTP when the
-/// transaction uses SMTPUTF8 \rfc{6531,3.7.3}; with an S for a session over TLS (ESMTPS,
+/// transaction uses SMTPUTF8 RFC 6531 §3.7.3; with an S for a session over TLS (ESMTPS,
 /// UTF8SMTPS, RFC 3848 and RFC 6531 §4.3).
 std::string_view with_protocol(const Session& session);
 

@@ -21,7 +21,7 @@ bool starts_received_field(std::string_view line_start) {
 
 void HopCounter::feed(std::string_view data) {
     for (char octet : data) {
-        if (!in_header_) return;  // only the header section counts \rfc{5322,2.1}
+        if (!in_header_) return;  // only the header section counts RFC 5322 §2.1
         if (octet == '\n') {
             end_line();
             continue;
@@ -36,7 +36,7 @@ void HopCounter::end_line() {
     if (line_length_ == 0) {
         in_header_ = false;  // the empty line that ends the header section
     } else if (starts_received_field(line_start_)) {
-        ++received_;  // \rfc{5321,6.3}
+        ++received_;  // RFC 5321 §6.3
     }
     line_start_.clear();
     line_length_ = 0;

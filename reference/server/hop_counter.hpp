@@ -1,5 +1,5 @@
 // Layer: server (sans-I/O). Counts the Received: fields at the top of a message while its
-// data streams in, so a looping message can be refused at the end of data \rfc{5321,6.3}.
+// data streams in, so a looping message can be refused at the end of data RFC 5321 §6.3.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 namespace ehlo::server {
 
 /// More Received: fields than this, and the message is taken for a loop. RFC 5321 §6.3 asks
-/// for a large threshold, normally at least 100 \rfc{5321,6.3}.
+/// for a large threshold, normally at least 100 RFC 5321 §6.3.
 inline constexpr std::size_t max_received_fields = 100;
 
 /// Reads the header section of a message (up to its first empty line) in pieces of any size

@@ -115,10 +115,10 @@ std::string mailbox_folder(const protocol::Mailbox& mailbox, std::string_view pr
     // RFC 5321 §4.1.1.3: "<Postmaster>" without a domain is the postmaster of this server.
     std::string domain(mailbox.domain.empty() ? primary_domain : mailbox.domain);
     for (char& c : domain) {
-        c = ascii_lower(c);  // §2.4: domains are case-insensitive
+        c = ascii_lower(c);  // RFC 5321 §2.4: domains are case-insensitive
     }
 
-    // §2.4: the local part is case-sensitive; §4.5.1: "postmaster" is not.
+    // RFC 5321 §2.4: the local part is case-sensitive; RFC 5321 §4.5.1: "postmaster" is not.
     std::string local = unquote_local_part(mailbox.local_part);
     if (equals_ignore_case(local, "postmaster")) local = "postmaster";
 

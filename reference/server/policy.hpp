@@ -1,7 +1,7 @@
 // Layer: server (sans-I/O). What one server instance accepts: its name and domains, the
 // size limits of RFC 5321 §4.5.3.1 (and the session limit of RFC 9422), the timeouts of
-// §4.5.3.2 and the ESMTP extensions it offers, whether it demands TLS (RFC 3207 §4), and its
-// AUTH settings (RFC 4954, server/auth.hpp). Filled in from the command line by
+// RFC 5321 §4.5.3.2 and the ESMTP extensions it offers, whether it demands TLS (RFC 3207 §4), and
+// its AUTH settings (RFC 4954, server/auth.hpp). Filled in from the command line by
 // apps/server_main.cpp; read-only while the server runs.
 #pragma once
 
@@ -26,18 +26,18 @@ class ConnectionHooks;  // server/connection_hooks.hpp
 #endif
 
 /// Size limits; the defaults are the minimums RFC 5321 §4.5.3.1 requires a server to accept.
-/// The limits on local parts, domains and paths (§4.5.3.1.1-3) are fixed in the parser
-/// (protocol/address.cpp): the server accepts exactly what the RFC asks of it.
+/// The limits on local parts, domains and paths (RFC 5321 §4.5.3.1.1 to RFC 5321 §4.5.3.1.3) are
+/// fixed in the parser (protocol/address.cpp): the server accepts exactly what the RFC asks of it.
 struct Limits {
-    std::size_t command_line = 512;                   ///< octets incl. CRLF \rfc{5321,4.5.3.1.4}
-    std::size_t text_line = 1000;                     ///< octets incl. CRLF \rfc{5321,4.5.3.1.6}
-    std::size_t max_recipients = 100;                 ///< at least 100 \rfc{5321,4.5.3.1.8}
+    std::size_t command_line = 512;                   ///< octets incl. CRLF RFC 5321 §4.5.3.1.4
+    std::size_t text_line = 1000;                     ///< octets incl. CRLF RFC 5321 §4.5.3.1.6
+    std::size_t max_recipients = 100;                 ///< at least 100 RFC 5321 §4.5.3.1.8
     std::size_t max_message_size = 10 * 1024 * 1024;  ///< octets of message data
-    /// MAIL commands accepted in one session; announced as MAILMAX \rfc{9422,4.1}.
+    /// MAIL commands accepted in one session; announced as MAILMAX RFC 9422 §4.1.
     std::size_t max_transactions = 1000;
 };
 
-/// The ESMTP extensions the server can announce in EHLO \rfc{5321,4.1.1.1}.
+/// The ESMTP extensions the server can announce in EHLO RFC 5321 §4.1.1.1.
 enum class Extension {
     pipelining,           ///< RFC 2920
     size,                 ///< RFC 1870
@@ -51,14 +51,14 @@ enum class Extension {
     binarymime,           ///< RFC 3030 §3; offered only together with CHUNKING
 };
 
-/// Server-side timeouts \rfc{5321,4.5.3.2}. The RFC names client timeouts for each step
-/// and asks the server to wait at least 5 minutes for the next command (§4.5.3.2.7).
+/// Server-side timeouts RFC 5321 §4.5.3.2. The RFC names client timeouts for each step
+/// and asks the server to wait at least 5 minutes for the next command (RFC 5321 §4.5.3.2.7).
 struct Timeouts {
     /// Time a client has to send a complete command line, from the previous reply
-    /// \rfc{5321,4.5.3.2.7}. Measured per line, not per byte, so a trickle cannot hold it.
+    /// RFC 5321 §4.5.3.2.7. Measured per line, not per byte, so a trickle cannot hold it.
     std::chrono::seconds command{300};
     /// Longest pause between two reads of message data; mirrors the client's 3-minute
-    /// data block timeout \rfc{5321,4.5.3.2.5}.
+    /// data block timeout RFC 5321 §4.5.3.2.5.
     std::chrono::seconds data_block{180};
     /// Octets per second a message's data must average, after a first allowance of one
     /// `data_block`: a client cannot hold a connection by trickling a message, one octet
@@ -89,10 +89,10 @@ struct Policy {
                                    Extension::auth,         Extension::chunking,
                                    Extension::binarymime};
     /// Before TLS, refuse every command but EHLO, HELO, NOOP, RSET, QUIT and STARTTLS with
-    /// 530 \rfc{3207,4}; needs STARTTLS offered (or only implicit TLS ports).
+    /// 530 RFC 3207 §4; needs STARTTLS offered (or only implicit TLS ports).
     bool require_tls = false;
     /// The users and tokens AUTH checks against, whether it allows secrets in clear, and
-    /// whether MAIL must wait for it (a submission listener) \rfc{4954,4} \rfc{6409,4.3}.
+    /// whether MAIL must wait for it (a submission listener) RFC 4954 §4 RFC 6409 §4.3.
     AuthSettings auth;
 
     bool offers(Extension extension) const { return extensions.count(extension) != 0; }

@@ -1,6 +1,7 @@
 // Layer: server (sans-I/O). enter(), the one writer of a session's state, and the look-up of
-// an edge in the tables of state.hpp (RFC 5321 §4.1.4, §4.3.2, and the events of RFC 3030 §2,
-// RFC 3207 §4.2 and RFC 4954 §4). The tables themselves are constexpr data in the header.
+// an edge in the tables of state.hpp (RFC 5321 §4.1.4, RFC 5321 §4.3.2, and the events of
+// RFC 3030 §2, RFC 3207 §4.2 and RFC 4954 §4). The tables themselves are constexpr data in the
+// header.
 #include "server/state.hpp"
 
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // Layer: server (sans-I/O). The state machine of a session as data, after RFC 5321 §4.1.4
-// (order of commands) and §4.3.2 (command-reply sequences), with the chunk of BDAT
+// (order of commands) and RFC 5321 §4.3.2 (command-reply sequences), with the chunk of BDAT
 // (RFC 3030 §2), the handshake after STARTTLS (RFC 3207 §4.2) and the exchange of AUTH
 // (RFC 4954 §4). Three tables:
 //  - `states`: per state, its name, what the connection reads in it (Input), and per verb the
@@ -34,26 +34,26 @@ enum class State {
     mail,        ///< MAIL accepted, no recipient yet
     recipients,  ///< at least one RCPT accepted
     data,        ///< reading message data (no commands)
-    /// reading the chunk of a BDAT: exactly its announced octets, never commands \rfc{3030,2}
+    /// reading the chunk of a BDAT: exactly its announced octets, never commands RFC 3030 §2
     chunk,
     /// STARTTLS answered 220: nothing is read as a command until the TLS handshake is done
-    /// \rfc{3207,4.2}
+    /// RFC 3207 §4.2
     starting_tls,
-    /// AUTH answered 334: the next line is the client's response, not a command \rfc{4954,4}
+    /// AUTH answered 334: the next line is the client's response, not a command RFC 4954 §4
     authenticating,
     closed,  ///< QUIT answered, or the connection is being dropped
 };
 inline constexpr int state_count = 9;
-/// Where every session starts: the greeting is sent \rfc{5321,3.1}.
+/// Where every session starts: the greeting is sent RFC 5321 §3.1.
 inline constexpr State initial_state = State::connected;
 
 /// What the connection reads in a state.
 enum class Input {
-    commands,       ///< command lines \rfc{5321,4.1.1}
-    data,           ///< message data, to the end-of-data line \rfc{5321,4.1.1.4}
-    chunk,          ///< exactly the octets the BDAT announced \rfc{3030,2}
-    auth_response,  ///< one response line to AUTH's 334 \rfc{4954,4}
-    tls_handshake,  ///< nothing: what comes before the handshake is dropped \rfc{3207,4.2}
+    commands,       ///< command lines RFC 5321 §4.1.1
+    data,           ///< message data, to the end-of-data line RFC 5321 §4.1.1.4
+    chunk,          ///< exactly the octets the BDAT announced RFC 3030 §2
+    auth_response,  ///< one response line to AUTH's 334 RFC 4954 §4
+    tls_handshake,  ///< nothing: what comes before the handshake is dropped RFC 3207 §4.2
     none,           ///< nothing: the connection is closing
 };
 
@@ -62,7 +62,7 @@ struct Cell {
     /// Where an accepted command leads (one that fails its own checks changes nothing); in a
     /// refused cell, the state itself.
     State next;
-    /// The verb is out of sequence here: refused with this reply \rfc{5321,4.1.4}.
+    /// The verb is out of sequence here: refused with this reply RFC 5321 §4.1.4.
     std::optional<ReplyId> refusal;
 
     constexpr bool allowed() const { return !refusal; }
@@ -74,7 +74,7 @@ struct StateRow {
     std::string_view name;
     Input input;
     /// One cell per known verb, in the order of protocol::Verb (`unknown` is answered 500 or
-    /// 502 before the table is read \rfc{5321,4.2.4}).
+    /// 502 before the table is read RFC 5321 §4.2.4).
     std::array<Cell, protocol::verb_table.size()> cells;
 };
 
@@ -113,10 +113,10 @@ constexpr StateRow not_commands(State state, std::string_view name, Input input)
 }  // namespace table
 
 // Some choices the table makes, with their reasons:
-//  - NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (§4.1.4); EHLO and
-//    HELO may come again, and then clear any transaction (§4.1.4); RSET ends one (§4.1.1.5).
-//  - MAIL accepted but no RCPT: DATA and BDAT get 554, which says why (§3.3 allows 503 too).
-//  - STARTTLS and AUTH are extensions, so they need the greeting (§4.1.1.1). Inside a
+//  - NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (RFC 5321 §4.1.4); EHLO and
+//    HELO may come again, and then clear any transaction (RFC 5321 §4.1.4); RSET ends one (RFC 5321 §4.1.1.5).
+//  - MAIL accepted but no RCPT: DATA and BDAT get 554, which says why (RFC 5321 §3.3 allows 503 too).
+//  - STARTTLS and AUTH are extensions, so they need the greeting (RFC 5321 §4.1.1.1). Inside a
 //    transaction STARTTLS is refused, since the reset after the handshake would drop the
 //    transaction without a word (RFC 3207 §4.2), and AUTH is not permitted (RFC 4954 §4).
 //  - BDAT follows DATA's rules, being its alternative (RFC 3030 §2). A BDAT refused here still
@@ -246,15 +246,15 @@ struct TriggerRow {
 // clang-format off
 /// One row per Trigger, in its order.
 inline constexpr std::array<TriggerRow, trigger_count> triggers{{
-    {Trigger::data_refused,    "data refused at its end",     "5321#4.1.1.4"},
-    {Trigger::stored,          "stored, or the store failed", "5321#4.1.1.4"},
-    {Trigger::bdat_refused,    "BDAT refused, chunk to read", "3030#2"},
-    {Trigger::chunk_read,      "chunk read",                  "3030#2"},
-    {Trigger::chunk_discarded, "refused chunk read",          "3030#2"},
-    {Trigger::auth_challenge,  "AUTH challenge (334)",        "4954#4"},
-    {Trigger::auth_over,       "end of the AUTH exchange",    "4954#4"},
-    {Trigger::tls_started,     "TLS handshake done",          "3207#4.2"},
-    {Trigger::closing,         "timeout or shutdown (421)",   "5321#3.8"},
+    {Trigger::data_refused,    "data refused at its end",     "RFC 5321 §4.1.1.4"},
+    {Trigger::stored,          "stored, or the store failed", "RFC 5321 §4.1.1.4"},
+    {Trigger::bdat_refused,    "BDAT refused, chunk to read", "RFC 3030 §2"},
+    {Trigger::chunk_read,      "chunk read",                  "RFC 3030 §2"},
+    {Trigger::chunk_discarded, "refused chunk read",          "RFC 3030 §2"},
+    {Trigger::auth_challenge,  "AUTH challenge (334)",        "RFC 4954 §4"},
+    {Trigger::auth_over,       "end of the AUTH exchange",    "RFC 4954 §4"},
+    {Trigger::tls_started,     "TLS handshake done",          "RFC 3207 §4.2"},
+    {Trigger::closing,         "timeout or shutdown (421)",   "RFC 5321 §3.8"},
 }};
 // clang-format on
 
@@ -272,7 +272,7 @@ struct EventEdge {
 // clang-format off
 /// The event table: every edge an event may take. A refused BDAT's chunk leads back to where
 /// the BDAT came, or to `greeted` when it was a LAST chunk inside a transaction, which ends
-/// the transaction anyway \rfc{3030,2}.
+/// the transaction anyway RFC 3030 §2.
 inline constexpr std::array event_edges{
     EventEdge{State::data,           Trigger::data_refused,    State::greeted},
     EventEdge{State::chunk,          Trigger::data_refused,    State::greeted},

@@ -1,8 +1,8 @@
 // Layer: server (sans-I/O). The step function: one event in, reply and actions out.
-// A command goes through the state table of state.hpp (RFC 5321 §4.1.4, §4.3.2), then
-// its syntax (§4.1.2), then its verb's check and apply (verbs_*.cpp); a server that demands
-// TLS refuses commands before all that (RFC 3207 §4), and a submission listener a MAIL before
-// AUTH (RFC 6409 §4.3). Message data, the lines of an AUTH exchange (RFC 4954 §4), faults of
+// A command goes through the state table of state.hpp (RFC 5321 §4.1.4, RFC 5321 §4.3.2), then
+// its syntax (RFC 5321 §4.1.2), then its verb's check and apply (verbs_*.cpp); a server that
+// demands TLS refuses commands before all that (RFC 3207 §4), and a submission listener a MAIL
+// before AUTH (RFC 6409 §4.3). Message data, the lines of an AUTH exchange (RFC 4954 §4), faults of
 // the line framing, timeouts, shutdown and the end of the TLS handshake are handled here too;
 // a BDAT's reply waits for its chunk to be read (RFC 3030 §2, verbs_bdat.cpp). Every change
 // of state is an edge of state.hpp's tables, taken by enter().
@@ -79,15 +79,15 @@ Outcome run_command(Session& session, const event::CommandLine& line, const Poli
         return answer(make_reply(ReplyId::line_too_long));
     }
     if (parsed.verb == Verb::unknown) {
-        // 500 for what we do not know, 502 for what we know but do not do \rfc{5321,4.2.4}.
+        // 500 for what we do not know, 502 for what we know but do not do RFC 5321 §4.2.4.
         bool obsolete = protocol::is_obsolete_verb(line.line.substr(0, line.line.find(' ')));
         return answer(make_reply(obsolete ? ReplyId::not_implemented : ReplyId::unknown_command));
     }
-    // A server that demands TLS says so before anything else \rfc{3207,4}.
+    // A server that demands TLS says so before anything else RFC 3207 §4.
     if (auto refusal = verbs::require_tls(session, policy, parsed.verb)) return answer(*refusal);
     const Cell cell = server::cell(session.state, parsed.verb);
     if (!cell.allowed()) return answer(make_reply(*cell.refusal));
-    // A submission listener takes no mail before AUTH \rfc{6409,4.3}.
+    // A submission listener takes no mail before AUTH RFC 6409 §4.3.
     if (auto refusal = verbs::require_auth(session, policy, parsed.verb)) return answer(*refusal);
     if (!parsed.ok()) return answer(syntax_reply(parsed));
 
@@ -106,7 +106,7 @@ Outcome run_command(Session& session, const event::CommandLine& line, const Poli
         parsed.command);
 }
 
-/// Whether a command line is a BDAT whose reply waits for its chunk \rfc{3030,2}: its verb
+/// Whether a command line is a BDAT whose reply waits for its chunk RFC 3030 §2: its verb
 /// stands alone or is followed by SP. A BDAT followed only by a tab (white space the parser
 /// trims) is answered at once, and leaves the transaction as it is.
 bool bdat_line(const event::CommandLine& line) {
@@ -117,7 +117,7 @@ Outcome on_command(Session& session, const event::CommandLine& line, const Polic
     const bool chunked_open = verbs::chunked_message_open(session);
     const bool reading_commands = input_of(session.state) == Input::commands;
     Outcome outcome = run_command(session, line, policy);
-    // A BDAT is answered once its chunk is read, accepted or not \rfc{3030,2}; where no
+    // A BDAT is answered once its chunk is read, accepted or not RFC 3030 §2; where no
     // command is read, a line is only refused.
     if (bdat_line(line) && reading_commands) {
         return verbs::hold_bdat_reply(session, line.parsed, std::move(outcome));
@@ -142,7 +142,7 @@ Reply fault_reply(wire::LineEvent fault) {
     }
 }
 
-/// Counts the data against the size limit while it streams \rfc{5321,4.5.3.1.10}; past the
+/// Counts the data against the size limit while it streams RFC 5321 §4.5.3.1.10; past the
 /// limit the message is dropped at once, and the rest of the data is read and ignored.
 Outcome on_data(Session& session, event::MessageData data, const Policy& policy) {
     Envelope& envelope = session.envelope;
@@ -157,17 +157,17 @@ Outcome on_data(Session& session, event::MessageData data, const Policy& policy)
 }
 
 /// The end of data: refuse what must be refused, else ask the store to commit. The reply
-/// comes only with the store's result, so a 250 always means "on disk" \rfc{5321,4.1.1.4}.
+/// comes only with the store's result, so a 250 always means "on disk" RFC 5321 §4.1.1.4.
 Outcome on_data_end(Session& session, const event::DataEnd& end) {
     std::optional<Reply> refusal;
     if (session.envelope.too_big) {
         refusal = make_reply(ReplyId::message_too_big);  // already aborted while streaming
     } else if (end.faults.bare_cr || end.faults.bare_lf) {
-        refusal = make_reply(ReplyId::data_bare_line_end);  // \rfc{5321,2.3.8}
+        refusal = make_reply(ReplyId::data_bare_line_end);  // RFC 5321 §2.3.8
     } else if (end.faults.line_too_long) {
-        refusal = make_reply(ReplyId::data_line_too_long);  // \rfc{5321,4.5.3.1.6}
+        refusal = make_reply(ReplyId::data_line_too_long);  // RFC 5321 §4.5.3.1.6
     } else if (session.envelope.hops.looping()) {
-        refusal = make_reply(ReplyId::message_loops);  // \rfc{5321,6.3}
+        refusal = make_reply(ReplyId::message_loops);  // RFC 5321 §6.3
     }
     if (!refusal) return Outcome{std::nullopt, {{Action::Kind::commit_message, {}}}, {}};
 
@@ -178,7 +178,7 @@ Outcome on_data_end(Session& session, const event::DataEnd& end) {
     return Outcome{std::move(*refusal), std::move(actions), {edge}};
 }
 
-/// The transaction is over either way: the envelope is cleared \rfc{5321,4.1.1.4}.
+/// The transaction is over either way: the envelope is cleared RFC 5321 §4.1.1.4.
 Outcome on_stored(Session& session, const event::Stored& stored) {
     session.envelope = Envelope{};
     Edge edge = enter(session, State::greeted, Trigger::stored);

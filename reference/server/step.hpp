@@ -25,8 +25,8 @@ using Clock = std::chrono::system_clock;
 
 /// Events the driver feeds into the machine.
 namespace event {
-/// Send the greeting \rfc{5321,3.1}; `tls` when the connection came in over implicit TLS and
-/// its handshake is already done \rfc{8314,3}.
+/// Send the greeting RFC 5321 §3.1; `tls` when the connection came in over implicit TLS and
+/// its handshake is already done RFC 8314 §3.
 struct Connected {
     Clock::time_point now;
     bool tls = false;
@@ -42,7 +42,7 @@ struct LineFault {
     wire::LineEvent fault;
 };  ///< bare CR/LF, NUL or over-long line
 /// A line of the client during an AUTH exchange (state `authenticating`): its response to
-/// the last 334, without CRLF \rfc{4954,4}.
+/// the last 334, without CRLF RFC 4954 §4.
 struct AuthResponse {
     std::string_view line;
 };
@@ -52,19 +52,19 @@ struct MessageData {
 struct DataEnd {
     wire::DataFaults faults;
 };  ///< the end-of-data line was read
-/// Octets of the BDAT chunk being read, as they arrive \rfc{3030,2}.
+/// Octets of the BDAT chunk being read, as they arrive RFC 3030 §2.
 struct ChunkData {
     std::string data;
 };
-/// The last octet of the BDAT chunk was read \rfc{3030,2}.
+/// The last octet of the BDAT chunk was read RFC 3030 §2.
 struct ChunkEnd {};
 struct Stored {
     std::optional<protocol::Reply> failure;
 };                            ///< the store's commit result
-struct TimedOut {};           ///< \rfc{5321,4.5.3.2.7}
-struct ShuttingDown {};       ///< \rfc{5321,3.8}
+struct TimedOut {};           ///< RFC 5321 §4.5.3.2.7
+struct ShuttingDown {};       ///< RFC 5321 §3.8
 struct ConnectionRefused {};  ///< over the connection limit
-/// The TLS handshake after STARTTLS's 220 succeeded: start afresh \rfc{3207,4.2}.
+/// The TLS handshake after STARTTLS's 220 succeeded: start afresh RFC 3207 §4.2.
 struct TlsStarted {};
 }  // namespace event
 
@@ -82,7 +82,7 @@ struct Action {
         abort_message,   ///< pending.abort()
         close,           ///< close the connection after the reply is written
         /// write the reply, drop every byte already received, then do the TLS handshake
-        /// and feed event::TlsStarted; a failed handshake closes \rfc{3207,4.2}
+        /// and feed event::TlsStarted; a failed handshake closes RFC 3207 §4.2
         start_tls,
     };
     Kind kind;
@@ -101,9 +101,9 @@ struct Outcome {
 /// Applies one event to the session and says what to answer and do.
 Outcome step(Session& session, Event event, const Policy& policy);
 
-/// How step() reads command lines under `policy`: with the UTF-8 paths of \rfc{6531,3.3}
+/// How step() reads command lines under `policy`: with the UTF-8 paths of RFC 6531 §3.3
 /// while SMTPUTF8 is offered; whether a transaction may use them is its MAIL's and RCPT's
-/// check \rfc{6531,3.4}.
+/// check RFC 6531 §3.4.
 protocol::CommandOptions command_options(const Policy& policy);
 
 /// `line` (without CRLF) as the event step() takes, parsed with command_options().

@@ -1,5 +1,5 @@
 // Layer: server (the only part of it that touches files). Where accepted messages go.
-// RFC 5321 §2.1 and §6.1: once the server answers 250 to the end of data it owns the
+// RFC 5321 §2.1 and RFC 5321 §6.1: once the server answers 250 to the end of data it owns the
 // message, so a store only reports success once the message is durable.
 #pragma once
 
@@ -32,7 +32,8 @@ class Store {
   public:
     virtual ~Store() = default;
     /// Starts a message for `envelope`; `trace_header` (the Received: line, CRLF-ended) goes
-    /// before the data. The store adds Return-Path: where it makes the final delivery (§4.4).
+    /// before the data. The store adds Return-Path: where it makes the final delivery
+    /// (RFC 5321 §4.4).
     virtual std::unique_ptr<PendingMessage> begin(const Envelope& envelope,
                                                   std::string_view trace_header) = 0;
 };

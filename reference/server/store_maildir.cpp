@@ -1,6 +1,6 @@
 // Layer: server (touches files). Maildir delivery with POSIX calls, because the durability
 // of RFC 5321 §6.1 needs fsync, which std::filesystem lacks. The order, step by step:
-//   begin:  create ROOT/.tmp/NAME (O_EXCL), write Return-Path: (§4.4) and the trace header
+//   begin:  create ROOT/.tmp/NAME (O_EXCL), write Return-Path: (RFC 5321 §4.4) and the trace header
 //   append: write the data as it comes; remember the first error
 //   commit: fsync and close the file; for each recipient create its Maildir if needed
 //           (fsyncing each new folder into its parent), link the file into DIR/new/NAME;

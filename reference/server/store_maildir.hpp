@@ -1,6 +1,6 @@
 // Layer: server (touches files). Final delivery into one Maildir per recipient under a root
-// folder: RFC 5321 §6.1 (250 only once the message is durable) and §4.4 (Return-Path:). The
-// folder of each recipient comes from mailbox_folder.hpp; docs/delivery.md describes the
+// folder: RFC 5321 §6.1 (250 only once the message is durable) and RFC 5321 §4.4 (Return-Path:).
+// The folder of each recipient comes from mailbox_folder.hpp; docs/delivery.md describes the
 // layout, the order of writes and syncs, and what a crash leaves behind. Running commit() off
 // the event loop is left to the driver.
 #pragma once

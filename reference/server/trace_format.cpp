@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "protocol/citation.hpp"
+
 namespace ehlo::server {
 
 namespace {
@@ -27,15 +29,7 @@ std::string with_citation(std::string left, std::string_view section) {
 }  // namespace
 
 std::string rfc_citation(std::string_view section) {
-    if (section.empty()) return {};
-    std::size_t hash = section.find('#');
-    std::string text = "RFC ";
-    text += section.substr(0, hash);
-    if (hash != std::string_view::npos && hash + 1 < section.size()) {
-        text += " §";
-        text += section.substr(hash + 1);
-    }
-    return text;
+    return protocol::citation_text(section);
 }
 
 std::string printable(std::string_view text) {

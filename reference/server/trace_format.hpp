@@ -1,6 +1,6 @@
 // Layer: server (sans-I/O). How `--trace` shows the dialogue: one line per command or reply
 // line, with the connection id, the direction and the RFC section that governs the step, in
-// the C:/S: notation of RFC 5321 Appendix D. Printing (and its locking) is left to the driver.
+// the C:/S: notation of RFC 5321 §D. Printing (and its locking) is left to the driver.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +15,8 @@ namespace ehlo::server {
 /// Where the citation column starts, so that the sections line up under each other.
 inline constexpr std::size_t trace_citation_column = 56;
 
-/// "5321#4.1.1.2" becomes "RFC 5321 §4.1.1.2", "3207" becomes "RFC 3207"; empty stays empty.
+/// The citation as the trace prints it, "RFC 5321 §4.1.1.2" (protocol::citation_text); empty
+/// stays empty.
 std::string rfc_citation(std::string_view section);
 
 /// Makes client text safe for a terminal: control octets (CR, LF, NUL, ESC, ...) are shown as

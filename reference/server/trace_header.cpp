@@ -29,7 +29,7 @@ std::string rfc5322_date(Clock::time_point now) {
     return text;
 }
 
-/// The client's IP address as an address literal (TCP-info of §4.4).
+/// The client's IP address as an address literal (TCP-info of RFC 5321 §4.4).
 std::string address_literal(const std::string& address) {
     bool ipv6 = address.find(':') != std::string::npos;
     return ipv6 ? "[IPv6:" + address + "]" : "[" + address + "]";

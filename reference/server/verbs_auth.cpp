@@ -1,9 +1,9 @@
-// Layer: server (sans-I/O). AUTH, RFC 4954: the verb's check and apply (§4), the continuation
-// lines of an exchange (§4), and the reply of each outcome from the reply table (§4, §6).
-// The rules themselves (what is offered, what is refused, how an exchange runs) are in
-// auth.cpp; the mechanisms in sasl/. The state table has already refused AUTH before
-// EHLO/HELO (503) and inside a mail transaction (503, §4); Connection feeds the continuation
-// lines here while the session is in State::authenticating.
+// Layer: server (sans-I/O). AUTH, RFC 4954: the verb's check and apply (RFC 4954 §4), the
+// continuation lines of an exchange (RFC 4954 §4), and the reply of each outcome from the reply
+// table (RFC 4954 §4, RFC 4954 §6). The rules themselves (what is offered, what is refused, how an
+// exchange runs) are in auth.cpp; the mechanisms in sasl/. The state table has already refused AUTH
+// before EHLO/HELO (503) and inside a mail transaction (503, RFC 4954 §4); Connection feeds the
+// continuation lines here while the session is in State::authenticating.
 #include <chrono>
 
 #include "server/auth.hpp"
@@ -33,7 +33,7 @@ Reply refusal_reply(AuthRefusal refusal) {
     return make_reply(ReplyId::auth_encryption_required);
 }
 
-/// The reply that ends an exchange for `reason` (RFC 4954 §4, §6); the codes are those
+/// The reply that ends an exchange for `reason` (RFC 4954 §4, RFC 4954 §6); the codes are those
 /// sasl::reply_for() names, and a unit test holds the two together.
 ReplyId failure_reply(sasl::Failure reason) {
     switch (reason) {
@@ -63,7 +63,7 @@ ReplyId failure_reply(sasl::Failure reason) {
 
 Reply auth_reply(const sasl::Step& step) {
     if (const auto* challenge = std::get_if<sasl::Challenge>(&step)) {
-        // 334 and the base64 challenge, nothing else \rfc{4954,4}.
+        // 334 and the base64 challenge, nothing else RFC 4954 §4.
         return make_reply(ReplyId::auth_challenge, {challenge_text(*challenge)});
     }
     if (std::holds_alternative<sasl::Success>(step)) return make_reply(ReplyId::auth_succeeded);
@@ -88,7 +88,7 @@ Applied apply(Context& ctx, const protocol::Auth& cmd) {
     const AuthPlace place{ctx.policy.hostname, seconds.count()};
     const protocol::AuthArguments arguments{cmd.mechanism, cmd.initial_response};
     const sasl::Step step = start_auth(ctx.session.auth, ctx.policy.auth, arguments, place);
-    // A challenge turns the next line into the client's response \rfc{4954,4}.
+    // A challenge turns the next line into the client's response RFC 4954 §4.
     Applied applied{auth_reply(step)};
     if (ctx.session.auth.in_exchange()) {
         applied.then = LeadOn{State::authenticating, Trigger::auth_challenge};
@@ -98,7 +98,7 @@ Applied apply(Context& ctx, const protocol::Auth& cmd) {
 
 Outcome auth_response(Session& session, std::string_view line) {
     Outcome outcome{auth_reply(continue_auth(session.auth, line)), {}, {}};
-    // The exchange is over after 235 or a failure: commands again \rfc{4954,4}.
+    // The exchange is over after 235 or a failure: commands again RFC 4954 §4.
     if (!session.auth.in_exchange()) {
         outcome.edges.push_back(enter(session, State::greeted, Trigger::auth_over));
     }
@@ -108,7 +108,7 @@ Outcome auth_response(Session& session, std::string_view line) {
 Outcome auth_line_fault(Session& session, wire::LineEvent fault, Reply framing_reply) {
     Outcome outcome{std::move(framing_reply), {}, {}};
     outcome.edges.push_back(enter(session, State::greeted, Trigger::auth_over));
-    // Over the 12288-octet buffer: 500 5.5.6 \rfc{4954,4}. The line reader has dropped it
+    // Over the 12288-octet buffer: 500 5.5.6 RFC 4954 §4. The line reader has dropped it
     // as it came, so nothing of it was kept.
     if (fault == wire::LineEvent::too_long) {
         outcome.reply = auth_reply(fail_auth(session.auth, sasl::Failure::too_long));

@@ -1,11 +1,12 @@
 // Layer: server (sans-I/O). The commands that do not belong to a mail transaction:
-// EHLO and HELO (RFC 5321 §4.1.1.1), RSET (§4.1.1.5), VRFY (§4.1.1.6), EXPN (§4.1.1.7),
-// HELP (§4.1.1.8, its topics from the verb table), NOOP (§4.1.1.9) and QUIT (§4.1.1.10).
-// Whether a verb is allowed at all in the current state is decided before, by the state table
-// (state.hpp).
+// EHLO and HELO (RFC 5321 §4.1.1.1), RSET (RFC 5321 §4.1.1.5), VRFY (RFC 5321 §4.1.1.6), EXPN
+// (RFC 5321 §4.1.1.7), HELP (RFC 5321 §4.1.1.8, its topics from the verb table), NOOP
+// (RFC 5321 §4.1.1.9) and QUIT (RFC 5321 §4.1.1.10). Whether a verb is allowed at all in the
+// current state is decided before, by the state table (state.hpp).
 #include <string>
 #include <utility>
 
+#include "protocol/citation.hpp"
 #include "server/extensions.hpp"
 #include "server/verbs.hpp"
 
@@ -17,7 +18,7 @@ using protocol::ReplyId;
 
 namespace {
 
-/// EHLO and HELO start the session afresh, as a RSET would \rfc{5321,4.1.4}.
+/// EHLO and HELO start the session afresh, as a RSET would RFC 5321 §4.1.4.
 void greet(Session& session, std::string domain, bool extended) {
     session.client_domain = std::move(domain);
     session.extended = extended;
@@ -42,30 +43,30 @@ Applied apply(Context& ctx, const protocol::Helo& cmd) {
 }
 
 Applied apply(Context& ctx, const protocol::Rset&) {
-    // RSET drops the transaction but keeps the greeting \rfc{5321,4.1.1.5}.
+    // RSET drops the transaction but keeps the greeting RFC 5321 §4.1.1.5.
     ctx.session.envelope = Envelope{};
     return {make_reply(ReplyId::reset_ok)};
 }
 
 Applied apply(Context&, const protocol::Noop&) {
-    // NOOP may carry any argument, which is ignored \rfc{5321,4.1.1.9}.
+    // NOOP may carry any argument, which is ignored RFC 5321 §4.1.1.9.
     return {make_reply(ReplyId::ok)};
 }
 
 Applied apply(Context&, const protocol::Quit&) {
-    // 221, then the server closes the channel \rfc{5321,4.1.1.10}.
+    // 221, then the server closes the channel RFC 5321 §4.1.1.10.
     return {make_reply(ReplyId::closing), {Action{Action::Kind::close, {}}}};
 }
 
 Applied apply(Context&, const protocol::Vrfy&) {
     // This server accepts any local part of its domains and keeps no user list, so it can
-    // verify nothing: 252, never a 250 that would claim a verification \rfc{5321,3.5.3}
-    // \rfc{5321,7.3}.
+    // verify nothing: 252, never a 250 that would claim a verification RFC 5321 §3.5.3
+    // RFC 5321 §7.3.
     return {make_reply(ReplyId::cannot_verify)};
 }
 
 Applied apply(Context&, const protocol::Expn&) {
-    // No mailing lists here: 252, which neither confirms nor denies \rfc{5321,7.3}.
+    // No mailing lists here: 252, which neither confirms nor denies RFC 5321 §7.3.
     return {make_reply(ReplyId::cannot_expand)};
 }
 
@@ -96,11 +97,14 @@ Reply help_commands(const Context& ctx) {
 
 Applied apply(Context& ctx, const protocol::Help& cmd) {
     // HELP alone lists the commands; HELP <command> names the RFC section that defines it
-    // \rfc{5321,4.1.1.8}. Other topics get 504 \rfc{5321,4.3.2}.
+    // RFC 5321 §4.1.1.8. Other topics get 504 RFC 5321 §4.3.2.
     if (cmd.argument.empty()) return {help_commands(ctx)};
     for (const protocol::VerbRow& row : protocol::verb_table) {
         if (protocol::domain_equal(cmd.argument, row.name)) {
-            return {make_reply(ReplyId::help, {std::string(row.help)})};
+            // Reply text is ASCII: `MAIL is defined in RFC 5321 section 4.1.1.2`.
+            std::string text = std::string(row.name) + " is defined in " +
+                               protocol::ascii_citation(row.section);
+            return {make_reply(ReplyId::help, {text})};
         }
     }
     return {make_reply(ReplyId::help_topic_unknown)};

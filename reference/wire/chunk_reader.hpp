@@ -16,7 +16,7 @@ enum class ChunkEvent {
     end,        ///< the last octet of the chunk was taken; bytes after it stay in the input
 };
 
-/// Counts off the octets of one BDAT chunk \rfc{3030,2}.
+/// Counts off the octets of one BDAT chunk RFC 3030 §2.
 ///
 /// The reader holds no data of its own: next() hands back a view of the part of the input
 /// that belongs to the chunk, so memory stays bounded by what the caller reads at a time,

@@ -1,8 +1,8 @@
 // Layer: wire (sans-I/O). Reads the message data that follows a 354 reply up to its end:
-// RFC 5321 §4.1.1.4 (end of data is CRLF "." CRLF, and never LF "." LF), §4.5.2 (removing the
-// dot added for transparency) and §4.5.3.1.6 (1000-octet text lines). Bare CR, bare LF and NUL
-// (§2.3.8) are kept as data and recorded; whether to refuse such a message is the server's call.
-// The reader never buffers the message: where it is stored is the store's business.
+// RFC 5321 §4.1.1.4 (end of data is CRLF "." CRLF, and never LF "." LF), RFC 5321 §4.5.2 (removing
+// the dot added for transparency) and RFC 5321 §4.5.3.1.6 (1000-octet text lines). Bare CR, bare LF
+// and NUL (RFC 5321 §2.3.8) are kept as data and recorded; whether to refuse such a message is the
+// server's call. The reader never buffers the message: where it is stored is the store's business.
 #include "wire/data_reader.hpp"
 
 namespace ehlo::wire {

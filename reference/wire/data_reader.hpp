@@ -1,7 +1,7 @@
 // Layer: wire (sans-I/O). Reads message data after DATA up to its end.
-// Implements RFC 5321 §4.1.1.4 (end of data is CRLF "." CRLF), §4.5.2 (dot-transparency)
-// and §4.5.3.1.6 (1000-octet text lines), and detects the bare CR / bare LF / NUL octets of
-// §2.3.8 so that the server can refuse such data (the SMTP smuggling family).
+// Implements RFC 5321 §4.1.1.4 (end of data is CRLF "." CRLF), RFC 5321 §4.5.2 (dot-transparency)
+// and RFC 5321 §4.5.3.1.6 (1000-octet text lines), and detects the bare CR / bare LF / NUL octets
+// of RFC 5321 §2.3.8 so that the server can refuse such data (the SMTP smuggling family).
 #pragma once
 
 #include <cstddef>

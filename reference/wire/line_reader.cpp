@@ -1,7 +1,8 @@
 // Layer: wire (sans-I/O). Frames the command stream into lines: RFC 5321 §2.3.8 (a line ends
-// only at CRLF), §4.1.1.4 and §2.3.8 (a bare LF is no line end) and §4.5.3.1.4 (512-octet command
-// lines). It reports a malformed line as one event and leaves the reply to it (500, or closing the
-// connection) to the server; commands and their syntax belong to protocol/.
+// only at CRLF), RFC 5321 §4.1.1.4 and RFC 5321 §2.3.8 (a bare LF is no line end) and
+// RFC 5321 §4.5.3.1.4 (512-octet command lines). It reports a malformed line as one event and
+// leaves the reply to it (500, or closing the connection) to the server; commands and their syntax
+// belong to protocol/.
 #include "wire/line_reader.hpp"
 
 namespace ehlo::wire {

@@ -1,6 +1,6 @@
 // Layer: wire (sans-I/O). Frames the command stream into lines ended by CRLF.
-// Implements RFC 5321 §2.3.8 (CR and LF only as CRLF), §4.1.1.4 (no bare LF as a line end)
-// and §4.5.3.1.4 (512-octet command lines). It knows nothing of commands or replies.
+// Implements RFC 5321 §2.3.8 (CR and LF only as CRLF), RFC 5321 §4.1.1.4 (no bare LF as a line end)
+// and RFC 5321 §4.5.3.1.4 (512-octet command lines). It knows nothing of commands or replies.
 #pragma once
 
 #include <cstddef>
@@ -13,15 +13,15 @@ namespace ehlo::wire {
 enum class LineEvent {
     need_more,  ///< no complete line yet: all input was consumed and buffered
     line,       ///< a well-formed line; its text (without CRLF) is in LineReader::line()
-    bare_cr,    ///< the line held a CR not followed by LF \rfc{5321,2.3.8}
-    bare_lf,    ///< the line held an LF without CR before it \rfc{5321,2.3.8}
+    bare_cr,    ///< the line held a CR not followed by LF RFC 5321 §2.3.8
+    bare_lf,    ///< the line held an LF without CR before it RFC 5321 §2.3.8
     nul,        ///< the line held a NUL octet
-    too_long,   ///< the line, CRLF included, was longer than the limit \rfc{5321,4.5.3.1.4}
+    too_long,   ///< the line, CRLF included, was longer than the limit RFC 5321 §4.5.3.1.4
 };
 
 /// Splits a byte stream into CRLF-terminated lines, one event per line.
 ///
-/// A line ends at CRLF and nowhere else \rfc{5321,2.3.8}: a bare LF or a bare CR is a fault
+/// A line ends at CRLF and nowhere else RFC 5321 §2.3.8: a bare LF or a bare CR is a fault
 /// inside the line, which is reported at its CRLF as one event, so no text of a malformed
 /// line is ever acted upon, and nothing after a bare LF is taken for a new line.
 /// A line with several faults is reported by its first one. Over-long lines are discarded as

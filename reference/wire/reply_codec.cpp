@@ -1,7 +1,7 @@
 // Layer: wire (sans-I/O). The text form of replies, RFC 5321 §4.2 (reply lines and multi-line
-// replies), §4.2.1 (the three-digit code) and §4.5.3.1.5 (512-octet reply lines). What a code
-// means, enhanced status codes and the reply table belong to protocol/; this file only turns
-// a code and its lines into octets and back.
+// replies), RFC 5321 §4.2.1 (the three-digit code) and RFC 5321 §4.5.3.1.5 (512-octet reply lines).
+// What a code means, enhanced status codes and the reply table belong to protocol/; this file only
+// turns a code and its lines into octets and back.
 #include "wire/reply_codec.hpp"
 
 #include <utility>

@@ -1,5 +1,5 @@
 // Layer: wire (sans-I/O). The text form of replies: RFC 5321 §4.2 (reply lines, multi-line
-// replies with "-" continuation, §4.2.1) and §4.5.3.1.5 (512-octet reply lines).
+// replies with "-" continuation, RFC 5321 §4.2.1) and RFC 5321 §4.5.3.1.5 (512-octet reply lines).
 // Formatting is used by the server; parsing by clients and the conformance runner.
 #pragma once
 
@@ -18,17 +18,17 @@ struct WireReply {
     friend bool operator==(const WireReply&, const WireReply&) = default;
 };
 
-/// Formats `reply` as "NNN-text" CRLF ... "NNN text" CRLF \rfc{5321,4.2.1}.
+/// Formats `reply` as "NNN-text" CRLF ... "NNN text" CRLF RFC 5321 §4.2.1.
 /// A reply with no lines becomes "NNN" CRLF, and so does a last line with empty text (the
-/// grammar of \rfc{5321,4.2} allows no space without text after it). `code` must have three
+/// grammar of RFC 5321 §4.2 allows no space without text after it). `code` must have three
 /// digits. A CR, LF or NUL inside a line's text is written as a space, so a line can never break
-/// the framing. Keeping lines within 512 octets \rfc{5321,4.5.3.1.5} is the caller's job.
+/// the framing. Keeping lines within 512 octets RFC 5321 §4.5.3.1.5 is the caller's job.
 std::string format_reply(const WireReply& reply);
 
 /// Incremental parser of replies from a byte stream (client side).
 ///
 /// Each line is a three-digit code followed by "-" (more lines follow), by a space and text,
-/// or by nothing (the last line) \rfc{5321,4.2}; every line of one reply carries the same
+/// or by nothing (the last line) RFC 5321 §4.2; every line of one reply carries the same
 /// code. Every line read gives one entry of `lines`, so "250" CRLF parses to one empty line.
 /// Any three digits are a code: judging a code outside 2xx..5xx is left to the caller.
 /// Only CRLF ends a line; a bare LF, a bare CR or a NUL, a line longer than `max_line`

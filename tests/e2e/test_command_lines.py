@@ -1,5 +1,5 @@
 """Command lines the server must refuse without losing the session: over-long lines
-(RFC 5321 §4.5.3.1.4: 512 octets including CRLF), NUL and bare LF or CR (§2.3.8)."""
+(RFC 5321 §4.5.3.1.4: 512 octets including CRLF), NUL and bare LF or CR (RFC 5321 §2.3.8)."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Message data with bare CR or LF is refused with 554 at the end of data, and the endings
 behind SMTP smuggling (a lone "." between line ends other than CRLF) never end the data:
-what follows them is data, never commands (RFC 5321 §2.3.8, §4.1.1.4, §4.5.2)."""
+what follows them is data, never commands (RFC 5321 §2.3.8, RFC 5321 §4.1.1.4, RFC 5321 §4.5.2)."""
 
 import itertools
 

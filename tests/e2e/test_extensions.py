@@ -1,5 +1,5 @@
-"""ESMTP extensions over the wire: SMTPUTF8 (RFC 6531 §3.4, §3.5) with Python's smtplib and a
-raw client, the MAILMAX limit of LIMITS (RFC 9422), and extensions switched off with
+"""ESMTP extensions over the wire: SMTPUTF8 (RFC 6531 §3.4, RFC 6531 §3.5) with Python's smtplib and
+a raw client, the MAILMAX limit of LIMITS (RFC 9422), and extensions switched off with
 --disable. UTF-8 local parts land in percent-encoded Maildir folders (docs/delivery.md)."""
 
 import smtplib

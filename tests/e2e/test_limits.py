@@ -1,6 +1,6 @@
 """The server's limits: message size (552, RFC 5321 §4.5.3.1.10 and RFC 1870), the number
-of connections (421 instead of the greeting, §3.1) and the command timeout, measured per
-line so that a client trickling one byte a second is still cut off (§4.5.3.2.7)."""
+of connections (421 instead of the greeting, RFC 5321 §3.1) and the command timeout, measured per
+line so that a client trickling one byte a second is still cut off (RFC 5321 §4.5.3.2.7)."""
 
 import smtplib
 import threading

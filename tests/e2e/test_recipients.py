@@ -1,6 +1,6 @@
 """Who may receive: only the server's own domains (no open relay), "Postmaster" without a
-domain (RFC 5321 §4.5.1), the null reverse-path (§4.5.5), and at most --max-recipients
-forward-paths per transaction, the rest answered 452 (§4.5.3.1.10)."""
+domain (RFC 5321 §4.5.1), the null reverse-path (RFC 5321 §4.5.5), and at most --max-recipients
+forward-paths per transaction, the rest answered 452 (RFC 5321 §4.5.3.1.10)."""
 
 import threading
 

@@ -1,8 +1,8 @@
 """ehlo-send against ehlo-server (docs/client.md): a message from a file, stdin or --subject and
---body delivered intact, line ends made CRLF and dot-stuffing undone by the server (RFC 5321
-§2.3.8, §4.5.2), PIPELINING used (RFC 2920), 8BITMIME and SMTPUTF8 declared (RFC 6152,
-RFC 6531), per-recipient outcomes and exit codes, the trace, STARTTLS and implicit TLS with
-the certificate verified (RFC 3207, RFC 8314), and the usage errors."""
+--body delivered intact, line ends made CRLF and dot-stuffing undone by the server
+(RFC 5321 §2.3.8, RFC 5321 §4.5.2), PIPELINING used (RFC 2920), 8BITMIME and SMTPUTF8 declared
+(RFC 6152, RFC 6531), per-recipient outcomes and exit codes, the trace, STARTTLS and implicit TLS
+with the certificate verified (RFC 3207, RFC 8314), and the usage errors."""
 
 import re
 

@@ -1,8 +1,8 @@
 """ehlo-send against scripted servers that behave like real ones at their worst: a slow
 greeting, replies split across segments, multi-line replies with odd continuations, 421 at any
 point (RFC 5321 §3.8), a connection closed in the middle of DATA, malformed and out-of-place
-replies (§4.2, §4.3.2), EHLO refused (the HELO fallback of §3.2), a server that never answers.
-Each gets a clear outcome on stdout and stderr, and its exit code."""
+replies (RFC 5321 §4.2, RFC 5321 §4.3.2), EHLO refused (the HELO fallback of RFC 5321 §3.2), a
+server that never answers. Each gets a clear outcome on stdout and stderr, and its exit code."""
 
 import time
 
@@ -201,7 +201,7 @@ def test_malformed_or_out_of_place_replies_are_protocol_errors(bad):
 
 
 def test_reply_lines_past_512_octets_are_accepted_up_to_8192():
-    # RFC 5321 §4.5.3.1.5 bounds a reply line at 512 octets, but §4.5.3.1 makes its limits
+    # RFC 5321 §4.5.3.1.5 bounds a reply line at 512 octets, but RFC 5321 §4.5.3.1 makes its limits
     # sizes to accept: a client that refused a longer line would fail to deliver for nothing.
     def script(c):
         c.send("220 " + "g" * 1000 + "\r\n")

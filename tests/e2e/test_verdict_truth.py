@@ -1,10 +1,10 @@
 """Verdicts on servers the suite was not tuned to: a small scripted SMTP server, changed in one
 way at a time, meets the scenarios that judged such servers wrongly. Each case is one class of
 wrong verdict: a client's rule judged as the server's (RFC 5321 §4.1.2), too few of the
-allowed replies at the end of data (§4.3.2, §3.8), one missing command counted again by a
-case rule (§2.4), a reply that came before its command (§4.2), and a valid quoted local part
-refused as a syntax error (§4.1.2). The rules behind them are unit-tested in
-tests/unit/engine_verdict_truth_test.cpp and scenario_catalog_test.cpp.
+allowed replies at the end of data (RFC 5321 §4.3.2, RFC 5321 §3.8), one missing command counted
+again by a case rule (RFC 5321 §2.4), a reply that came before its command (RFC 5321 §4.2), and a
+valid quoted local part refused as a syntax error (RFC 5321 §4.1.2). The rules behind them are
+unit-tested in tests/unit/engine_verdict_truth_test.cpp and scenario_catalog_test.cpp.
 """
 
 import pytest

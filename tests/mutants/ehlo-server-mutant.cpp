@@ -11,6 +11,7 @@
 
 #include "apps/server_main.hpp"
 #include "mutant.hpp"
+#include "protocol/citation.hpp"
 
 namespace {
 
@@ -18,8 +19,8 @@ using namespace ehlo;
 
 void list_mutants() {
     for (const mutants::Mutant& mutant : mutants::all_mutants()) {
-        std::cout << std::left << std::setw(30) << mutant.name << ' ' << std::setw(15)
-                  << mutant.section << ' ' << mutant.rule << '\n';
+        std::cout << std::left << std::setw(30) << mutant.name << ' ' << std::setw(21)
+                  << protocol::citation_text(mutant.section) << ' ' << mutant.rule << '\n';
     }
 }
 

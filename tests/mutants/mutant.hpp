@@ -77,7 +77,7 @@ struct InputContext {
 /// One deliberately broken variant of the server.
 struct Mutant {
     std::string name;     ///< e.g. "rcpt-before-mail-250"
-    std::string section;  ///< the rule it breaks, as a scenario's refs: "5321#4.1.4"
+    std::string section;  ///< the section whose rule it breaks, e.g. "RFC 5321 §4.1.4"
     std::string rule;     ///< one line: what the mutant does wrong
     std::function<void(server::Policy&)> policy;
     std::function<void(InputContext&)> input;

@@ -1,7 +1,8 @@
-// Mutants of the ESMTP extensions: the keywords EHLO announces and their syntax (SIZE, RFC
-// 1870 §3; 8BITMIME, RFC 6152 §2; SMTPUTF8, RFC 6531 §3.1), the MAIL parameters they bring
-// (one "refuse-param-NAME" per parameter: advertised, but refused), and STARTTLS (RFC 3207
-// §4.2: what the client sent in clear never becomes a command, and the session starts afresh).
+// Mutants of the ESMTP extensions: the keywords EHLO announces and their syntax (SIZE,
+// RFC 1870 §3; 8BITMIME, RFC 6152 §2; SMTPUTF8, RFC 6531 §3.1), the MAIL parameters they bring
+// (one "refuse-param-NAME" per parameter: advertised, but refused), and STARTTLS
+// (RFC 3207 §4.2: what the client sent in clear never becomes a command, and the session starts
+// afresh).
 #include <algorithm>
 #include <string>
 
@@ -44,33 +45,33 @@ Mutant refuse_parameter(std::string keyword, std::string section) {
 }
 
 void add_keywords(std::vector<Mutant>& out) {
-    out.push_back(on_step("size-not-a-number", "1870#3",
+    out.push_back(on_step("size-not-a-number", "RFC 1870 §3",
                           "SIZE is advertised with a value that is no number",
                           [](StepContext& step) {
                               edit_keywords(step, [](std::string& line) {
                                   if (line.rfind("SIZE ", 0) == 0) line = "SIZE unlimited";
                               });
                           }));
-    out.push_back(on_step("size-joined-by-equals", "1870#3",
+    out.push_back(on_step("size-joined-by-equals", "RFC 1870 §3",
                           "SIZE is advertised as SIZE=n, not SIZE n", [](StepContext& step) {
                               edit_keywords(step, [](std::string& line) {
                                   if (line.rfind("SIZE ", 0) == 0) line[4] = '=';
                               });
                           }));
-    out.push_back(on_step("eightbitmime-parameter", "6152#2",
+    out.push_back(on_step("eightbitmime-parameter", "RFC 6152 §2",
                           "8BITMIME is advertised with a parameter", [](StepContext& step) {
                               edit_keywords(step, [](std::string& line) {
                                   if (line == "8BITMIME") line += " YES";
                               });
                           }));
-    out.push_back(on_step("eightbitmime-hidden", "6531#3.1",
+    out.push_back(on_step("eightbitmime-hidden", "RFC 6531 §3.1",
                           "8BITMIME is not advertised (it is still honoured), though SMTPUTF8 is",
                           [](StepContext& step) {
                               edit_keywords(step, [](std::string& line) {
                                   if (line == "8BITMIME") line.clear();
                               });
                           }));
-    out.push_back(on_step("smtputf8-parameter", "6531#3.1",
+    out.push_back(on_step("smtputf8-parameter", "RFC 6531 §3.1",
                           "SMTPUTF8 is advertised with a parameter", [](StepContext& step) {
                               edit_keywords(step, [](std::string& line) {
                                   if (line == "SMTPUTF8") line += " YES";
@@ -79,16 +80,16 @@ void add_keywords(std::vector<Mutant>& out) {
 }
 
 void add_parameters(std::vector<Mutant>& out) {
-    out.push_back(refuse_parameter("SIZE", "1870#6"));
-    out.push_back(refuse_parameter("BODY", "6152#3"));
-    out.push_back(refuse_parameter("SMTPUTF8", "6531#3.4"));
-    out.push_back(refuse_parameter("AUTH", "4954#5"));
-    out.push_back(on_step("size-not-enforced", "1870#6",
+    out.push_back(refuse_parameter("SIZE", "RFC 1870 §6"));
+    out.push_back(refuse_parameter("BODY", "RFC 6152 §3"));
+    out.push_back(refuse_parameter("SMTPUTF8", "RFC 6531 §3.4"));
+    out.push_back(refuse_parameter("AUTH", "RFC 4954 §5"));
+    out.push_back(on_step("size-not-enforced", "RFC 1870 §6",
                           "MAIL declaring a SIZE over the limit gets 250", [](StepContext& step) {
                               if (step.is(Verb::mail) && step.code() == 552)
                                   step.reply(250, "2.1.0", "OK");
                           }));
-    out.push_back(on_step("parameter-errors-accepted", "5321#4.1.1.11",
+    out.push_back(on_step("parameter-errors-accepted", "RFC 5321 §4.1.1.11",
                           "MAIL with a malformed or unknown parameter value (SIZE=abc, BODY=JUNK) "
                           "gets 250",
                           [](StepContext& step) {
@@ -98,7 +99,7 @@ void add_parameters(std::vector<Mutant>& out) {
                                   step.reply(250, "2.1.0", "OK");
                               }
                           }));
-    out.push_back(on_step("parameters-case-sensitive", "5321#2.4",
+    out.push_back(on_step("parameters-case-sensitive", "RFC 5321 §2.4",
                           "MAIL parameters not in upper case are refused with 555",
                           [](StepContext& step) {
                               if (!step.is(Verb::mail) || step.code() >= 400) return;
@@ -111,7 +112,7 @@ void add_parameters(std::vector<Mutant>& out) {
                               step.reply(555, "5.5.4", "Parameter not recognized");
                           }));
     out.push_back(on_step(
-        "utf8-sender-refused", "6531#3.4",
+        "utf8-sender-refused", "RFC 6531 §3.4",
         "a UTF-8 sender is refused even with the SMTPUTF8 parameter", [](StepContext& step) {
             if (!step.is(Verb::mail) || step.code() >= 400) return;
             std::string_view path = path_of(step.line);
@@ -139,16 +140,16 @@ void keep_plaintext(InputContext& input) {
 }
 
 void add_starttls(std::vector<Mutant>& out) {
-    out.push_back(on_input("starttls-plaintext-kept", "3207#4.2",
+    out.push_back(on_input("starttls-plaintext-kept", "RFC 3207 §4.2",
                            "commands sent in clear right after STARTTLS run once TLS is up",
                            keep_plaintext));
-    out.push_back(on_step("starttls-advertised-in-tls", "3207#4.2",
+    out.push_back(on_step("starttls-advertised-in-tls", "RFC 3207 §4.2",
                           "EHLO inside TLS still advertises STARTTLS", [](StepContext& step) {
                               if (!step.is(Verb::ehlo) || step.code() != 250 || !step.session.tls)
                                   return;
                               step.outcome.reply->lines.push_back("STARTTLS");
                           }));
-    out.push_back(on_step("starttls-keeps-session", "3207#4.2",
+    out.push_back(on_step("starttls-keeps-session", "RFC 3207 §4.2",
                           "after the TLS handshake the session goes on without a new EHLO",
                           [](StepContext& step) {
                               if (step.on != On::tls_started) return;

@@ -1,5 +1,6 @@
-// Mutants of the replies: their form (RFC 5321 §4.2, §4.2.1), the reply to unknown commands
-// and to syntax (§4.2.4, §2.4), and the enhanced status codes (RFC 2034, RFC 3463).
+// Mutants of the replies: their form (RFC 5321 §4.2, RFC 5321 §4.2.1), the reply to unknown
+// commands and to syntax (RFC 5321 §4.2.4, RFC 5321 §2.4), and the enhanced status codes (RFC 2034,
+// RFC 3463).
 #include <string>
 
 #include "mutant.hpp"
@@ -22,7 +23,7 @@ bool verb_in_upper_case(std::string_view line) {
 }
 
 void add_form(std::vector<Mutant>& out) {
-    out.push_back(on_replies("multiline-mixed-codes", "5321#4.2.1",
+    out.push_back(on_replies("multiline-mixed-codes", "RFC 5321 §4.2.1",
                              "the second line of a multi-line reply has another code",
                              [](const server::Session&, std::string& text) {
                                  if (!multi_line(text) || text.size() < 4) return;
@@ -30,7 +31,7 @@ void add_form(std::vector<Mutant>& out) {
                                  char& digit = text[second + 2];
                                  digit = digit == '9' ? '8' : static_cast<char>(digit + 1);
                              }));
-    out.push_back(on_replies("multiline-no-hyphen", "5321#4.2.1",
+    out.push_back(on_replies("multiline-no-hyphen", "RFC 5321 §4.2.1",
                              "the lines of a multi-line reply all end with a space after the code",
                              [](const server::Session&, std::string& text) {
                                  if (!multi_line(text)) return;
@@ -40,9 +41,9 @@ void add_form(std::vector<Mutant>& out) {
                                  }
                              }));
     out.push_back(on_replies(
-        "reply-bare-lf", "5321#2.3.8", "replies end with LF instead of CRLF",
+        "reply-bare-lf", "RFC 5321 §2.3.8", "replies end with LF instead of CRLF",
         [](const server::Session&, std::string& text) { replace_all(text, "\r\n", "\n"); }));
-    out.push_back(on_replies("reply-no-space", "5321#4.2",
+    out.push_back(on_replies("reply-no-space", "RFC 5321 §4.2",
                              "a one-line reply has no space after its code",
                              [](const server::Session&, std::string& text) {
                                  if (!multi_line(text) && text.size() > 4 && text[3] == ' ') {
@@ -52,20 +53,20 @@ void add_form(std::vector<Mutant>& out) {
 }
 
 void add_commands(std::vector<Mutant>& out) {
-    out.push_back(on_step("unknown-command-502", "5321#4.2.4",
+    out.push_back(on_step("unknown-command-502", "RFC 5321 §4.2.4",
                           "an unrecognized command is answered 502 instead of 500",
                           [](StepContext& step) {
                               if (step.is(Verb::unknown) && step.code() == 500)
                                   step.reply(502, "5.5.1", "");
                           }));
-    out.push_back(on_step("verbs-case-sensitive", "5321#2.4",
+    out.push_back(on_step("verbs-case-sensitive", "RFC 5321 §2.4",
                           "commands not in upper case are refused with 500", [](StepContext& step) {
                               if (step.on != On::command || verb_in_upper_case(step.line)) return;
                               step.undo();
                               step.reply(500, "5.5.2", "Command unrecognized");
                           }));
     out.push_back(
-        on_step("trailing-space-refused", "5321#4.1.1",
+        on_step("trailing-space-refused", "RFC 5321 §4.1.1",
                 "a command line ending with a space is refused with 501", [](StepContext& step) {
                     if (step.on != On::command || step.line.empty() || step.line.back() != ' ') {
                         return;
@@ -73,7 +74,7 @@ void add_commands(std::vector<Mutant>& out) {
                     step.undo();
                     step.reply(501, "5.5.4", "Syntax error");
                 }));
-    out.push_back(on_step("helo-lists-extensions", "5321#4.1.1.1",
+    out.push_back(on_step("helo-lists-extensions", "RFC 5321 §4.1.1.1",
                           "the reply to HELO lists the EHLO keywords", [](StepContext& step) {
                               if (!step.is(Verb::helo) || step.code() != 250) return;
                               for (const std::string& line :
@@ -83,21 +84,21 @@ void add_commands(std::vector<Mutant>& out) {
 }
 
 void add_enhanced(std::vector<Mutant>& out) {
-    out.push_back(on_step("enhanced-codes-missing", "2034#4",
+    out.push_back(on_step("enhanced-codes-missing", "RFC 2034 §4",
                           "replies carry no enhanced status code although ENHANCEDSTATUSCODES is "
                           "advertised",
                           [](StepContext& step) {
                               if (step.outcome.reply) step.outcome.reply->enhanced.clear();
                           }));
     out.push_back(
-        on_step("enhanced-codes-wrong-class", "2034#4",
+        on_step("enhanced-codes-wrong-class", "RFC 2034 §4",
                 "the class of each enhanced code differs from the reply's (2 for 4xx/5xx, "
                 "5 for 2xx)",
                 [](StepContext& step) {
                     if (!step.outcome.reply || step.outcome.reply->enhanced.empty()) return;
                     step.outcome.reply->enhanced[0] = step.code() >= 400 ? '2' : '5';
                 }));
-    out.push_back(on_step("enhanced-codes-ehlo-only", "2034#4",
+    out.push_back(on_step("enhanced-codes-ehlo-only", "RFC 2034 §4",
                           "after HELO, replies carry no enhanced status code",
                           [](StepContext& step) {
                               if (step.outcome.reply && !step.session.extended) {

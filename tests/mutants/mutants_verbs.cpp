@@ -91,7 +91,7 @@ void add_verb_mutants(std::vector<Mutant>& out) {
     }
     for (const VerbInfo& info : verbs) {
         // An unknown command never succeeds, and EXPN's 252 (cannot expand) refused is still a
-        // reply the RFC allows (§3.5.2), so there is nothing to refuse.
+        // reply the RFC allows (RFC 5321 §3.5.2), so there is nothing to refuse.
         if (info.verb != Verb::unknown && info.verb != Verb::expn) out.push_back(refuse(info));
     }
 }

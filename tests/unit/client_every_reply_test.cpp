@@ -3,8 +3,9 @@
 // without PIPELINING)
 // gets each code a server may send, and a lost connection. The rules: 421 closes at once
 // (RFC 5321 §3.8); 4xx ends in QUIT and a temporary failure; 5xx in QUIT and a permanent one
-// (EHLO's 5xx falls back to HELO, §3.2); a code the step cannot get (§4.3.2) closes as a
-// protocol error; a connection lost before the end of data leaves the message undelivered.
+// (EHLO's 5xx falls back to HELO, RFC 5321 §3.2); a code the step cannot get (RFC 5321 §4.3.2)
+// closes as a protocol error; a connection lost before the end of data leaves the message
+// undelivered.
 #include "client_harness.hpp"
 
 #include "sasl/client_mechanisms.hpp"

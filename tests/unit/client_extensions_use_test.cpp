@@ -1,6 +1,6 @@
 // Unit tests of what the client declares and refuses after the EHLO keywords: SIZE
-// (RFC 1870 §4, §6), BODY=8BITMIME (RFC 6152 §3), SMTPUTF8 (RFC 6531 §3.2, §3.4), and the DSN
-// parameters (RFC 3461 §4.1-4.4), sent only to a server that offers DSN.
+// (RFC 1870 §4, RFC 1870 §6), BODY=8BITMIME (RFC 6152 §3), SMTPUTF8 (RFC 6531 §3.2, RFC 6531 §3.4),
+// and the DSN parameters (RFC 3461 §4.1 to RFC 3461 §4.4), sent only to a server that offers DSN.
 #include "client_harness.hpp"
 
 using namespace ehlo;

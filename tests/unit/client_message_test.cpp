@@ -1,6 +1,7 @@
 // Unit tests of client/message: line ends made CRLF (RFC 5321 §2.3.8), the line limit
-// (§4.5.3.1.6), dot-stuffing and the end mark (§4.5.2, §4.1.1.4), the detection of 8-bit and
-// UTF-8 header content (RFC 6152 §3, RFC 6532 §3), and composed messages (RFC 5322 §3.3, §3.6).
+// (RFC 5321 §4.5.3.1.6), dot-stuffing and the end mark (RFC 5321 §4.5.2, RFC 5321 §4.1.1.4), the
+// detection of 8-bit and UTF-8 header content (RFC 6152 §3, RFC 6532 §3), and composed messages
+// (RFC 5322 §3.3, RFC 5322 §3.6).
 #include <catch2/catch.hpp>
 
 #include <string>

@@ -1,8 +1,8 @@
 // Unit tests of client::step through whole dialogues: the greeting and EHLO (RFC 5321 §3.1,
-// §4.1.1.1) with the HELO fallback (§3.2), transactions with and without PIPELINING
-// (RFC 2920 §3.1) and CHUNKING (RFC 3030 §2), per-recipient outcomes, 421 (§3.8), and a lost
-// connection. Declarations and refusals (SIZE, 8BITMIME, SMTPUTF8, DSN) are in
-// client_extensions_use_test.cpp; STARTTLS and AUTH in client_tls_auth_test.cpp.
+// RFC 5321 §4.1.1.1) with the HELO fallback (RFC 5321 §3.2), transactions with and without
+// PIPELINING (RFC 2920 §3.1) and CHUNKING (RFC 3030 §2), per-recipient outcomes, 421
+// (RFC 5321 §3.8), and a lost connection. Declarations and refusals (SIZE, 8BITMIME, SMTPUTF8, DSN)
+// are in client_extensions_use_test.cpp; STARTTLS and AUTH in client_tls_auth_test.cpp.
 #include "client_harness.hpp"
 
 using namespace ehlo;

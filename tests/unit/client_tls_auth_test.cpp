@@ -1,5 +1,5 @@
-// Unit tests of STARTTLS (RFC 3207 §4, §4.2: EHLO again, old keywords forgotten) and AUTH
-// (RFC 4954 §4, §6) in client::step, and of the client mechanisms against the server-side
+// Unit tests of STARTTLS (RFC 3207 §4, RFC 3207 §4.2: EHLO again, old keywords forgotten) and AUTH
+// (RFC 4954 §4, RFC 4954 §6) in client::step, and of the client mechanisms against the server-side
 // mechanisms of sasl/ in memory: PLAIN (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195), SCRAM-SHA-256
 // (RFC 7677, RFC 5802, with the server's signature checked) and OAUTHBEARER (RFC 7628).
 #include "client_harness.hpp"

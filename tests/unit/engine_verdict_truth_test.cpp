@@ -1,7 +1,7 @@
 // engine::ScenarioRun: what a reply may prove. A close the server announced with 421 is no
 // deviation (RFC 5321 §3.8); a reply that was waiting before its command was sent answers
-// nothing of ours (§4.2); `<same>` compares with the previous reply; and no verdict goes past
-// what the scenario's requirement rows allow (catalog.hpp).
+// nothing of ours (RFC 5321 §4.2); `<same>` compares with the previous reply; and no verdict goes
+// past what the scenario's requirement rows allow (catalog.hpp).
 #include "engine_run_driver.hpp"
 
 #include "scenario/catalog.hpp"

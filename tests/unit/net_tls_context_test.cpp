@@ -1,6 +1,6 @@
 // Unit tests for net/tls_context: what the server's TLS context offers. TLS 1.2 and up only,
 // and in TLS 1.2 only cipher suites with ephemeral ECDH and AEAD encryption, in the server's
-// order (BCP 195, RFC 9325, section 4.2).
+// order (BCP 195, RFC 9325 §4.2).
 #include <catch2/catch.hpp>
 
 #include <cstdio>

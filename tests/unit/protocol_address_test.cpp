@@ -1,7 +1,7 @@
-// Unit tests for protocol/address: every production of RFC 5321 §4.1.2 and §4.1.3 with valid
-// and invalid examples, the size limits of §4.5.3.1.1-3 at and one past their bounds, the
-// Postmaster forms of §4.1.1.3, the refusal of 8-bit octets without SMTPUTF8, and the UTF-8
-// local parts and U-labels of RFC 6531 §3.3 when they are allowed.
+// Unit tests for protocol/address: every production of RFC 5321 §4.1.2 and RFC 5321 §4.1.3 with
+// valid and invalid examples, the size limits of RFC 5321 §4.5.3.1.1 to RFC 5321 §4.5.3.1.3 at and
+// one past their bounds, the Postmaster forms of RFC 5321 §4.1.1.3, the refusal of 8-bit octets
+// without SMTPUTF8, and the UTF-8 local parts and U-labels of RFC 6531 §3.3 when they are allowed.
 #include <catch2/catch.hpp>
 
 #include <string>

@@ -1,5 +1,5 @@
 // Unit tests of the syntax SMTP AUTH adds (protocol/auth_syntax.hpp): the arguments of the
-// AUTH verb (RFC 4954 §4, §8; mechanism names of RFC 4422 §3.1) and the AUTH= parameter of
+// AUTH verb (RFC 4954 §4, RFC 4954 §8; mechanism names of RFC 4422 §3.1) and the AUTH= parameter of
 // MAIL, an xtext (RFC 3461 §4) that decodes to a mailbox or "<>" (RFC 4954 §5).
 #include <catch2/catch.hpp>
 

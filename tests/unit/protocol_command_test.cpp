@@ -1,6 +1,6 @@
 // Unit tests for protocol/command: every verb of RFC 5321 §4.1.1 with good and bad arguments,
-// case-insensitive verbs and keywords (§2.4), the esmtp-param syntax of §4.1.2, and the
-// leniencies the parser documents (trailing white space, one SP after "FROM:" / "TO:", an
+// case-insensitive verbs and keywords (RFC 5321 §2.4), the esmtp-param syntax of RFC 5321 §4.1.2,
+// and the leniencies the parser documents (trailing white space, one SP after "FROM:" / "TO:", an
 // address literal with HELO, any text as a VRFY / EXPN String); also the UTF-8 paths and the
 // has_utf8 flag of RFC 6531 §3.3 with CommandOptions::allow_utf8.
 #include <catch2/catch.hpp>

@@ -7,9 +7,11 @@
 #include <set>
 #include <string_view>
 
+#include "protocol/citation.hpp"
 #include "protocol/reply.hpp"
 
 using ehlo::protocol::make_reply;
+using ehlo::protocol::parse_citation;
 using ehlo::protocol::reply_table;
 using ehlo::protocol::ReplyId;
 
@@ -29,10 +31,10 @@ TEST_CASE("every row has a valid code, a text and an RFC section", "[reply]") {
         CHECK(row.code >= 200);
         CHECK(row.code <= 599);
         CHECK_FALSE(row.text.empty());
-        auto hash = row.section.find('#');
-        REQUIRE(hash != std::string_view::npos);
-        CHECK(rfcs.count(row.section.substr(0, hash)) == 1);
-        CHECK(hash + 1 < row.section.size());
+        auto citation = parse_citation(row.section);
+        REQUIRE(citation);
+        CHECK(rfcs.count(citation->rfc) == 1);
+        CHECK_FALSE(citation->section.empty());
     }
 }
 
@@ -61,7 +63,7 @@ TEST_CASE("replies format as the RFC's reply lines", "[reply]") {
 }
 
 TEST_CASE("replies carry the section that governs them", "[reply]") {
-    CHECK(make_reply(ReplyId::too_many_recipients).section == "5321#4.5.3.1.10");
+    CHECK(make_reply(ReplyId::too_many_recipients).section == "RFC 5321 §4.5.3.1.10");
     CHECK(make_reply(ReplyId::too_many_recipients).code == 452);
     CHECK(make_reply(ReplyId::relay_denied).code == 550);
     CHECK(make_reply(ReplyId::message_too_big).code == 552);

@@ -123,7 +123,7 @@ TEST_CASE("clear-text mechanisms are marked", "[sasl][mechanism]") {
     CHECK_FALSE(sends_password_in_clear("CRAM-MD5"));
 }
 
-TEST_CASE("failures map to the replies of RFC 4954 §4 and §6", "[sasl][mechanism]") {
+TEST_CASE("failures map to the replies of RFC 4954 §4 and RFC 4954 §6", "[sasl][mechanism]") {
     CHECK(reply_for(Failure::invalid_credentials).code == 535);
     CHECK(reply_for(Failure::invalid_credentials).enhanced == "5.7.8");
     CHECK(reply_for(Failure::too_weak).code == 534);

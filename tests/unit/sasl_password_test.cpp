@@ -1,4 +1,4 @@
-// Unit tests of the password mechanisms: PLAIN (RFC 4616 §2, with its §4 examples), LOGIN,
+// Unit tests of the password mechanisms: PLAIN (RFC 4616 §2, with its RFC 4616 §4 examples), LOGIN,
 // and CRAM-MD5 (RFC 2195 §2, with its example exchange), each through begin()/feed() where
 // the SMTP framing of RFC 4954 §4 matters (initial responses, `=`, `*`).
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // Unit tests of the SCRAM-SHA-256 exchange: the example of RFC 7677 §3 reproduced octet for
-// octet, then the failures of RFC 5802 §5 and §7 (wrong proof, unknown user that must look
+// octet, then the failures of RFC 5802 §5 and RFC 5802 §7 (wrong proof, unknown user that must look
 // like a known one, nonce and channel-binding mismatches, `m=`, authzid, ordering).
 #include <catch2/catch.hpp>
 

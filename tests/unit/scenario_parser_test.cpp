@@ -1,6 +1,6 @@
 // The scenario file as a whole (docs/scenario-format.md): header fields, every kind of step,
-// the order checks (pipelined queues after RFC 2920 §3.1, multi-line replies after RFC 5321
-// §4.2.1, TLS steps, connections, repeats) and each error message with its line number.
+// the order checks (pipelined queues after RFC 2920 §3.1, multi-line replies after
+// RFC 5321 §4.2.1, TLS steps, connections, repeats) and each error message with its line number.
 #include <catch2/catch.hpp>
 
 #include <ostream>

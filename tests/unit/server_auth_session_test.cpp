@@ -1,18 +1,21 @@
 // The AUTH dialogue over the wire (RFC 4954), through server::Connection: the EHLO keyword
-// before and after TLS (§3, §4), each reply of the reply table for AUTH (334, 235, 501, 503,
-// 504, 535, 538, 500 5.5.6, 502), continuation lines longer than a command line, pipelined
-// input after AUTH, the AUTH= parameter of MAIL (§5), Received: with ESMTPA (§7, RFC 3848),
-// the submission rule (RFC 6409 §4.3), and --trace never showing a credential.
+// before and after TLS (RFC 4954 §3, RFC 4954 §4), each reply of the reply table for AUTH (334,
+// 235, 501, 503, 504, 535, 538, 500 5.5.6, 502), continuation lines longer than a command line,
+// pipelined input after AUTH, the AUTH= parameter of MAIL (RFC 4954 §5), Received: with ESMTPA
+// (RFC 4954 §7, RFC 3848), the submission rule (RFC 6409 §4.3), and --trace never showing a
+// credential.
 #include <catch2/catch.hpp>
 
 #include <string>
 
+#include "protocol/citation.hpp"
 #include "sasl/crypto.hpp"
 #include "server/extensions.hpp"
 #include "server/verbs.hpp"
 #include "server_auth_support.hpp"
 #include "server_harness.hpp"
 
+using ehlo::protocol::citation_text;
 using ehlo::server::Extension;
 using ehlo::server::Policy;
 using ehlo::test::codes;
@@ -263,11 +266,11 @@ TEST_CASE("--trace shows no credential", "[auth-session]") {
     const auto out = connection.receive(rest, ehlo::server::Clock::now());
     std::string all;
     for (const auto& line : out.trace)
-        all += line.text + " " + std::string(line.section) + "\n";
+        all += line.text + " " + citation_text(line.section) + "\n";
     CHECK(all.find(alice_plain) == std::string::npos);
-    CHECK(all.find("AUTH PLAIN <initial response: 24 octets> 4954#4") != std::string::npos);
-    CHECK(all.find("<AUTH response: 1 octets> 4954#4") != std::string::npos);
-    CHECK(all.find("235 2.7.0 Authentication successful 4954#6") != std::string::npos);
+    CHECK(all.find("AUTH PLAIN <initial response: 24 octets> RFC 4954 §4") != std::string::npos);
+    CHECK(all.find("<AUTH response: 1 octets> RFC 4954 §4") != std::string::npos);
+    CHECK(all.find("235 2.7.0 Authentication successful RFC 4954 §6") != std::string::npos);
 }
 
 TEST_CASE("the reply table agrees with the SASL layer's failure replies", "[auth-session]") {
@@ -281,7 +284,7 @@ TEST_CASE("the reply table agrees with the SASL layer's failure replies", "[auth
         CHECK(reply.code == expected.code);
         CHECK(reply.enhanced == expected.enhanced);
         CHECK(reply.lines.front() == expected.text);
-        CHECK(reply.section.starts_with("4954#"));
+        CHECK(citation_text(reply.section).starts_with("RFC 4954 §"));
     }
 }
 

@@ -36,7 +36,7 @@ inline std::string scram_attribute(std::string_view message, char key) {
 }
 
 /// The client-final message for `password`, and the ServerSignature the server must send
-/// back \rfc{5802,3}; `client_first` has the GS2 header "n,,".
+/// back RFC 5802 §3; `client_first` has the GS2 header "n,,".
 inline std::pair<std::string, std::string> scram_client_final(std::string_view client_first,
                                                               std::string_view server_first,
                                                               std::string_view password) {

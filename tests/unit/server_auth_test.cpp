@@ -1,9 +1,9 @@
 // Unit tests of the server's AUTH rules (server/auth.hpp), without the session around them:
 // the mechanisms offered before and after TLS (RFC 4954 §4), the refusals before an exchange
-// (§4, §6), each mechanism driven to success and to failure through start_auth() and
-// continue_auth() (PLAIN RFC 4616, LOGIN, CRAM-MD5 RFC 2195, SCRAM-SHA-256 RFC 7677,
+// (RFC 4954 §4, RFC 4954 §6), each mechanism driven to success and to failure through start_auth()
+// and continue_auth() (PLAIN RFC 4616, LOGIN, CRAM-MD5 RFC 2195, SCRAM-SHA-256 RFC 7677,
 // OAUTHBEARER RFC 7628), `*`, bad base64, `=`, an over-long line, the submission rule
-// (RFC 6409 §4.3) and the AUTH= parameter of MAIL (§5). The dialogue over the wire is
+// (RFC 6409 §4.3) and the AUTH= parameter of MAIL (RFC 4954 §5). The dialogue over the wire is
 // tested in server_auth_session_test.cpp.
 #include <catch2/catch.hpp>
 

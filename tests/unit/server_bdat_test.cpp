@@ -352,13 +352,13 @@ TEST_CASE("the trace shows BDAT with RFC 3030 and summarises the chunk", "[bdat]
     const auto& chunk = trace[trace.size() - 2];
     const auto& command = trace[trace.size() - 3];
     CHECK(command.text == "BDAT 8");
-    CHECK(command.section == "3030#2");
+    CHECK(command.section == "RFC 3030 §2");
     CHECK(chunk.direction == 'C');
     CHECK(chunk.text.find("8 octets") != std::string::npos);
     CHECK(chunk.text.find("secret") == std::string::npos);
-    CHECK(chunk.section == "3030#2");
+    CHECK(chunk.section == "RFC 3030 §2");
     CHECK(reply.text == "250 2.0.0 8 octets received");
-    CHECK(reply.section == "3030#2");
+    CHECK(reply.section == "RFC 3030 §2");
 }
 
 TEST_CASE("before TLS under require_tls, a BDAT's chunk is discarded, then 530", "[bdat]") {

@@ -1,6 +1,6 @@
-// The ESMTP extensions of the server: SMTPUTF8 (RFC 6531 §3.4, §3.5, §3.7.3), the LIMITS
-// keyword and the MAILMAX session limit (RFC 9422), and extensions switched off by the policy:
-// not announced in EHLO, their MAIL parameters refused as unknown (RFC 5321 §4.1.1.11), and
+// The ESMTP extensions of the server: SMTPUTF8 (RFC 6531 §3.4, RFC 6531 §3.5, RFC 6531 §3.7.3), the
+// LIMITS keyword and the MAILMAX session limit (RFC 9422), and extensions switched off by the
+// policy: not announced in EHLO, their MAIL parameters refused as unknown (RFC 5321 §4.1.1.11), and
 // no enhanced codes without ENHANCEDSTATUSCODES (RFC 2034 §3).
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // Unit tests of the recipient -> folder mapping (server/mailbox_folder.hpp): RFC 5321 §2.4
-// (case), §4.1.2 (quoted local parts), §4.5.1 (Postmaster), §4.4 (Return-Path:), and the
-// promises that keep delivery under the Maildir root: no "/", never "", "." or "..",
-// injective, bounded length.
+// (case), RFC 5321 §4.1.2 (quoted local parts), RFC 5321 §4.5.1 (Postmaster), RFC 5321 §4.4
+// (Return-Path:), and the promises that keep delivery under the Maildir root: no "/", never "", "."
+// or "..", injective, bounded length.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -109,7 +109,7 @@ TEST_CASE("unquote: only one well-formed Quoted-string loses its quotes", "[mail
 }
 
 TEST_CASE("folder: Postmaster in any case, with or without a domain", "[mailbox_folder]") {
-    // RFC 5321 §4.5.1 and §4.1.1.3
+    // RFC 5321 §4.5.1 and RFC 5321 §4.1.1.3
     CHECK(mailbox_folder(Mailbox{"Postmaster", ""}, "Example.Test") == "example.test/postmaster");
     CHECK(folder("POSTMASTER") == "example.test/postmaster");
     CHECK(folder("\"PostMaster\"", "other.test") == "other.test/postmaster");

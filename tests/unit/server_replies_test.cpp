@@ -68,7 +68,7 @@ TEST_CASE("EHLO and HELO need a valid domain or address literal", "[replies]") {
     CHECK(reply_to(server, "EHLO [IPv6:2001:db8::1]\r\n") == Codes{250});
 }
 
-TEST_CASE("EHLO in a transaction resets it (§4.1.4)", "[replies]") {
+TEST_CASE("EHLO in a transaction resets it (RFC 5321 §4.1.4)", "[replies]") {
     Harness server = greeted();
     server.send("MAIL FROM:<a@client.test>\r\nRCPT TO:<b@example.test>\r\n");
     CHECK(reply_to(server, "EHLO again.test\r\n") == Codes{250});
@@ -99,7 +99,7 @@ TEST_CASE("the null reverse-path and source routes are accepted", "[replies]") {
     CHECK(reply_to(server, "MAIL FROM:<@relay.test:a@client.test>\r\n") == Codes{250});
 }
 
-TEST_CASE("path limits: local part 64, domain 255, path 256 (§4.5.3.1)", "[replies]") {
+TEST_CASE("path limits: local part 64, domain 255, path 256 (RFC 5321 §4.5.3.1)", "[replies]") {
     Harness server = greeted();
     server.send("MAIL FROM:<a@client.test>\r\n");
     std::string local64(64, 'l');
@@ -111,7 +111,7 @@ TEST_CASE("path limits: local part 64, domain 255, path 256 (§4.5.3.1)", "[repl
     CHECK(server.send("RCPT TO:<a@" + long_domain + ">\r\n").substr(0, 3) == "501");
 }
 
-TEST_CASE("RCPT: local domains only, no relaying (§3.6.2)", "[replies]") {
+TEST_CASE("RCPT: local domains only, no relaying (RFC 5321 §3.6.2)", "[replies]") {
     Harness server = greeted();
     server.send("MAIL FROM:<a@client.test>\r\n");
     CHECK(server.send("RCPT TO:<b@elsewhere.test>\r\n") ==
@@ -122,7 +122,8 @@ TEST_CASE("RCPT: local domains only, no relaying (§3.6.2)", "[replies]") {
     CHECK(reply_to(server, "RCPT TO:b@example.test\r\n") == Codes{501});
 }
 
-TEST_CASE("postmaster is always accepted, with or without a domain (§4.5.1)", "[replies]") {
+TEST_CASE("postmaster is always accepted, with or without a domain (RFC 5321 §4.5.1)",
+          "[replies]") {
     Harness server = greeted();
     server.send("MAIL FROM:<>\r\n");
     CHECK(reply_to(server, "RCPT TO:<Postmaster>\r\n") == Codes{250});
@@ -132,7 +133,7 @@ TEST_CASE("postmaster is always accepted, with or without a domain (§4.5.1)", "
     CHECK(server.stored()[0].envelope.recipients[0].to_string() == "postmaster@example.test");
 }
 
-TEST_CASE("moved addresses: 251 when we deliver, 551 when we do not (§3.4)", "[replies]") {
+TEST_CASE("moved addresses: 251 when we deliver, 551 when we do not (RFC 5321 §3.4)", "[replies]") {
     Harness server = greeted();
     server.send("MAIL FROM:<a@client.test>\r\n");
     CHECK(server.send("RCPT TO:<moved@example.test>\r\n") ==
@@ -145,7 +146,7 @@ TEST_CASE("moved addresses: 251 when we deliver, 551 when we do not (§3.4)", "[
     CHECK(server.stored()[0].envelope.recipients[0].to_string() == "new@example.test");
 }
 
-TEST_CASE("recipient limit: 100 accepted, the 101st gets 452 (§4.5.3.1.10)", "[replies]") {
+TEST_CASE("recipient limit: 100 accepted, the 101st gets 452 (RFC 5321 §4.5.3.1.10)", "[replies]") {
     for (std::size_t limit : {std::size_t{100}, std::size_t{150}}) {
         auto policy = Harness::default_policy();
         policy.limits.max_recipients = limit;
@@ -163,7 +164,7 @@ TEST_CASE("recipient limit: 100 accepted, the 101st gets 452 (§4.5.3.1.10)", "[
     }
 }
 
-TEST_CASE("DATA with no accepted recipient: 554 (§3.3)", "[replies]") {
+TEST_CASE("DATA with no accepted recipient: 554 (RFC 5321 §3.3)", "[replies]") {
     Harness server = greeted();
     server.send("MAIL FROM:<a@client.test>\r\nRCPT TO:<b@elsewhere.test>\r\n");
     CHECK(server.send("DATA\r\n") == "554 5.5.1 No valid recipients\r\n");
@@ -216,7 +217,7 @@ TEST_CASE("HELP lists the commands of the extensions announced now, and explains
           "QUIT VRFY EXPN HELP\r\n");
 }
 
-TEST_CASE("unknown verbs get 500, obsolete RFC 821 verbs 502 (§4.2.4)", "[replies]") {
+TEST_CASE("unknown verbs get 500, obsolete RFC 821 verbs 502 (RFC 5321 §4.2.4)", "[replies]") {
     Harness server = greeted();
     CHECK(server.send("FROB\r\n") == "500 5.5.1 Command unrecognized\r\n");
     CHECK(reply_to(server, "\r\n") == Codes{500});
@@ -224,7 +225,7 @@ TEST_CASE("unknown verbs get 500, obsolete RFC 821 verbs 502 (§4.2.4)", "[repli
     CHECK(reply_to(server, "SAML FROM:<a@b.test>\r\n") == Codes{502});
 }
 
-TEST_CASE("verbs are case-insensitive (§2.4)", "[replies]") {
+TEST_CASE("verbs are case-insensitive (RFC 5321 §2.4)", "[replies]") {
     Harness server = greeted();
     CHECK(reply_to(server, "mail from:<a@client.test>\r\n") == Codes{250});
     CHECK(reply_to(server, "RcPt To:<b@example.test>\r\n") == Codes{250});
@@ -237,7 +238,8 @@ TEST_CASE("QUIT answers 221 and closes", "[replies]") {
     CHECK(server.closed());
 }
 
-TEST_CASE("timeout and shutdown answer 421 and close (§4.5.3.2.7, §3.8)", "[replies]") {
+TEST_CASE("timeout and shutdown answer 421 and close (RFC 5321 §4.5.3.2.7, RFC 5321 §3.8)",
+          "[replies]") {
     Harness idle = greeted();
     CHECK(idle.timed_out() == "421 4.4.2 Timeout waiting for the client, closing\r\n");
     CHECK(idle.closed());

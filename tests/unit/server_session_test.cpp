@@ -1,6 +1,6 @@
 // Whole sessions through server::Connection: message data and its end (RFC 5321 §4.1.1.4),
-// dot-transparency (§4.5.2), the smuggling family of false endings, size and line limits,
-// store failures (451), line faults in commands, the Received: line (§4.4), and the same
+// dot-transparency (RFC 5321 §4.5.2), the smuggling family of false endings, size and line limits,
+// store failures (451), line faults in commands, the Received: line (RFC 5321 §4.4), and the same
 // session fed split at every byte offset.
 #include <catch2/catch.hpp>
 
@@ -40,7 +40,7 @@ TEST_CASE("a message is stored with a Received: line and its data intact", "[ses
     CHECK(body_of(server) == "Subject: hi\r\n\r\nbody\r\n");
 }
 
-TEST_CASE("dot-stuffing is undone (§4.5.2)", "[session]") {
+TEST_CASE("dot-stuffing is undone (RFC 5321 §4.5.2)", "[session]") {
     Harness server;
     server.start();
     server.send(envelope);
@@ -95,7 +95,7 @@ TEST_CASE("false endings never end the data; such a message is refused", "[sessi
 TEST_CASE("NUL around the dot is no ending either; the text stays data", "[session][smuggling]") {
     const std::string smuggled = "MAIL FROM:<evil@client.test>\r\n";
     struct Case {
-        std::string ending, kept;  // a leading dot of a line is unstuffed (§4.5.2)
+        std::string ending, kept;  // a leading dot of a line is unstuffed (RFC 5321 §4.5.2)
     } cases[] = {{std::string("\r\n\0.\r\n", 6), std::string("\r\n\0.\r\n", 6)},
                  {std::string("\r\n.\0\r\n", 6), std::string("\r\n\0\r\n", 5)}};
     for (const Case& c : cases) {
@@ -115,7 +115,8 @@ TEST_CASE("a NUL in message data is kept as data", "[session]") {
     CHECK(body_of(server) == std::string("a\0b\r\n", 5));
 }
 
-TEST_CASE("text lines: 1000 octets accepted, 1001 refused at the end (§4.5.3.1.6)", "[session]") {
+TEST_CASE("text lines: 1000 octets accepted, 1001 refused at the end (RFC 5321 §4.5.3.1.6)",
+          "[session]") {
     Harness ok;
     ok.start();
     ok.send(envelope);
@@ -225,8 +226,8 @@ TEST_CASE("the trace names the RFC section of each line", "[session]") {
     REQUIRE(out.trace.size() == 2);
     CHECK(out.trace[0].direction == 'C');
     CHECK(out.trace[0].text == "MAIL FROM:<a@b.test>");
-    CHECK(out.trace[0].section == "5321#4.1.1.2");
+    CHECK(out.trace[0].section == "RFC 5321 §4.1.1.2");
     CHECK(out.trace[1].direction == 'S');
     CHECK(out.trace[1].text.rfind("503 ", 0) == 0);
-    CHECK(out.trace[1].section == "5321#4.1.4");
+    CHECK(out.trace[1].section == "RFC 5321 §4.1.4");
 }

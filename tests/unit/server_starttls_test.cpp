@@ -1,7 +1,7 @@
-// STARTTLS (RFC 3207) in the pure core: the verb's replies (§4), what happens after the
-// handshake (§4.2: the session starts afresh, STARTTLS is neither announced nor accepted
+// STARTTLS (RFC 3207) in the pure core: the verb's replies (RFC 3207 §4), what happens after the
+// handshake (RFC 3207 §4.2: the session starts afresh, STARTTLS is neither announced nor accepted
 // again), the plaintext sent behind STARTTLS that must never become a command
-// (CVE-2011-0411), --require-tls (530, §4), implicit TLS (RFC 8314 §3) and the protocol
+// (CVE-2011-0411), --require-tls (530, RFC 3207 §4), implicit TLS (RFC 8314 §3) and the protocol
 // names of Received: over TLS (ESMTPS, UTF8SMTPS). The handshake itself is the driver's:
 // here Harness::tls_handshake_done() stands for it.
 #include <catch2/catch.hpp>
@@ -273,10 +273,10 @@ TEST_CASE("the trace shows STARTTLS and the dropped plaintext", "[starttls][trac
     REQUIRE(out.trace.size() >= 3);
     std::vector<ehlo::server::TraceLine> last(out.trace.end() - 3, out.trace.end());
     CHECK(last[0].text == "STARTTLS");
-    CHECK(last[0].section == "3207#4");
+    CHECK(last[0].section == "RFC 3207 §4");
     CHECK(last[1].text == "220 2.0.0 Ready to start TLS");
     CHECK(last[2].text == "<20 octets sent before the TLS handshake: dropped unread>");
-    CHECK(last[2].section == "3207#4.2");
+    CHECK(last[2].section == "RFC 3207 §4.2");
     CHECK(out.replies.ends_with("220 2.0.0 Ready to start TLS\r\n"));
     REQUIRE(out.actions.size() == 1);
     CHECK(out.actions[0].kind == ehlo::server::Action::Kind::start_tls);
@@ -362,13 +362,13 @@ TEST_CASE("the replies of STARTTLS stand in the reply table with RFC 3207", "[st
         std::string_view enhanced, section;
     };
     const Row rows[] = {
-        {ReplyId::tls_ready, 220, "2.0.0", "3207#4"},
-        {ReplyId::tls_not_available, 454, "4.7.0", "3207#4"},
-        {ReplyId::starttls_syntax, 501, "5.5.4", "3207#4"},
-        {ReplyId::tls_already_active, 503, "5.5.1", "3207#4.2"},
-        {ReplyId::starttls_in_mail, 503, "5.5.1", "3207#4.2"},
-        {ReplyId::starttls_needs_ehlo, 503, "5.5.1", "5321#4.1.1.1"},
-        {ReplyId::need_starttls, 530, "5.7.0", "3207#4"},
+        {ReplyId::tls_ready, 220, "2.0.0", "RFC 3207 §4"},
+        {ReplyId::tls_not_available, 454, "4.7.0", "RFC 3207 §4"},
+        {ReplyId::starttls_syntax, 501, "5.5.4", "RFC 3207 §4"},
+        {ReplyId::tls_already_active, 503, "5.5.1", "RFC 3207 §4.2"},
+        {ReplyId::starttls_in_mail, 503, "5.5.1", "RFC 3207 §4.2"},
+        {ReplyId::starttls_needs_ehlo, 503, "5.5.1", "RFC 5321 §4.1.1.1"},
+        {ReplyId::need_starttls, 530, "5.7.0", "RFC 3207 §4"},
     };
     for (const Row& row : rows) {
         auto reply = ehlo::protocol::make_reply(row.id);

@@ -1,4 +1,4 @@
-// The state machine against its tables (server/state.hpp, RFC 5321 §4.1.4, §4.3.2, and the
+// The state machine against its tables (server/state.hpp, RFC 5321 §4.1.4, RFC 5321 §4.3.2, and the
 // events of RFC 3030 §2, RFC 3207 §4.2 and RFC 4954 §4). For every state and every verb, step()
 // is driven from a session brought into that state, with a valid command line for the verb,
 // and the reply and the resulting state are checked against the state table's cell; every edge
@@ -42,7 +42,7 @@ server::Policy table_policy() {
     return policy;
 }
 
-/// alice's credentials for AUTH PLAIN: "\0alice\0wonderland" in base64 \rfc{4616,2}.
+/// alice's credentials for AUTH PLAIN: "\0alice\0wonderland" in base64 RFC 4616 §2.
 constexpr std::string_view alice_plain = "AGFsaWNlAHdvbmRlcmxhbmQ=";
 
 /// A session driven through step() alone.
@@ -198,7 +198,7 @@ bool took(const Outcome& outcome, const Edge& edge) {
 
 void check_accepted(const Machine& machine, const Outcome& outcome, State from, Verb verb,
                     const server::Cell& cell) {
-    // BDAT's 250 waits in the session for the end of its chunk \rfc{3030,2}.
+    // BDAT's 250 waits in the session for the end of its chunk RFC 3030 §2.
     const auto& reply = verb == Verb::bdat ? machine.session.chunk.reply : outcome.reply;
     REQUIRE(reply);
     CHECK(reply->code < 400);
@@ -210,7 +210,7 @@ void check_accepted(const Machine& machine, const Outcome& outcome, State from, 
 void check_refused(const Machine& machine, const Outcome& outcome, const server::StateRow& row,
                    Verb verb, const server::Cell& cell) {
     if (verb == Verb::bdat && row.input == server::Input::commands) {
-        // A refused BDAT still has its chunk read first; the refusal waits \rfc{3030,2}.
+        // A refused BDAT still has its chunk read first; the refusal waits RFC 3030 §2.
         CHECK_FALSE(outcome.reply);
         REQUIRE(machine.session.chunk.reply);
         CHECK(machine.session.chunk.reply->id == *cell.refusal);
@@ -219,7 +219,7 @@ void check_refused(const Machine& machine, const Outcome& outcome, const server:
     }
     REQUIRE(outcome.reply);
     CHECK(outcome.reply->id == *cell.refusal);
-    // Out of sequence: 503, or 554 for no valid recipient \rfc{5321,3.3}; a line where no
+    // Out of sequence: 503, or 554 for no valid recipient RFC 5321 §3.3; a line where no
     // command is read is not understood: 500.
     if (row.input == server::Input::commands) {
         CHECK((outcome.reply->code == 503 || outcome.reply->code == 554));
@@ -253,7 +253,7 @@ TEST_CASE("every state and verb: step() does what the state table says", "[state
 
 namespace {
 
-/// A message whose header has more Received: fields than a loop allows \rfc{5321,6.3}.
+/// A message whose header has more Received: fields than a loop allows RFC 5321 §6.3.
 std::string looping_message() {
     std::string text;
     for (int i = 0; i < 101; ++i)
@@ -303,7 +303,7 @@ Taken take(const server::EventEdge& edge) {
             return run(State::recipients, {"BDAT 3 LAST", event::ChunkData{"abc"},
                                            event::ChunkEnd{}, event::Stored{}});
         case Trigger::bdat_refused:
-            // Over the size limit where the table lets BDAT through: 552 \rfc{1870,6.3}.
+            // Over the size limit where the table lets BDAT through: 552 RFC 1870 §6.3.
             return run(edge.from, {"BDAT 20000000"});
         case Trigger::chunk_read:
             return run(State::chunk, {event::ChunkData{"12345"}, event::ChunkEnd{}});

@@ -1,7 +1,7 @@
 // Unit tests of wire::DataReader: the end of the message data, RFC 5321 §4.1.1.4 (only
-// CRLF "." CRLF ends it), §4.5.2 (dot-unstuffing) and §4.5.3.1.6 (1000-octet text lines), and
-// the SMTP smuggling family: every end-of-data look-alike made of bare CR, bare LF, NUL and
-// doubled CRs is message text, recorded as a fault, and never ends the data. Every input is
+// CRLF "." CRLF ends it), RFC 5321 §4.5.2 (dot-unstuffing) and RFC 5321 §4.5.3.1.6 (1000-octet text
+// lines), and the SMTP smuggling family: every end-of-data look-alike made of bare CR, bare LF, NUL
+// and doubled CRs is message text, recorded as a fault, and never ends the data. Every input is
 // also fed in every chunking (wire_split.hpp) and must give the same result.
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Unit tests of wire::LineReader: command-line framing, RFC 5321 §2.3.8 (only CRLF ends a
-// line), §4.1.1.4 (bare LF is no line end) and §4.5.3.1.4 (512 octets with CRLF). Every input
-// is also fed in every chunking (wire_split.hpp) and must give the same events.
+// line), RFC 5321 §4.1.1.4 (bare LF is no line end) and RFC 5321 §4.5.3.1.4 (512 octets with CRLF).
+// Every input is also fed in every chunking (wire_split.hpp) and must give the same events.
 #include <catch2/catch.hpp>
 
 #include <ostream>

@@ -1,6 +1,6 @@
 // Unit tests of wire::format_reply and wire::ReplyParser: RFC 5321 §4.2 (reply lines and the
-// "-" continuation of multi-line replies), §4.2.1 (one code for all lines of a reply) and
-// §4.5.3.1.5 (512-octet reply lines). Every input is also parsed in every chunking
+// "-" continuation of multi-line replies), RFC 5321 §4.2.1 (one code for all lines of a reply) and
+// RFC 5321 §4.5.3.1.5 (512-octet reply lines). Every input is also parsed in every chunking
 // (wire_split.hpp) and must give the same replies and errors.
 #include <catch2/catch.hpp>
 

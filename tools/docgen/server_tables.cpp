@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/citation.hpp"
 #include "protocol/reply.hpp"
 #include "protocol/verb_table.hpp"
 #include "server/state.hpp"
@@ -18,11 +19,9 @@ using ehlo::protocol::Verb;
 using ehlo::server::Input;
 using ehlo::server::State;
 
-/// "5321#4.1.1.2" as "§4.1.1.2", another RFC's section as "RFC 3207 §4".
+/// A section the tables hold as data, in the one spelling of the docs: "RFC 5321 §4.1.1.2".
 std::string citation(std::string_view section) {
-    std::string rfc(section.substr(0, section.find('#')));
-    std::string number(section.substr(section.find('#') + 1));
-    return (rfc == "5321" ? "§" : "RFC " + rfc + " §") + number;
+    return ehlo::protocol::citation_text(section);
 }
 
 // Reply text as a Markdown table cell: "<CR><LF>" would otherwise be read as HTML tags.
@@ -54,11 +53,12 @@ std::string_view input_text(Input input) {
 }
 
 void print_verb_table() {
-    std::cout << "## Verbs\n\nFrom `protocol/verb_table.hpp`: the parser, HELP, the trace and "
-                 "the client take the verbs' names and sections from it. SEND, SOML, SAML and "
-                 "TURN of RFC 821 are known but not implemented (502, §4.2.4); any other verb "
-                 "gets 500.\n\n"
-              << "| verb | defined in | syntax | offered with |\n|---|---|---|---|\n";
+    std::cout
+        << "## Verbs\n\nFrom `protocol/verb_table.hpp`: the parser, HELP, the trace and "
+           "the client take the verbs' names and sections from it. SEND, SOML, SAML and "
+           "TURN of RFC 821 are known but not implemented (502, RFC 5321 §4.2.4); any other verb "
+           "gets 500.\n\n"
+        << "| verb | defined in | syntax | offered with |\n|---|---|---|---|\n";
     for (const auto& row : ehlo::protocol::verb_table) {
         std::cout << "| " << row.name << " | " << citation(row.section) << " | `" << row.syntax
                   << "` | " << (row.extension.empty() ? "always" : row.extension) << " |\n";
@@ -81,11 +81,12 @@ std::string cell_text(const ehlo::server::StateRow& row, const ehlo::server::Cel
 }
 
 void print_state_table() {
-    std::cout << "\n## States and commands (RFC 5321 §4.1.4, §4.3.2)\n\nFrom the state table "
-                 "of `server/state.hpp`. Each cell: the state after an accepted command (→), or "
-                 "the reply that refuses the verb in that state before its arguments are read. "
-                 "A command that fails its own checks keeps the state. Where the input is not "
-                 "command lines, no line is a command (-).\n\n| state | input |";
+    std::cout
+        << "\n## States and commands (RFC 5321 §4.1.4, RFC 5321 §4.3.2)\n\nFrom the state table "
+           "of `server/state.hpp`. Each cell: the state after an accepted command (→), or "
+           "the reply that refuses the verb in that state before its arguments are read. "
+           "A command that fails its own checks keeps the state. Where the input is not "
+           "command lines, no line is a command (-).\n\n| state | input |";
     for (const auto& verb : ehlo::protocol::verb_table)
         std::cout << " " << verb.name << " |";
     std::cout << "\n|---|---|";
@@ -138,11 +139,10 @@ void print_state_diagram() {
 }
 
 void print_reply_table() {
-    std::cout
-        << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
-           "The enhanced code (RFC 3463) is sent after EHLO, while ENHANCEDSTATUSCODES is "
-           "offered (RFC 2034 §3).\n\n"
-        << "| code | enhanced | text | section (RFC 5321 unless named) |\n|---|---|---|---|\n";
+    std::cout << "\n## Replies\n\nEvery reply the server sends, from `protocol/reply.cpp`. "
+                 "The enhanced code (RFC 3463) is sent after EHLO, while ENHANCEDSTATUSCODES is "
+                 "offered (RFC 2034 §3).\n\n"
+              << "| code | enhanced | text | section |\n|---|---|---|---|\n";
     for (const auto& row : ehlo::protocol::reply_table()) {
         std::cout << "| " << row.code << " | " << (row.enhanced.empty() ? "-" : row.enhanced)
                   << " | " << markdown_cell(row.text) << " | " << citation(row.section) << " |\n";

@@ -9,6 +9,7 @@ tools/mutants; docs/mutants.md explains the design.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +24,7 @@ DOMAIN = "ehlo-demo.test"
 HOSTNAME = "mx.ehlo-demo.test"
 RCPT = f"postmaster@{DOMAIN}"
 USER, PASSWORD = "mutant", "mutant-password"
+MUTANT_LINE = re.compile(r"(\S+)\s+(RFC \d+(?: §\S+)?)\s+(.*)")
 RANK = {"PASS": 0, "INFO": 1, "WARN": 2, "FAIL": 3, "ERROR": 3}
 # ehlo-check's settings: many scenarios at once on loopback, and a short wait for a reply, so a
 # mutant that never answers costs seconds, not minutes. The time-out scenarios (tagged slow)
@@ -98,8 +100,8 @@ def list_mutants(bin_dir):
     out = subprocess.run([str(Path(bin_dir) / "ehlo-server-mutant"), "--list"],
                          capture_output=True, text=True, check=True).stdout
     rows = []
-    for line in out.splitlines():
-        name, section, rule = line.split(None, 2)
+    for line in out.splitlines():  # a name, a citation ("RFC 5321 §4.1.4"), the rule
+        name, section, rule = MUTANT_LINE.match(line).groups()
         rows.append((name, section, rule))
     return rows
 

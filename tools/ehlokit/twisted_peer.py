@@ -3,8 +3,8 @@
 "twisted".
 
 twisted.mail.smtp.ESMTP as it comes, with a message delivery that accepts recipients in one
-domain and the host's own name (to which Twisted completes a bare <Postmaster>, RFC 5321
-§4.5.1) from any sender, refuses every other one with 550 (no relaying), and writes each
+domain and the host's own name (to which Twisted completes a bare <Postmaster>,
+RFC 5321 §4.5.1) from any sender, refuses every other one with 550 (no relaying), and writes each
 message into one Maildir. STARTTLS when given a certificate; no AUTH (no challengers). Logs on
 stderr. Prints "listening on 127.0.0.1:PORT" once it accepts; stops on SIGTERM or SIGINT. Run it
 with Debian's /usr/bin/python3, which has python3-twisted.

@@ -7,7 +7,7 @@ whatever --max-size says, and must not hold it in memory). Each stored file is c
 what was sent (SHA-256 of the data after the server's Return-Path and Received: lines).
 
 Then one octet past the limit, by DATA and by BDAT (one chunk announced too big, and a
-message that crosses the limit in its last chunk), must get 552 (§4.5.3.1.10, RFC 1870,
+message that crosses the limit in its last chunk), must get 552 (RFC 5321 §4.5.3.1.10, RFC 1870,
 RFC 3030) and leave nothing: no file in a new/ folder, none in DIR/.tmp/.
 
     tools/hardening big-message [--quick] [--size OCTETS]

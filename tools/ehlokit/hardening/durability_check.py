@@ -2,7 +2,7 @@
 against what the clients know about each message id (see durability.py).
 
 A stored file is Return-Path, the server's Received: header (RFC 5321 §4.4), then the data
-exactly as the client sent it (DATA's dot-stuffing undone, §4.5.2); the check compares that
+exactly as the client sent it (DATA's dot-stuffing undone, RFC 5321 §4.5.2); the check compares that
 data, byte for byte, with the data rebuilt from the message's id.
 """
 

@@ -23,7 +23,7 @@ from ehlokit.programs import KitError, binary
 from ehlokit.scripted import ScriptedServer
 
 CHUNK = 1 << 20
-LINE_OF_512 = b"220-" + b"g" * 506 + b"\r\n"  # the longest reply line allowed (§4.5.3.1.5)
+LINE_OF_512 = b"220-" + b"g" * 506 + b"\r\n"  # the longest reply line allowed (RFC 5321 §4.5.3.1.5)
 PEAK_LIMIT_KIB = 24 * 1024  # measured: 6 MiB (ehlo-send), 12 MiB (ehlo-check), whatever is sent
 FULL_LINE_MIB = 100
 QUICK_LINE_MIB = 32  # still more than the bound: a client that kept the line would fail

@@ -13,7 +13,8 @@ connection that is cut is opened again, so the pressure lasts). Checked:
   gets 421 and is closed when the command timeout has passed since the greeting: the time is
   for the whole line, not per byte (RFC 5321 §4.5.3.2.7), and never earlier;
 - a connection that sends a burst of message data (16 KiB) and then goes silent gets 421 and
-  is closed when the data timeout has passed since its last octet (§4.5.3.2.6), never earlier;
+  is closed when the data timeout has passed since its last octet (RFC 5321 §4.5.3.2.6), never
+  earlier;
 - a connection that goes on trickling message data, each pause well inside the data timeout,
   gets 421 and is closed when about the data timeout has passed since its 354: the data as a
   whole must average `--min-data-rate` octets a second (serve/data_deadline.hpp), so it cannot
