@@ -6,7 +6,7 @@ first (`RFC 5321 §D.1`). Scenario refs and the requirements catalog have a nota
 own, `5321#4.1.4` (docs/scenario-format.md). This module finds citations in source and
 documentation files, tells the canonical ones from the other spellings, and computes the
 rewrite of the others; tools/citations, tools/traceability and the Doxygen input filter
-(docs/doxygen_filter.py) all use it, so they agree on what a citation is.
+(tools/doxygen_filter.py) all use it, so they agree on what a citation is.
 
 The spellings recognised and what becomes of them:
 
@@ -22,7 +22,7 @@ The spellings recognised and what becomes of them:
                                     `##` heading) when that names exactly one RFC
     §4.5.3.1.1-3, §3-§7 (ranges)    RFC 5321 §4.5.3.1.1 to RFC 5321 §4.5.3.1.3
 
-A bare section sign after a document name (`design.md §1`) names a part of that document and
+A bare section sign after a document name (`guide.md §1`) names a part of that document and
 is left alone, as is text in Markdown code spans and fenced blocks, and the ASCII spelling
 `RFC 5321 section 4.1.1.2` inside a string literal (text that must stay ASCII, such as an SMTP
 reply). Python 3 standard library only.
@@ -49,7 +49,7 @@ REF_NOTATION_PLACES = (
     "tools/results", "fuzz/smtp.dict",
 )
 # Files that spell citations in other ways on purpose: the rules themselves and their test.
-EXEMPT = ("tools/citation_syntax.py", "tools/citations", "docs/doxygen_filter.py",
+EXEMPT = ("tools/citation_syntax.py", "tools/citations", "tools/doxygen_filter.py",
           "docs/Doxyfile.in", "tests/e2e/test_citations.py")
 # Data with a syntax of its own, and pages other tools write from files that are read here.
 SKIPPED = ("scenarios/", "docs/requirements.tsv", "docs/traceability.md",
@@ -455,7 +455,7 @@ class Reader:
 
     def names_document(self, region, position, previous):
         """Whether the section sign at `position` is a section of one of our documents:
-        `design.md §1`, also across a line break, and the `§3` of `design.md §2, §3`."""
+        `guide.md §1`, also across a line break, and the `§3` of `guide.md §2, §3`."""
         if previous and previous[0] == "document" and \
                 LIST_JOIN.match(self.text[previous[1]:position]):
             return True

@@ -12,7 +12,7 @@ from pathlib import Path
 
 SOURCE_DIR = Path(os.environ.get("EHLO_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 TOOL = SOURCE_DIR / "tools" / "citations"
-FILTER = SOURCE_DIR / "docs" / "doxygen_filter.py"
+FILTER = SOURCE_DIR / "tools" / "doxygen_filter.py"
 TRACEABILITY = SOURCE_DIR / "tools" / "traceability"
 S = "\u00a7"  # the section sign, kept out of this file's own citations
 
@@ -24,7 +24,7 @@ BEFORE = f"""\
 const char* section = "5321#4.1.1.2";
 const char* kept = "3207#4";  // citations: keep
 const char* wire = "MAIL is defined in RFC 5321 section 4.1.1.2";
-// Our own documents: design.md {S}2, {S}3.
+// Our own documents: guide.md {S}2, {S}3.
 """
 
 AFTER = f"""\
@@ -36,7 +36,7 @@ AFTER = f"""\
 const char* section = "RFC 5321 {S}4.1.1.2";
 const char* kept = "3207#4";  // citations: keep
 const char* wire = "MAIL is defined in RFC 5321 section 4.1.1.2";
-// Our own documents: design.md {S}2, {S}3.
+// Our own documents: guide.md {S}2, {S}3.
 """
 
 

@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import citation_syntax  # noqa: E402
 
 CODE_SPAN = re.compile(r"`[^`\n]*`")
