@@ -106,10 +106,9 @@ Output Session::on_reply(const wire::WireReply& reply) {
     Pending now = pending_.front();
     pending_.pop_front();
     if (!expected(now.what, reply.code)) {  // out of step: give up on the connection
-        Output out = fail(Failure::protocol,
-                          "a reply SMTP does not allow here (RFC 5321 §4.3.2): " +
-                              describe(reply),
-                          &reply);
+        Output out =
+            fail(Failure::protocol,
+                 "a reply SMTP does not allow here (RFC 5321 §4.3.2): " + describe(reply), &reply);
         done_ = out.close = true;
         return out;
     }

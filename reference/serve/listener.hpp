@@ -2,9 +2,9 @@
 // TLS port, RFC 8314 §3, and a submission port with a policy of its own, RFC 6409), accepts
 // connections on one thread and hands each to one of N worker threads (one io_context each), where
 // a SessionDriver runs it. It enforces the connection limit (421 instead of the greeting,
-// RFC 5321 §3.1) and stops cleanly on SIGTERM or SIGINT (421 to every session, RFC 5321 §3.8). The SMTP
-// dialogue and the TLS handshake are left to session_driver.hpp and server::Connection, the TLS
-// settings to net/tls_context.hpp.
+// RFC 5321 §3.1) and stops cleanly on SIGTERM or SIGINT (421 to every session, RFC 5321 §3.8). The
+// SMTP dialogue and the TLS handshake are left to session_driver.hpp and server::Connection, the
+// TLS settings to net/tls_context.hpp.
 #pragma once
 
 #include <atomic>

@@ -4,8 +4,8 @@
 // does the TLS handshake, after STARTTLS's 220 (RFC 3207 §4) or before the greeting on an
 // implicit TLS port (RFC 8314 §3), under a deadline; a failed or stalled handshake closes the
 // connection. It enforces the server timeouts of RFC 5321 §4.5.3.2 and answers 421 when they
-// expire or the server stops (RFC 5321 §3.8). Every SMTP rule is left to server::Connection; accepting,
-// the connection limit and the signals are left to listener.hpp, the TLS settings to
+// expire or the server stops (RFC 5321 §3.8). Every SMTP rule is left to server::Connection;
+// accepting, the connection limit and the signals are left to listener.hpp, the TLS settings to
 // net/tls_context.hpp.
 #pragma once
 

@@ -113,9 +113,11 @@ constexpr StateRow not_commands(State state, std::string_view name, Input input)
 }  // namespace table
 
 // Some choices the table makes, with their reasons:
-//  - NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (RFC 5321 §4.1.4); EHLO and
-//    HELO may come again, and then clear any transaction (RFC 5321 §4.1.4); RSET ends one (RFC 5321 §4.1.1.5).
-//  - MAIL accepted but no RCPT: DATA and BDAT get 554, which says why (RFC 5321 §3.3 allows 503 too).
+//  - NOOP, HELP, EXPN, VRFY and RSET work at any time, even before EHLO (RFC 5321 §4.1.4);
+//    EHLO and HELO may come again, and then clear any transaction (RFC 5321 §4.1.4); RSET
+//    ends one (RFC 5321 §4.1.1.5).
+//  - MAIL accepted but no RCPT: DATA and BDAT get 554, which says why (RFC 5321 §3.3 allows
+//    503 too).
 //  - STARTTLS and AUTH are extensions, so they need the greeting (RFC 5321 §4.1.1.1). Inside a
 //    transaction STARTTLS is refused, since the reset after the handshake would drop the
 //    transaction without a word (RFC 3207 §4.2), and AUTH is not permitted (RFC 4954 §4).

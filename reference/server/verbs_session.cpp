@@ -102,8 +102,8 @@ Applied apply(Context& ctx, const protocol::Help& cmd) {
     for (const protocol::VerbRow& row : protocol::verb_table) {
         if (protocol::domain_equal(cmd.argument, row.name)) {
             // Reply text is ASCII: `MAIL is defined in RFC 5321 section 4.1.1.2`.
-            std::string text = std::string(row.name) + " is defined in " +
-                               protocol::ascii_citation(row.section);
+            std::string text =
+                std::string(row.name) + " is defined in " + protocol::ascii_citation(row.section);
             return {make_reply(ReplyId::help, {text})};
         }
     }

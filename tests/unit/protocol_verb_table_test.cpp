@@ -1,6 +1,6 @@
 // The verb table of protocol/verb_table.hpp: one row per Verb in the enum's order, names unique
-// and in upper case, every row with its RFC section (which HELP names) and syntax, and the parser, the
-// names and the sections read from it (RFC 5321 §2.4, RFC 5321 §4.1.1, RFC 5321 §4.2.4).
+// and in upper case, every row with its RFC section (which HELP names) and syntax, and the parser,
+// the names and the sections read from it (RFC 5321 §2.4, RFC 5321 §4.1.1, RFC 5321 §4.2.4).
 #include <catch2/catch.hpp>
 
 #include <set>
