@@ -59,6 +59,10 @@ struct ScenarioResult {
     std::string requirement;
     std::vector<LogLine> log;
     std::chrono::milliseconds duration{0};
+    /// For a client run by `--exec`: how its process ended (`exit 0`, `killed by signal 9`),
+    /// and the tail of what it printed. Empty otherwise.
+    std::string client_status;
+    std::string client_output;
 };
 
 /// Scenarios that gave no verdict for one reason the user can act on: how many, in what way

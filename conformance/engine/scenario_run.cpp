@@ -41,19 +41,6 @@ std::string skip_reason(const std::vector<std::string>& missing) {
            (missing.size() == 1 ? " has no value" : " have no value");
 }
 
-// The catalog row behind a verdict, for the report: `5321-4.1.4-c (MUST, server): RCPT ...`;
-// empty for PASS, SKIP and ERROR, which no row allows.
-std::string requirement_behind(const std::vector<scenario::CitedRequirement>& cited,
-                               Verdict verdict) {
-    scenario::Level level = scenario::Level::may;  // INFO
-    if (verdict == Verdict::fail) level = scenario::Level::must;
-    if (verdict == Verdict::warn) level = scenario::Level::should;
-    if (verdict != Verdict::fail && verdict != Verdict::warn && verdict != Verdict::info) return {};
-    const scenario::CitedRequirement* row = scenario::row_allowing(cited, level);
-    if (row == nullptr) return {};
-    return row->id + " (" + row->keyword + ", " + row->binds + "): " + row->summary;
-}
-
 }  // namespace
 
 ScenarioRun::ScenarioRun(const scenario::Scenario& scenario, scenario::Variables variables,

@@ -3,6 +3,8 @@
 // ERROR, which the scenario format leaves to the runner.
 #include "engine/verdict.hpp"
 
+#include "scenario/catalog.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -44,6 +46,23 @@ Verdict alternative_verdict(scenario::Verdict carried, scenario::Level level) {
         default:
             return Verdict::fail;
     }
+}
+
+// The catalog row behind a verdict, for the report: `5321-4.1.4-c (MUST, server): RCPT ...`;
+// empty for PASS, SKIP and ERROR, which no row allows.
+std::string requirement_behind(const std::vector<scenario::CitedRequirement>& cited,
+                               Verdict verdict) {
+    scenario::Level level = scenario::Level::may;  // INFO
+    if (verdict == Verdict::fail) level = scenario::Level::must;
+    if (verdict == Verdict::warn) level = scenario::Level::should;
+    if (verdict != Verdict::fail && verdict != Verdict::warn && verdict != Verdict::info) return {};
+    const scenario::CitedRequirement* row = scenario::row_allowing(cited, level);
+    if (row == nullptr) return {};
+    return describe_row(*row);
+}
+
+std::string describe_row(const scenario::CitedRequirement& row) {
+    return row.id + " (" + row.keyword + ", " + row.binds + "): " + row.summary;
 }
 
 std::string_view to_string(Verdict verdict) {

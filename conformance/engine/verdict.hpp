@@ -8,6 +8,8 @@
 #include <initializer_list>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 #include <string_view>
 
 #include "scenario/scenario.hpp"
@@ -44,6 +46,14 @@ Verdict broken_verdict(scenario::Level level);
 /// The step verdict of an alternative that fitted: its own `=> PASS`, `=> WARN` or
 /// `=> INFO`, or the broken verdict of `level` for `=> FAIL`.
 Verdict alternative_verdict(scenario::Verdict carried, scenario::Level level);
+
+/// The catalog row behind `verdict`, for the report: `5321-4.1.4-c (MUST, server): RCPT ...`,
+/// the first row of `cited` that allows it; empty for PASS, SKIP and ERROR, which no row allows.
+std::string requirement_behind(const std::vector<scenario::CitedRequirement>& cited,
+                               Verdict verdict);
+
+/// A row as reports print it: `id (KEYWORD, side): summary`.
+std::string describe_row(const scenario::CitedRequirement& row);
 
 /// The upper-case name used in reports: `PASS`, `FAIL`, ...
 std::string_view to_string(Verdict verdict);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "scenario/client_checks.hpp"
 #include "scenario/text.hpp"
 
 namespace ehlo::scenario {
@@ -23,6 +24,10 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
 
 bool binds_server(std::string_view binds) {
     return binds == "server" || binds == "both";
+}
+
+bool binds_client(std::string_view binds) {
+    return binds == "client" || binds == "both";
 }
 
 // One data line of the TSV into `row`; false when it does not have the eight columns.
@@ -73,8 +78,10 @@ const Requirement* Catalog::find(std::string_view id) const {
 
 // RFC 2119 §1 to RFC 2119 §5 name the keywords; a row binding only the client or a relay is not the
 // server's to keep, so it never lets a server FAIL.
-Level allowed_level(const Requirement& row) {
-    if (!binds_server(row.binds)) return Level::should;
+Level allowed_level(const Requirement& row, Role judged) {
+    const bool binds_judged =
+        judged == Role::server ? binds_server(row.binds) : binds_client(row.binds);
+    if (!binds_judged) return Level::should;
     const std::string keyword = upper(row.keyword);
     if (keyword == "MUST" || keyword == "MUST NOT" || keyword == "REQUIRED" || keyword == "SHALL" ||
         keyword == "SHALL NOT") {
@@ -88,6 +95,28 @@ Level weaker(Level a, Level b) {
     return a < b ? b : a;  // declared MUST first: a larger value is weaker
 }
 
+namespace {
+
+// The rows of the checks every client gets, each once; a row the catalog lacks is reported
+// like one the scenario cites.
+void add_check_rows(Scenario& scenario, const Catalog& catalog, CatalogCheck& check) {
+    scenario.check_rows.clear();
+    for (const ClientCheckRow& entry : client_checks) {
+        const std::string id(entry.requirement);
+        const auto known = [&](const CitedRequirement& row) { return row.id == id; };
+        if (std::any_of(scenario.check_rows.begin(), scenario.check_rows.end(), known)) continue;
+        const Requirement* row = catalog.find(id);
+        if (row == nullptr) {
+            check.unknown.push_back(id);
+            continue;
+        }
+        scenario.check_rows.push_back({row->id, row->keyword, row->binds, row->summary,
+                                       allowed_level(*row, Role::client)});
+    }
+}
+
+}  // namespace
+
 CatalogCheck apply_catalog(Scenario& scenario, const Catalog& catalog) {
     CatalogCheck check;
     scenario.cited.clear();
@@ -99,11 +128,12 @@ CatalogCheck apply_catalog(Scenario& scenario, const Catalog& catalog) {
             check.unknown.push_back(id);
             continue;
         }
-        const Level allows = allowed_level(*row);
+        const Level allows = allowed_level(*row, scenario.role);
         scenario.cited.push_back({row->id, row->keyword, row->binds, row->summary, allows});
         scenario.ceiling = first ? allows : std::min(scenario.ceiling, allows);
         first = false;
     }
+    if (scenario.role == Role::client) add_check_rows(scenario, catalog, check);
     return check;
 }
 

@@ -48,11 +48,12 @@ class Catalog {
 /// The catalog built into the program, from docs/requirements.tsv at build time.
 const Catalog& builtin_catalog();
 
-/// The strongest verdict a broken expectation may earn through `row`, as a level: `must`
-/// (FAIL) for a server- or both-binding MUST, MUST NOT, REQUIRED, SHALL or SHALL NOT; `should`
-/// (WARN) for such a SHOULD, SHOULD NOT, RECOMMENDED or an implied rule; `may` (INFO) for MAY
-/// or OPTIONAL; `should` (WARN) for any row binding only the client or a relay.
-Level allowed_level(const Requirement& row);
+/// The strongest verdict a broken expectation may earn through `row` when `judged` is the side
+/// under test, as a level: `must` (FAIL) for a MUST, MUST NOT, REQUIRED, SHALL or SHALL NOT
+/// that binds that side or both; `should` (WARN) for such a SHOULD, SHOULD NOT, RECOMMENDED or
+/// an implied rule; `may` (INFO) for MAY or OPTIONAL; `should` (WARN) for any row binding only
+/// the other side or a relay.
+Level allowed_level(const Requirement& row, Role judged = Role::server);
 
 /// The weaker of two levels (MUST is the strongest, INFO the weakest).
 Level weaker(Level a, Level b);
@@ -64,7 +65,8 @@ struct CatalogCheck {
 
 /// Fills `scenario.cited` from `scenario.requirements` and sets `scenario.ceiling`, the
 /// strongest level any cited row allows (`should` when it cites none); the level the run
-/// judges by is `effective_level(scenario)`.
+/// judges by is `effective_level(scenario)`. For a client scenario it also fills
+/// `scenario.check_rows`, the rows of the checks every client gets (client_checks.hpp).
 CatalogCheck apply_catalog(Scenario& scenario, const Catalog& catalog);
 
 /// The level a run judges `scenario` by: the weaker of its `level:` and its ceiling.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "scenario/client_step_parser.hpp"
 #include "scenario/step_parser.hpp"
 
 namespace ehlo::scenario {
@@ -54,6 +55,9 @@ bool parse_ref(std::string_view word, Ref& ref) {
     return true;
 }
 
+constexpr std::string_view asks_words[] = {"plain", "starttls", "tls", "auth"};
+constexpr std::string_view outcome_words[] = {"either", "delivered", "refused"};
+
 // Reads the header fields into a scenario and knows which were given where.
 class HeaderParser {
   public:
@@ -69,6 +73,9 @@ class HeaderParser {
     void level(int number, std::string_view value);
     void requires_field(int number, std::string_view value);
     void tags(int number, std::string_view value);
+    void role(int number, std::string_view value);
+    void client_field(int number, std::string_view name, std::string_view value);
+    void message(int number, std::string_view value);
     void error(int number, std::string message) { errors_.push_back({number, std::move(message)}); }
 
     Scenario& scenario_;
@@ -77,11 +84,13 @@ class HeaderParser {
 };
 
 void HeaderParser::field(int number, std::string_view name, std::string_view value) {
-    static constexpr std::string_view known[] = {"title", "refs",     "requirements",
-                                                 "level", "requires", "tags"};
+    static constexpr std::string_view known[] = {
+        "title", "refs", "requirements", "level",   "requires", "tags",
+        "role",  "asks", "outcome",      "message", "opening"};
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
         return error(number, "unknown header field '" + std::string(name) +
-                                 "' (known: title, refs, requirements, level, requires, tags)");
+                                 "' (known: title, refs, requirements, level, requires, tags, "
+                                 "role, and for role: client asks, outcome, message, opening)");
     }
     for (const auto& [seen, line] : seen_) {
         if (seen == name) {
@@ -97,6 +106,53 @@ void HeaderParser::field(int number, std::string_view name, std::string_view val
     if (name == "level") level(number, value);
     if (name == "requires") requires_field(number, value);
     if (name == "tags") tags(number, value);
+    if (name == "role") role(number, value);
+    if (name == "asks" || name == "outcome" || name == "message" || name == "opening") {
+        client_field(number, name, value);
+    }
+}
+
+void HeaderParser::role(int number, std::string_view value) {
+    if (value == "client") {
+        scenario_.role = Role::client;
+    } else if (value != "server") {
+        error(number, "role is server (the default) or client, not '" + std::string(value) + "'");
+    }
+}
+
+// The fields of a client scenario; `role: client` must come before them.
+void HeaderParser::client_field(int number, std::string_view name, std::string_view value) {
+    if (scenario_.role != Role::client) {
+        return error(number, std::string(name) + " belongs to a client scenario: put "
+                                                 "role: client before it");
+    }
+    ClientScript& client = scenario_.client;
+    const std::string given(value);
+    if (name == "asks") {
+        const auto ask = std::find(std::begin(asks_words), std::end(asks_words), value);
+        if (ask == std::end(asks_words)) {
+            return error(number, "asks is plain, starttls, tls or auth, not '" + given + "'");
+        }
+        client.ask = static_cast<Ask>(ask - std::begin(asks_words));
+    } else if (name == "outcome") {
+        const auto outcome = std::find(std::begin(outcome_words), std::end(outcome_words), value);
+        if (outcome == std::end(outcome_words)) {
+            return error(number, "outcome is either, delivered or refused, not '" + given + "'");
+        }
+        client.outcome = static_cast<Outcome>(outcome - std::begin(outcome_words));
+    } else if (name == "opening") {
+        if (value != "standard") return error(number, "opening is standard, not '" + given + "'");
+        client.standard_opening = true;
+    } else {
+        message(number, value);
+    }
+}
+
+void HeaderParser::message(int number, std::string_view value) {
+    std::string why;
+    auto text = parse_text(value, message_variable_names, why);
+    if (!text) return error(number, "message: " + why);
+    scenario_.client.message = std::move(*text);
 }
 
 void HeaderParser::refs(int number, std::string_view value) {
@@ -169,6 +225,22 @@ void HeaderParser::finish() {
                                        [&](const auto& seen) { return seen.first == name; });
         if (!given) error(1, "missing header field '" + std::string(name) + "'");
     }
+    if (scenario_.role == Role::client) {
+        if (!scenario_.requires_keywords.empty()) {
+            error(1, "a client scenario requires nothing of its target: write requires: -");
+        }
+        if (scenario_.client.message.empty()) {
+            std::string why;
+            scenario_.client.message = *parse_text(default_message(), message_variable_names, why);
+        }
+    }
+}
+
+// `opening: standard` puts the standard opening before the scenario's own steps.
+void add_opening(ClientScript& client) {
+    if (!client.standard_opening) return;
+    const auto& opening = standard_opening();
+    client.steps.insert(client.steps.begin(), opening.begin(), opening.end());
 }
 
 // `name: value` with a lower-case name: a header field (steps are upper case or have no colon).
@@ -190,6 +262,8 @@ ParseResult parse_scenario(std::string_view text, std::string id) {
     result.scenario.id = std::move(id);
     HeaderParser header(result.scenario, result.errors);
     StepParser steps(result.scenario.steps, result.errors);
+    ClientStepParser client_steps(result.scenario.client.steps, result.errors);
+    const auto& role = result.scenario.role;
     int number = 0;
     int first_step = 0;
     while (!text.empty()) {
@@ -213,10 +287,19 @@ ParseResult parse_scenario(std::string_view text, std::string id) {
             continue;
         }
         if (first_step == 0) first_step = number;
-        steps.line(number, line);
+        if (role == Role::client) {
+            client_steps.line(number, line);
+        } else {
+            steps.line(number, line);
+        }
     }
     header.finish();
-    steps.finish();
+    if (role == Role::client) {
+        client_steps.finish();
+        add_opening(result.scenario.client);
+    } else {
+        steps.finish();
+    }
     if (first_step == 0) result.errors.push_back({1, "no steps: a scenario needs C: and S: lines"});
     std::stable_sort(result.errors.begin(), result.errors.end(),
                      [](const auto& a, const auto& b) { return a.line < b.line; });

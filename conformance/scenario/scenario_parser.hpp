@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,10 @@ std::vector<std::filesystem::path> find_scenario_files(const std::filesystem::pa
 
 /// The payload of a `C:`, `C~` or `C>` line: escapes `\r \n \t \\ \xHH`, variables `{name}`.
 std::optional<Text> parse_send_text(std::string_view payload, std::string& error);
+
+/// The same with the variables `names` allows (`client_variable_names` in a client scenario).
+std::optional<Text> parse_text(std::string_view payload, std::span<const std::string_view> names,
+                               std::string& error);
 
 /// One `S:` line. `continues` is set when it is a non-final line of a multi-line reply
 /// (`250-text`). Such a line, and every line with `in_multiline` set (the lines after one),

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "scenario/scenario_parser.hpp"
+#include "scenario/syntax_pieces.hpp"
 #include "scenario/text.hpp"
 
 namespace ehlo::scenario {
@@ -73,11 +74,16 @@ std::size_t decode_escape(std::string_view payload, std::size_t i, std::string& 
     }
 }
 
-bool is_variable(std::string_view name) {
-    for (auto known : variable_names) {
-        if (name == known) return true;
-    }
-    return false;
+bool is_variable(std::string_view name, std::span<const std::string_view> names) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string list_of_variables(std::span<const std::string_view> names) {
+    std::string list;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        list += (i == 0 ? "{" : i + 1 == names.size() ? " or {" : " {") + std::string(names[i]) +
+                "}";
+    return list;
 }
 
 }  // namespace
@@ -115,6 +121,11 @@ bool is_requirement_id(std::string_view word) {
 }
 
 std::optional<Text> parse_send_text(std::string_view payload, std::string& error) {
+    return parse_text(payload, variable_names, error);
+}
+
+std::optional<Text> parse_text(std::string_view payload, std::span<const std::string_view> names,
+                               std::string& error) {
     Text text;
     for (std::size_t i = 0; i < payload.size();) {
         if (payload[i] == '\\') {
@@ -128,11 +139,9 @@ std::optional<Text> parse_send_text(std::string_view payload, std::string& error
             const auto name = close == std::string_view::npos
                                   ? std::string_view{}
                                   : payload.substr(i + 1, close - i - 1);
-            if (!is_variable(name)) {
-                error =
-                    "{ starts a variable: {client} {from} {rcpt} {rcpt-domain} {user} {password} "
-                    "{auth-plain} {user-base64} or {password-base64} (write \\x7b for a "
-                    "literal brace)";
+            if (!is_variable(name, names)) {
+                error = "{ starts a variable: " + list_of_variables(names) +
+                        " (write \\x7b for a literal brace)";
                 return std::nullopt;
             }
             text.push_back({Piece::Kind::variable, std::string(name)});
@@ -145,7 +154,23 @@ std::optional<Text> parse_send_text(std::string_view payload, std::string& error
     return text;
 }
 
-namespace {
+int parse_number(std::string_view text, std::size_t digits) {
+    if (text.empty() || text.size() > digits) return -1;
+    if (!std::all_of(text.begin(), text.end(), is_digit)) return -1;
+    return std::stoi(std::string(text));
+}
+
+int parse_duration_ms(std::string_view text) {
+    constexpr int max_ms = 600000;
+    int ms = -1;
+    if (text.ends_with("ms")) {
+        ms = parse_number(text.substr(0, text.size() - 2), 6);
+    } else if (text.ends_with("s")) {
+        const int seconds = parse_number(text.substr(0, text.size() - 1), 3);
+        ms = seconds < 0 ? -1 : seconds * 1000;
+    }
+    return ms <= 0 || ms > max_ms ? -1 : ms;
+}
 
 // Splits `payload` at each `|` that no backslash escapes.
 std::vector<std::string_view> split_alternatives(std::string_view payload) {
@@ -200,6 +225,8 @@ std::string unescape_pattern(std::string_view text) {
     }
     return out;
 }
+
+namespace {
 
 bool valid_code(std::string_view code) {
     if (code.size() != 3 || code[0] < '2' || code[0] > '5') return false;

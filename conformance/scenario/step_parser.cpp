@@ -4,6 +4,7 @@
 // (RFC 8314 §3) and `starttls` follows a reply (RFC 3207 §4). The grammar of one payload is in
 // scenario_syntax.cpp; the header in scenario_parser.cpp.
 #include "scenario/step_parser.hpp"
+#include "scenario/syntax_pieces.hpp"
 #include "scenario/text.hpp"
 
 #include <algorithm>
@@ -12,17 +13,6 @@ namespace ehlo::scenario {
 
 namespace {
 
-constexpr int max_repeat = 10000;
-constexpr int max_wait_ms = 600000;
-
-// A whole number of at most `digits` digits, or -1.
-int parse_number(std::string_view text, std::size_t digits) {
-    if (text.empty() || text.size() > digits) return -1;
-    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return -1;
-    }
-    return std::stoi(std::string(text));
-}
 
 bool starts_with_marker(std::string_view text) {
     return text.size() >= 2 && (text[0] == 'C' || text[0] == 'S') &&
@@ -193,16 +183,8 @@ void StepParser::continue_multiline(int number, std::string_view text) {
 
 void StepParser::wait(int number, std::string_view argument) {
     if (!check_not_pending(number) || !check_open(number)) return;
-    int ms = -1;
-    if (argument.ends_with("ms")) {
-        ms = parse_number(argument.substr(0, argument.size() - 2), 6);
-    } else if (argument.ends_with("s")) {
-        const int seconds = parse_number(argument.substr(0, argument.size() - 1), 3);
-        ms = seconds < 0 ? -1 : seconds * 1000;
-    }
-    if (ms <= 0 || ms > max_wait_ms) {
-        return error(number, "wait takes a duration from 1ms to 600s, like 2s or 500ms");
-    }
+    const int ms = parse_duration_ms(argument);
+    if (ms < 0) return error(number, "wait takes a duration from 1ms to 600s, like 2s or 500ms");
     add(number, Wait{std::chrono::milliseconds(ms)});
 }
 
