@@ -1,8 +1,8 @@
 // Layer: net. The TLS settings of every Ehlo program in one place (docs/architecture.md): OpenSSL 3
 // through asio::ssl, TLS 1.2 and up only (RFC 8996 retired 1.0 and 1.1; RFC 8314 §4.1 asks
-// for current versions). The server side loads a certificate chain and key (STARTTLS,
-// RFC 3207, and implicit TLS, RFC 8314 §3); the client side verifies the server's certificate
-// and name unless told not to. Streams and handshakes are left to the drivers.
+// for current versions). The server side loads a certificate chain and key, from files or
+// from memory (STARTTLS, RFC 3207, and implicit TLS, RFC 8314 §3); the client side verifies the
+// server's certificate and name unless told not to. Streams and handshakes are left to the drivers.
 #pragma once
 
 #include <filesystem>
@@ -25,6 +25,12 @@ class TlsSetupError : public std::runtime_error {
 /// Throws TlsSetupError when either cannot be read or they do not match.
 asio::ssl::context server_tls_context(const std::filesystem::path& certificate_chain,
                                       const std::filesystem::path& private_key);
+
+/// The same from PEM text held in memory: `certificate_chain` (leaf first, then its issuers)
+/// and `private_key`, for certificates made at run time that need no file.
+/// Throws TlsSetupError with OpenSSL's reason when either cannot be read or they do not match.
+asio::ssl::context server_tls_context_from_pem(const std::string& certificate_chain,
+                                               const std::string& private_key);
 
 /// How a client checks the server it talks to.
 struct ClientTlsOptions {
