@@ -104,6 +104,7 @@ void ClientRun::judge_line(const scenario::Command& command, const ClientInput& 
         if (close == command.alternatives.end()) {
             return off_script("the client closed the connection", command);
         }
+        client_close_accepted_ = true;
         record(alternative_verdict(close->verdict, level_),
                "the client closed the connection; it fits <close>");
         return complete_step();
@@ -134,7 +135,9 @@ void ClientRun::take_line(const scenario::Command& command, const std::string& l
                 "after the " + std::to_string(chunk_size_) + " octets its BDAT announced, the "
                 "client went on with \"" + shorten(line, reason_octets) +
                 "\", which is no command: the chunk was longer than announced"}});
-        if (ended_) return;
+        if (!ended_) note("the scenario ends: the client's input is out of step");
+        ended_ = true;
+        return;
     }
     off_script("the client sent " + shorten(line, reason_octets), command);
 }

@@ -98,6 +98,11 @@ std::optional<ClientRequest> ClientRun::run_step(const scenario::ClientStep& cur
         }
         return issue(Waiting::line, ReadClientLine{});
     }
+    if (!open_ && client_close_accepted_) {  // what the scenario had after it cannot run
+        note("not run: the client has closed the connection");
+        ended_ = true;
+        return std::nullopt;
+    }
     if (!open_ && !std::holds_alternative<scenario::Wait>(action)) {
         end(Verdict::error, "the connection was closed before the step at line " +
                                 std::to_string(current.line));

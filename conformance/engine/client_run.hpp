@@ -155,6 +155,7 @@ class ClientRun {
     bool finished_ = false;
     bool accepted_ = false;
     bool open_ = false;            ///< accepted, and closed by neither side since
+    bool client_close_accepted_ = false;  ///< the client closed, and a `<close>` took it
     bool check_decided_ = false;   ///< the verdict came from a check, not a cited row
     std::string last_command_;     ///< the client's last line, for reasons
     Declared declared_;            ///< what the client's MAIL declared

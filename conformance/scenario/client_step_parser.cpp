@@ -132,6 +132,9 @@ void ClientStepParser::step(int number, std::string_view text) {
     const auto argument = space == std::string_view::npos ? "" : trim(text.substr(space));
     if (word == "wait" || word == "silent") return duration_step(number, word, argument);
     if (word == "repeat") return repeat_begin(number, argument);
+    if (word == "connection") {
+        return error(number, "a client scenario has one connection, the one the client opens");
+    }
     if (!argument.empty()) return error(number, std::string(word) + " takes no argument");
     word_step(number, word);
 }
@@ -154,9 +157,6 @@ void ClientStepParser::word_step(int number, std::string_view word) {
         add(number, Close{});
         closed_line_ = number;
         return;
-    }
-    if (word == "connection") {
-        return error(number, "a client scenario has one connection, the one the client opens");
     }
     error(number, "unknown step '" + std::string(word) +
                       "': expected S:, S~, C:, silent, data, chunk, wait, tls, starttls, "
