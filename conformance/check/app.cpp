@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "check/baseline.hpp"
+#include "check/client_listen.hpp"
+#include "check/client_mode.hpp"
 #include "check/coverage.hpp"
 #include "check/discovery.hpp"
 #include "check/login.hpp"
@@ -56,6 +58,7 @@ std::string join(const std::vector<std::string>& words) {
 
 Filter make_filter(const Options& options) {
     Filter filter;
+    filter.role = options.judges_clients() ? scenario::Role::client : scenario::Role::server;
     filter.only = options.only;
     filter.tags = options.tags;
     filter.slow = options.slow;
@@ -184,28 +187,6 @@ void log_in_before_mail(const Options& options, const Discovery& found, TlsMode 
             << (tls == TlsMode::starttls ? " after STARTTLS" : "")
             << (upgradable ? " before STARTTLS; give --starttls to log in after it" : "") << "\n";
     }
-}
-
-/// The exit status, after telling about baseline entries that no longer apply.
-int conclude(const Options& options, const engine::RunResult& run, const Baseline& baseline,
-             std::ostream& err) {
-    for (const StaleEntry& entry : stale_entries(baseline, run.results)) {
-        err << "baseline: " << entry.id << " is listed as " << engine::to_string(entry.listed)
-            << " but gave " << engine::to_string(entry.now) << ": update " << options.baseline
-            << "\n";
-    }
-    if (!options.write_baseline.empty()) {
-        std::ofstream file(options.write_baseline, std::ios::binary | std::ios::trunc);
-        file << format_baseline(run.results, run.target);
-        if (!file.flush()) {
-            err << "ehlo-check: cannot write " << options.write_baseline << "\n";
-            return exit_cannot;
-        }
-    }
-    for (const engine::ScenarioResult& result : run.results) {
-        if (counts_as_failure(result, baseline)) return exit_findings;
-    }
-    return exit_ok;
 }
 
 /// Target, TLS and the reachable address; nothing after telling `err` why not.
@@ -351,10 +332,44 @@ int run_target(const Options& options, const Environment& environment, Prepared&
             run_plan(options, plan, gates.variables, *target, *found, *reporter);
         run.not_run = lost_coverage(options, prepared, run, *target);
         reporter->finished(run);
-        return conclude(options, run, prepared.baseline, err);
+        return conclude(run, prepared.baseline, options.baseline, options.write_baseline, err);
     } catch (const report::ReportError& error) {
         err << "ehlo-check: " << error.what() << "\n";
         return exit_cannot;
+    }
+}
+
+/// `--exec` or `--listen`: the client scenarios, with ehlo-check as the server.
+int run_client_check(const Options& options, const Environment& environment,
+                     Prepared& prepared, std::ostream& out, std::ostream& err) {
+    try {
+        std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
+        engine::RunResult run = run_clients(options, prepared.chosen, *reporter, out);
+        run.not_run = not_run_groups(run.results, {}, Target{});
+        std::vector<engine::NotRun> left_out =
+            not_selected(prepared.suite.scenarios, make_filter(options));
+        run.not_run.insert(run.not_run.end(), left_out.begin(), left_out.end());
+        reporter->finished(run);
+        return conclude(run, prepared.baseline, options.baseline, options.write_baseline, err);
+    } catch (const report::ReportError& error) {
+        err << "ehlo-check: " << error.what() << "\n";
+    } catch (const std::exception& error) {
+        err << "ehlo-check: " << error.what() << "\n";
+    }
+    return exit_cannot;
+}
+
+/// `--list`: each chosen scenario, id and title; under `--listen`, the address that picks it.
+void list_scenarios(const Options& options, const std::vector<const scenario::Scenario*>& chosen,
+                    std::ostream& out) {
+    for (const scenario::Scenario* s : chosen) {
+        if (!options.listen.empty()) {
+            if (!listenable(*s)) continue;
+            out << scenario::listen_local_part(s->id) << "@" << client_values(options).server
+                << "  " << s->title << "\n";
+        } else {
+            out << s->id << "  " << s->title << "\n";
+        }
     }
 }
 
@@ -367,14 +382,14 @@ int run_check(const Options& options, const Environment& environment, std::ostre
     prepared->chosen = select(prepared->suite.scenarios, make_filter(options));
     if (options.lint) return lint_scenarios(prepared->chosen, out, err);
     if (options.list) {
-        for (const scenario::Scenario* scenario : prepared->chosen)
-            out << scenario->id << "  " << scenario->title << "\n";
+        list_scenarios(options, prepared->chosen, out);
         return exit_ok;
     }
     if (prepared->chosen.empty()) {
         err << "ehlo-check: no scenario fits --only, --tag and --level; see them with --list\n";
         return exit_cannot;
     }
+    if (options.judges_clients()) return run_client_check(options, environment, *prepared, out, err);
     return run_target(options, environment, *prepared, out, err);
 }
 

@@ -104,4 +104,25 @@ std::string format_baseline(const std::vector<engine::ScenarioResult>& results,
     return text;
 }
 
+int conclude(const engine::RunResult& run, const Baseline& baseline,
+             const std::string& baseline_path, const std::string& write_path, std::ostream& err) {
+    for (const StaleEntry& entry : stale_entries(baseline, run.results)) {
+        err << "baseline: " << entry.id << " is listed as " << engine::to_string(entry.listed)
+            << " but gave " << engine::to_string(entry.now) << ": update " << baseline_path
+            << "\n";
+    }
+    if (!write_path.empty()) {
+        std::ofstream file(write_path, std::ios::binary | std::ios::trunc);
+        file << format_baseline(run.results, run.target);
+        if (!file.flush()) {
+            err << "ehlo-check: cannot write " << write_path << "\n";
+            return 2;
+        }
+    }
+    for (const engine::ScenarioResult& result : run.results) {
+        if (counts_as_failure(result, baseline)) return 1;
+    }
+    return 0;
+}
+
 }  // namespace ehlo::check

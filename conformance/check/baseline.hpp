@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +52,11 @@ std::vector<StaleEntry> stale_entries(const Baseline& baseline,
 /// The baseline of `results`: `ID VERDICT` for each FAIL and ERROR, after a comment line.
 std::string format_baseline(const std::vector<engine::ScenarioResult>& results,
                             std::string_view target);
+
+/// The exit status of a finished run (app.hpp's Exit): 1 when a result counts as a failure
+/// beyond `baseline`, else 0; 2 when `write_path` (`--write-baseline`) cannot be written. Tells
+/// `err` about the entries of `baseline` (read from `baseline_path`) that no longer apply.
+int conclude(const engine::RunResult& run, const Baseline& baseline,
+             const std::string& baseline_path, const std::string& write_path, std::ostream& err);
 
 }  // namespace ehlo::check

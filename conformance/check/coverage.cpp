@@ -61,7 +61,7 @@ std::vector<engine::NotRun> not_selected(const std::vector<scenario::Scenario>& 
     int slow = 0;
     int outside = 0;
     for (const scenario::Scenario& scenario : suite) {
-        if (selected(scenario, filter)) continue;
+        if (scenario.role != filter.role || selected(scenario, filter)) continue;
         (selected(scenario, with_slow) ? slow : outside) += 1;
     }
     std::vector<engine::NotRun> groups;

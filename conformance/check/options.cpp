@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "apps/host_port_option.hpp"
+#include "check/client_process.hpp"
 #include "net/address.hpp"
 #include "sasl/base64.hpp"
 
@@ -119,6 +120,29 @@ void define_selection_options(CLI::App& app, Options& o) {
         ->check(quiet(CLI::ExistingDirectory));
 }
 
+void define_client_options(CLI::App& app, Options& o) {
+    app.add_option("--exec", o.exec,
+                   "Judge an SMTP client: run COMMAND once per client scenario, with {host} "
+                   "{port} {from} {rcpt} {message} {user} {password} {ca-file} filled in")
+        ->type_name("COMMAND");
+    app.add_option("--exec-starttls", o.exec_starttls,
+                   "The client command that must require STARTTLS and verify {ca-file}")
+        ->type_name("COMMAND");
+    app.add_option("--exec-tls", o.exec_tls, "The client command for implicit TLS (RFC 8314)")
+        ->type_name("COMMAND");
+    app.add_option("--exec-auth", o.exec_auth,
+                   "The client command that uses STARTTLS and logs in as {user} {password}")
+        ->type_name("COMMAND");
+    app.add_option("--listen", o.listen,
+                   "Judge clients that connect here; the recipient picks the scenario")
+        ->type_name("HOST:PORT")
+        ->check(ehlo::apps::host_port_check());
+    app.add_option("--listen-for", o.listen_for,
+                   "Stop listening after SECONDS (default: once every scenario ran)")
+        ->type_name("SECONDS")
+        ->check(quiet(CLI::Range(0.0, 86400.0)));
+}
+
 void define_run_options(CLI::App& app, Options& o) {
     app.add_option("--jobs", o.jobs, "Scenarios at once (default 1; the demo 4)")
         ->type_name("N")
@@ -156,6 +180,7 @@ void define_options(CLI::App& app, Options& options) {
     define_target_options(app, options);
     define_selection_options(app, options);
     define_run_options(app, options);
+    define_client_options(app, options);
     // One value per occurrence: `--only A HOST:PORT` must leave HOST:PORT to the target, so a
     // repeatable option is repeated (`--only A --only B`), never given a list.
     for (CLI::Option* option : app.get_options()) {
@@ -163,8 +188,28 @@ void define_options(CLI::App& app, Options& options) {
     }
 }
 
+// The rules of client-testing mode: no server target, known placeholders.
+void check_client_options(const Options& o) {
+    if (!o.target.empty() || o.starttls || o.tls || o.insecure || !o.tls_name.empty()) {
+        throw UsageError("--exec and --listen judge clients: leave out the server HOST:PORT and "
+                         "--starttls, --tls, --insecure, --tls-name");
+    }
+    if (o.listen_for > 0 && o.listen.empty()) {
+        throw UsageError("--listen-for goes with --listen HOST:PORT");
+    }
+    for (const std::string* command : {&o.exec, &o.exec_starttls, &o.exec_tls, &o.exec_auth}) {
+        const std::vector<std::string> unknown = unknown_placeholders(*command);
+        if (!unknown.empty()) {
+            throw UsageError("unknown placeholder {" + unknown.front() +
+                             "} in a client command; the placeholders are {host} {port} {from} "
+                             "{rcpt} {message} {user} {password} {ca-file}");
+        }
+    }
+}
+
 void check_options(const Options& o) {
-    if (o.target.empty() &&
+    if (o.judges_clients()) check_client_options(o);
+    if (!o.judges_clients() && o.target.empty() &&
         (o.starttls || o.tls || o.insecure || !o.ca_file.empty() || !o.tls_name.empty())) {
         throw UsageError(
             "the in-process demo has no TLS: give a target HOST:PORT to use --starttls, --tls, "

@@ -54,6 +54,22 @@ struct Options {
     std::string json;
     std::string junit;
     std::string html;
+    /// Client-testing mode: the command that runs the client under test once per client
+    /// scenario, for each thing a scenario may ask of it (plain, STARTTLS required, implicit
+    /// TLS, STARTTLS and a login); or `--listen`, a standing server for clients started
+    /// elsewhere, with how long it waits for them (0: until every scenario ran, or a signal).
+    std::string exec;
+    std::string exec_starttls;
+    std::string exec_tls;
+    std::string exec_auth;
+    std::string listen;
+    double listen_for = 0;
+
+    /// Whether ehlo-check judges clients (`--exec...` or `--listen`) rather than a server.
+    bool judges_clients() const {
+        return !exec.empty() || !exec_starttls.empty() || !exec_tls.empty() ||
+               !exec_auth.empty() || !listen.empty();
+    }
 };
 
 /// A bad command line: the message names the problem and the fix.

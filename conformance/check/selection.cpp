@@ -138,6 +138,7 @@ std::optional<fs::path> scenarios_dir(const std::string& option, const std::stri
 }
 
 bool selected(const scenario::Scenario& scenario, const Filter& filter) {
+    if (scenario.role != filter.role) return false;
     if (!filter.only.empty() && !fits_any(filter.only, scenario.id)) return false;
     if (!filter.tags.empty() &&
         std::none_of(filter.tags.begin(), filter.tags.end(),

@@ -43,6 +43,9 @@ struct Filter {
     /// The weakest level to run: MUST runs MUST only, SHOULD runs MUST and SHOULD, ...
     std::optional<scenario::Level> level;
     bool slow = false;  ///< run scenarios tagged `slow` too (also when `tags` names `slow`)
+    /// The side judged: a server run takes the server scenarios, `--exec` and `--listen` the
+    /// client scenarios (`role: client`); the others are neither run nor counted.
+    scenario::Role role = scenario::Role::server;
 };
 
 /// Whether `scenario` passes `filter`.

@@ -172,7 +172,15 @@ void ClientRun::judge_data(const ClientInput& input) {
         return end(Verdict::error, "the client closed the connection before the end of the data");
     }
     log(LogLine::Side::client, input.bytes);
-    apply(check_mail_data(input.bytes, last_line_, declared_));
+    const auto findings = check_mail_data(input.bytes, last_line_, declared_);
+    apply(findings);
+    const bool cut = std::any_of(findings.begin(), findings.end(), [](const DataFinding& f) {
+        return f.check == scenario::ClientCheck::data_complete;
+    });
+    if (cut && !ended_) {  // the rest of the message would come as commands: out of step
+        note("the scenario ends: what is left of the message would arrive as commands");
+        ended_ = true;
+    }
     if (!ended_) complete_step();
 }
 

@@ -54,7 +54,7 @@ ClientRequest ClientRun::next(Millis now) {
     if (!ended_) {
         if (auto request = advance()) return *request;
     }
-    if (open_) return issue(Waiting::close, CloseConnection{1});
+    if (open_ && !keep_open_) return issue(Waiting::close, CloseConnection{1});
     finished_ = true;
     result_.log = transcript_.lines();
     if (!check_decided_) result_.requirement = requirement_behind(cited_, result_.verdict);

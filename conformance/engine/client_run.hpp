@@ -114,6 +114,12 @@ class ClientRun {
     void closed(Millis now);
     void failed(std::string why, Millis now);
 
+    /// Leaves the connection open at the end (for `--listen`, whose first run only reads up to
+    /// the recipient that picks the scenario).
+    void keep_open() { keep_open_ = true; }
+    /// The client's last line that fitted a `C:` step, without its line end.
+    const std::string& last_command() const { return last_command_; }
+
     /// The verdict and its evidence; complete once `next()` returned `Finished`.
     const ScenarioResult& result() const { return result_; }
 
@@ -155,6 +161,7 @@ class ClientRun {
     bool finished_ = false;
     bool accepted_ = false;
     bool open_ = false;            ///< accepted, and closed by neither side since
+    bool keep_open_ = false;
     bool client_close_accepted_ = false;  ///< the client closed, and a `<close>` took it
     bool check_decided_ = false;   ///< the verdict came from a check, not a cited row
     std::string last_command_;     ///< the client's last line, for reasons

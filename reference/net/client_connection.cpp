@@ -113,6 +113,23 @@ asio::awaitable<IoResult> ClientConnection::handshake(asio::ssl::context& contex
     co_return IoResult{};
 }
 
+void ClientConnection::adopt(asio::ip::tcp::socket socket) {
+    close();
+    socket_ = std::move(socket);
+}
+
+asio::awaitable<IoResult> ClientConnection::accept_handshake(asio::ssl::context& context,
+                                                             Timeout timeout) {
+    tls_ = std::make_unique<TlsStream>(socket_, context);
+    auto done =
+        co_await within(tls_->async_handshake(asio::ssl::stream_base::server, no_throw), timeout);
+    if (!done) co_return timed_out_result();
+    auto [error] = *done;
+    if (error) co_return IoResult{error, 0, error.message()};
+    tls_active_ = true;
+    co_return IoResult{};
+}
+
 asio::awaitable<IoResult> ClientConnection::write(std::string_view bytes, Timeout timeout) {
     auto buffer = asio::buffer(bytes.data(), bytes.size());
     std::optional<std::tuple<std::error_code, std::size_t>> done;

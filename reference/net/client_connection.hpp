@@ -63,6 +63,12 @@ class ClientConnection {
     asio::awaitable<IoResult> handshake(asio::ssl::context& context, const std::string& server_name,
                                         bool verify, Timeout timeout);
 
+    /// Takes over `socket`, a connection accepted from a client: ehlo-check plays the server
+    /// for the clients it judges, and reads and writes them as any other connection.
+    void adopt(asio::ip::tcp::socket socket);
+    /// The server side of a TLS handshake on an adopted connection, within `timeout`:
+    /// implicit TLS RFC 8314 §3, or after the 220 to STARTTLS RFC 3207 §4.
+    asio::awaitable<IoResult> accept_handshake(asio::ssl::context& context, Timeout timeout);
     /// Writes all of `bytes` within `timeout`.
     asio::awaitable<IoResult> write(std::string_view bytes, Timeout timeout);
 
