@@ -4,7 +4,7 @@
 # mutants; so the check is shown able to fail.
 # Run as: cmake -DNM=nm -DPROGRAMS="ehlo-server;ehlo-check;ehlo-send"
 #               -DMUTANTS="ehlo-server-mutant;ehlo-send-mutant" -P seams_absent.cmake
-set(seam_names ConnectionHooks make_hooks filter_input ClientHooks)
+set(seam_names ConnectionHooks make_hooks filter_input ClientHooks client::Decision)
 
 # The names of the seams that the symbols of `program` hold (nm -C), into `out`.
 function(seam_names_in program out)

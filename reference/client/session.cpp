@@ -330,7 +330,7 @@ Output Session::on_auth(const wire::WireReply& reply) {
                              "the server could not prove it knows the password "
                              "(SCRAM server signature, RFC 5802 §3)"));
         authenticated_ = true;
-        return after_hello();
+        return after_hello();  // which goes on to the transaction, AUTH done
     }
     Failure failure = transient(reply.code) ? Failure::temporary : Failure::auth;
     return quit(fail(failure, "authentication failed: " + describe(reply), &reply));
