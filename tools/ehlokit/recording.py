@@ -6,14 +6,19 @@ mutants of ehlo-send-mutant, docs/mutants.md).
         ...run the client against server.address()...
     session = server.session        # what the client of the first connection sent
 
-The replies, which `replies` may override per verb (a text, or a list used in turn whose last
-entry stays; lines of a multi-line reply joined by CRLF, without the last CRLF):
+The replies, by key; `replies` overrides any of them with a text (the lines of a multi-line
+reply joined by CRLF) or with a list of texts given in turn, the last one repeated:
 
-    greeting  220 ...                  MAIL  250 2.1.0 ...      RCPT  250 2.1.5 ...
-    EHLO      250 with the keywords    DATA  354 ...            END   250 2.0.0 ... (after the
-    HELO      250 ...                  BDAT  250 ... (a chunk)        data, or BDAT ... LAST)
-    STARTTLS  220, with `tls`; else 502          AUTH  235 once, then 503
-    NOOP, RSET  250    QUIT  221 and the end    anything else  500
+    greeting                      220
+    EHLO                          250: a greeting line, then `keywords` (and STARTTLS with `tls`)
+    HELO, MAIL, RCPT, NOOP, RSET  250
+    DATA                          354; then the data up to CRLF "." CRLF, answered with END
+    BDAT                          250 to a chunk; END to the last one
+    END                           250
+    STARTTLS                      220 with `tls`, else 502
+    AUTH                          235 the first time, 503 after
+    QUIT                          221, and the session is over
+    anything else                 500
 
 The recorder enforces nothing: a line ended by a bare LF is a line, and after a 421 it goes on
 reading, to see whether the client goes on too. With `tls=(cert, key)` it offers STARTTLS and,
@@ -21,7 +26,6 @@ after its 220, sends `before_tls` in the same write, then does the handshake; af
 lists `tls_keywords`.
 """
 
-import socket
 import ssl
 from dataclasses import dataclass, field
 
