@@ -1,4 +1,5 @@
-// Layer: client (I/O). The driver of ehlo-send: see driver.hpp.
+// Layer: client (I/O). The driver of ehlo-send: see driver.hpp. In test builds the session's
+// hooks (client/client_hooks.hpp) may have it keep the bytes sent before a TLS handshake.
 #include "client/driver.hpp"
 
 #include <array>
@@ -150,17 +151,27 @@ class Run {
     }
 
     asio::awaitable<void> start_tls() {
-        if (!pending_.empty()) {  // bytes before the handshake are never trusted RFC 3207 §4.2
-            note("dropped " + std::to_string(pending_.size()) +
-                 " octets the server sent before the TLS handshake (RFC 3207 §4.2)");
-            pending_.clear();
-        }
-        parser_ = wire::ReplyParser(max_reply_line);  // nor is a partial line it holds
+#ifdef EHLO_TEST_SEAMS
+        if (session_.decide(Decision::drop_before_tls, true)) drop_plaintext();
+#else
+        drop_plaintext();
+#endif
         bool shaken = co_await handshake();
         if (shaken) {
             Event started = TlsStarted{};
             co_await take(std::move(started));
         }
+    }
+
+    /// Forgets what the server sent before the TLS handshake: those bytes are never trusted
+    /// RFC 3207 §4.2, nor is a partial line the parser holds.
+    void drop_plaintext() {
+        if (!pending_.empty()) {
+            note("dropped " + std::to_string(pending_.size()) +
+                 " octets the server sent before the TLS handshake (RFC 3207 §4.2)");
+            pending_.clear();
+        }
+        parser_ = wire::ReplyParser(max_reply_line);
     }
 
     Session& session_;

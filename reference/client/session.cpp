@@ -1,7 +1,9 @@
 // Layer: client (sans-I/O). The connection part of the client state machine: the greeting
 // (RFC 5321 §3.1, RFC 5321 §4.3.1), EHLO and its HELO fallback (RFC 5321 §3.2, RFC 5321 §4.1.1.1),
 // STARTTLS (RFC 3207 §4, RFC 3207 §4.2), AUTH (RFC 4954 §4), 421 at any point (RFC 5321 §3.8), QUIT
-// (RFC 5321 §4.1.1.10) and a connection that breaks. The transaction is in transaction.cpp.
+// (RFC 5321 §4.1.1.10) and a connection that breaks. The transaction is in transaction.cpp. In
+// test builds the hooks of client/client_hooks.hpp are called here, at the few places marked
+// EHLO_TEST_SEAMS.
 #include "client/session.hpp"
 
 #include "sasl/base64.hpp"
@@ -39,11 +41,23 @@ Session::Session(Settings settings, Envelope envelope, PreparedMessage message)
         recipients_.push_back({mailbox, RecipientOutcome::State::pending, {}, {}});
     tls_active_ = settings_.tls == TlsMode::implicit;
     pending_.push_back({Awaiting::greeting});
+#ifdef EHLO_TEST_SEAMS
+    if (settings_.make_hooks) hooks_ = settings_.make_hooks();
+#endif
 }
 
 Output Session::handle(const Event& event) {
     if (done_) return {};
-    if (const auto* reply = std::get_if<wire::WireReply>(&event)) return on_reply(*reply);
+    if (const auto* reply = std::get_if<wire::WireReply>(&event)) {
+#ifdef EHLO_TEST_SEAMS
+        if (hooks_) {
+            wire::WireReply seen = *reply;
+            hooks_->received(*this, seen);
+            return on_reply(seen);
+        }
+#endif
+        return on_reply(*reply);
+    }
     if (std::holds_alternative<TlsStarted>(event)) return on_tls_started();
     if (const auto* failed = std::get_if<TlsFailed>(&event)) {
         Output out = fail(Failure::tls, "the TLS handshake failed: " + failed->why);
@@ -81,6 +95,11 @@ std::optional<protocol::Verb> Session::verb_of(Awaiting what) {
     return std::nullopt;
 }
 
+std::optional<Session::Awaiting> Session::awaiting() const {
+    if (pending_.empty()) return std::nullopt;
+    return pending_.front().what;
+}
+
 std::string_view Session::awaiting_section() const {
     if (pending_.empty()) return {};
     std::optional<protocol::Verb> verb = verb_of(pending_.front().what);
@@ -90,9 +109,24 @@ std::string_view Session::awaiting_section() const {
 void Session::send(Output& out, Awaiting what, std::string text, std::string_view section,
                    std::size_t index) {
     if (section.empty()) section = protocol::verb_section(*verb_of(what));
-    out.commands.push_back({text + "\r\n", text, section});
-    pending_.push_back({what, index});
+    send_line(out, {what, index}, text, text, section);
 }
+
+void Session::send_line(Output& out, Pending pending, const std::string& text, std::string shown,
+                        std::string_view section) {
+    std::string line = text + "\r\n";
+#ifdef EHLO_TEST_SEAMS
+    if (hooks_) hooks_->sending_command(*this, line);
+#endif
+    out.commands.push_back({std::move(line), std::move(shown), section});
+    pending_.push_back(pending);
+}
+
+#ifdef EHLO_TEST_SEAMS
+bool Session::decide(Decision decision, bool chosen) {
+    return hooks_ ? hooks_->decide(*this, decision, chosen) : chosen;
+}
+#endif
 
 Output Session::on_reply(const wire::WireReply& reply) {
     bool quitting = !pending_.empty() && pending_.front().what == Awaiting::quit;
@@ -198,14 +232,23 @@ Output Session::after_hello() {
             send(out, Awaiting::starttls, "STARTTLS");
             return out;
         }
-        if (settings_.tls == TlsMode::starttls_required)
+        // Without the keyword, which an attacker may have stripped, nothing is sent RFC 3207 §6.
+        bool insist = settings_.tls == TlsMode::starttls_required;
+#ifdef EHLO_TEST_SEAMS
+        insist = decide(Decision::require_tls, insist);
+#endif
+        if (insist)
             return quit(fail(Failure::tls,
                              "the server does not offer STARTTLS, which "
                              "--starttls=required demands (RFC 3207 §4)"));
         warnings_.push_back("the server does not offer STARTTLS: sending in plain text");
         tls_declined_ = true;
     }
-    if (settings_.authenticate && !authenticated_) return start_auth();
+    bool authenticate = settings_.authenticate && !authenticated_;  // once RFC 4954 §4
+#ifdef EHLO_TEST_SEAMS
+    authenticate = decide(Decision::authenticate, authenticate);
+#endif
+    if (authenticate) return start_auth();
     return start_transaction();
 }
 
@@ -227,6 +270,9 @@ Output Session::on_starttls(const wire::WireReply& reply) {
 Output Session::on_tls_started() {
     // Forget all the server said before the handshake and ask again RFC 3207 §4.2.
     tls_active_ = true;
+#ifdef EHLO_TEST_SEAMS
+    if (!decide(Decision::hello_after_tls, true)) return after_hello();
+#endif
     extensions_ = {};
     Output out;
     send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain, "RFC 3207 §4.2");
@@ -263,8 +309,7 @@ Output Session::start_auth() {
         shown += " <initial response hidden>";
     }
     Output out;
-    out.commands.push_back({command + "\r\n", shown, protocol::verb_section(protocol::Verb::auth)});
-    pending_.push_back({Awaiting::auth});
+    send_line(out, {Awaiting::auth}, command, shown, protocol::verb_section(protocol::Verb::auth));
     return out;
 }
 
@@ -275,9 +320,8 @@ Output Session::on_auth(const wire::WireReply& reply) {
         auto response = challenge ? mechanism_->respond(*challenge) : std::nullopt;
         Output out;
         std::string line = response ? sasl::base64_encode(*response) : std::string("*");
-        out.commands.push_back({line + "\r\n", response ? "<response hidden>" : "*",
-                                protocol::verb_section(protocol::Verb::auth)});
-        pending_.push_back({Awaiting::auth});
+        send_line(out, {Awaiting::auth}, line, response ? "<response hidden>" : "*",
+                  protocol::verb_section(protocol::Verb::auth));
         return out;
     }
     if (positive(reply.code)) {
@@ -286,7 +330,7 @@ Output Session::on_auth(const wire::WireReply& reply) {
                              "the server could not prove it knows the password "
                              "(SCRAM server signature, RFC 5802 §3)"));
         authenticated_ = true;
-        return start_transaction();
+        return after_hello();  // which goes on to the transaction, AUTH done
     }
     Failure failure = transient(reply.code) ? Failure::temporary : Failure::auth;
     return quit(fail(failure, "authentication failed: " + describe(reply), &reply));
@@ -348,6 +392,12 @@ Output Session::fail(Failure failure, std::string reason, const wire::WireReply*
 Output Session::quit(Output out) {
     if (done_ || closing_) return out;
     closing_ = true;
+#ifdef EHLO_TEST_SEAMS
+    if (!decide(Decision::say_quit, true)) {
+        done_ = out.close = true;
+        return out;
+    }
+#endif
     send(out, Awaiting::quit, "QUIT");
     return out;
 }

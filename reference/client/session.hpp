@@ -6,13 +6,18 @@
 // BODY=8BITMIME (RFC 6152 §3), SMTPUTF8 (RFC 6531 §3.4) and DSN parameters (RFC 3461 §4) when
 // offered, and refuses to send what the server cannot take. STARTTLS (RFC 3207 §4) and AUTH
 // (RFC 4954 §4) are steps of the same machine; the TLS handshake itself, sockets and clocks are the
-// driver's.
+// driver's. Test builds may rewrite the session's replies, commands and data and overturn its
+// choices: the seam of client/client_hooks.hpp, compiled only with EHLO_TEST_SEAMS.
 #pragma once
 
 #include <optional>
 
 #include "client/types.hpp"
 #include "protocol/verb_table.hpp"
+
+#ifdef EHLO_TEST_SEAMS
+#include "client/client_hooks.hpp"
+#endif
 
 namespace ehlo::client {
 
@@ -22,6 +27,21 @@ namespace ehlo::client {
 /// matched to commands in order, which is all RFC 2920 §3.1 asks of a pipelining client.
 class Session {
   public:
+    /// Which command a reply in the queue answers.
+    enum class Awaiting {
+        greeting,
+        ehlo,
+        helo,
+        starttls,
+        auth,
+        mail,
+        rcpt,
+        data,
+        data_end,
+        bdat,
+        quit
+    };
+
     /// `message` must be prepared (prepare_message) without error.
     Session(Settings settings, Envelope envelope, PreparedMessage message);
 
@@ -30,6 +50,8 @@ class Session {
 
     /// Whether the session is over (after QUIT's reply, a 421, or a lost connection).
     bool done() const { return done_; }
+    /// The command whose reply comes next; none when no reply is due.
+    std::optional<Awaiting> awaiting() const;
     /// The RFC section of the command whose reply comes next, for the trace.
     std::string_view awaiting_section() const;
     /// What the server offered in its last reply to EHLO (empty after HELO).
@@ -49,22 +71,13 @@ class Session {
     const std::vector<std::string>& warnings() const { return warnings_; }
     /// The exit code after the session, in the style of sysexits.h (see exit_code).
     int exit_status() const;
+#ifdef EHLO_TEST_SEAMS
+    /// Test builds only (client/client_hooks.hpp): `chosen`, the unbroken client's value of
+    /// `decision`, unless the hooks overturn it.
+    bool decide(Decision decision, bool chosen);
+#endif
 
   private:
-    /// Which command a reply in the queue answers.
-    enum class Awaiting {
-        greeting,
-        ehlo,
-        helo,
-        starttls,
-        auth,
-        mail,
-        rcpt,
-        data,
-        data_end,
-        bdat,
-        quit
-    };
     struct Pending {
         Awaiting what;
         std::size_t index = 0;  // the recipient of a RCPT; the end offset of a BDAT chunk
@@ -97,6 +110,10 @@ class Session {
     /// of its verb in the verb table.
     void send(Output& out, Awaiting what, std::string text, std::string_view section = {},
               std::size_t index = 0);
+    /// Queues the command line `text` (without CRLF) that the trace shows as `shown`, waiting
+    /// for its reply as `pending`; every command line goes out through here.
+    void send_line(Output& out, Pending pending, const std::string& text, std::string shown,
+                   std::string_view section);
 
     // The mail transaction: transaction.cpp.
     Output start_transaction();
@@ -109,6 +126,9 @@ class Session {
     Output after_recipients();
     Output on_data(const wire::WireReply& reply);
     Output on_data_end(const wire::WireReply& reply);
+    /// Queues message data after DATA's 354 (dot-stuffed, with its end mark), which the trace
+    /// shows as `shown`, cited as `section`.
+    void send_data(Output& out, std::string data, std::string shown, std::string_view section);
     Output send_chunk();
     Output on_bdat(const wire::WireReply& reply, std::size_t end);
     bool any_accepted() const;
@@ -137,6 +157,9 @@ class Session {
     bool mail_accepted_ = false;
     bool closing_ = false;
     bool done_ = false;
+#ifdef EHLO_TEST_SEAMS
+    std::unique_ptr<ClientHooks> hooks_;  ///< null unless Settings::make_hooks is set
+#endif
 };
 
 /// Takes one event and says what to send next RFC 5321 §4.1.1: the reply to the oldest

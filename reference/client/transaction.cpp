@@ -3,6 +3,7 @@
 // ENVID, RFC 3461 §4.3 to RFC 3461 §4.4), RCPT (NOTIFY, ORCPT, RFC 3461 §4.1 to RFC 3461 §4.2),
 // DATA and the end of data (RFC 5321 §4.1.1.4) or BDAT (RFC 3030 §2), grouped after RFC 2920 §3.1:
 // MAIL, the RCPTs and DATA go in one group, DATA last, and message data only after DATA's 354.
+// In test builds the hooks of client/client_hooks.hpp see the data and the choice to pipeline.
 #include <cstdio>
 
 #include "client/session.hpp"
@@ -93,7 +94,11 @@ Output Session::start_transaction() {
             "ORCPT were not sent (RFC 3461 §4)");
     Output out;
     send(out, Awaiting::mail, mail_command());
+    // Without PIPELINING, one command at a time RFC 5321 §4.3.1.
     pipelined_ = settings_.use_pipelining && extensions_.pipelining;
+#ifdef EHLO_TEST_SEAMS
+    pipelined_ = decide(Decision::pipeline, pipelined_);
+#endif
     used_chunking_ = settings_.use_chunking && extensions_.chunking;
     if (!pipelined_) return out;
     // One group: MAIL, every RCPT, and DATA last RFC 2920 §3.1. With BDAT the data waits for
@@ -158,16 +163,22 @@ Output Session::on_data(const wire::WireReply& reply) {
     }
     if (!any_accepted()) {
         // A 354 although every RCPT failed: end the empty message at once RFC 2920 §3.1.
-        out.commands.push_back({".\r\n", ".", "RFC 2920 §3.1"});
-        pending_.push_back({Awaiting::data_end});
+        send_data(out, ".\r\n", ".", "RFC 2920 §3.1");
         return out;
     }
-    std::string stuffed = dot_stuff(message_.data);
-    std::string shown = "<message data: " + std::to_string(message_.data.size()) + " octets>  .";
-    out.commands.push_back(
-        {std::move(stuffed), std::move(shown), protocol::verb_section(protocol::Verb::data)});
-    pending_.push_back({Awaiting::data_end});
+    send_data(out, dot_stuff(message_.data),
+              "<message data: " + std::to_string(message_.data.size()) + " octets>  .",
+              protocol::verb_section(protocol::Verb::data));
     return out;
+}
+
+void Session::send_data(Output& out, std::string data, std::string shown,
+                        std::string_view section) {
+#ifdef EHLO_TEST_SEAMS
+    if (hooks_) hooks_->sending_data(*this, data);
+#endif
+    out.commands.push_back({std::move(data), std::move(shown), section});
+    pending_.push_back({Awaiting::data_end});
 }
 
 Output Session::on_data_end(const wire::WireReply& reply) {
@@ -185,10 +196,19 @@ Output Session::send_chunk() {
     std::size_t size = std::min(settings_.chunk_size, message_.data.size() - chunk_offset_);
     std::size_t end = chunk_offset_ + size;
     bool last = end == message_.data.size();
-    std::string verb = "BDAT " + std::to_string(size) + (last ? " LAST" : "");
+    std::string chunk = message_.data.substr(chunk_offset_, size);
+#ifdef EHLO_TEST_SEAMS
+    if (hooks_) hooks_->sending_data(*this, chunk);
+#endif
+    // The size announced is that of the octets that follow, exactly RFC 3030 §2.
+    std::string verb = "BDAT " + std::to_string(chunk.size()) + (last ? " LAST" : "");
+    std::string line = verb + "\r\n";
+#ifdef EHLO_TEST_SEAMS
+    if (hooks_) hooks_->sending_command(*this, line);
+#endif
     Output out;
-    out.commands.push_back({verb + "\r\n" + message_.data.substr(chunk_offset_, size),
-                            verb + "  <chunk: " + std::to_string(size) + " octets>",
+    out.commands.push_back({line + chunk,
+                            verb + "  <chunk: " + std::to_string(chunk.size()) + " octets>",
                             protocol::verb_section(protocol::Verb::bdat)});
     pending_.push_back({Awaiting::bdat, end});
     chunk_offset_ = end;

@@ -1,7 +1,8 @@
 // Layer: client (sans-I/O). The vocabulary of the client state machine (session.hpp): the
 // user's settings (TLS after RFC 3207 and RFC 8314, AUTH after RFC 4954, DSN after
 // RFC 3461 §4), the envelope, the outcome per recipient, the events fed in and the commands given
-// out, and the exit codes of ehlo-send. No behaviour here.
+// out, and the exit codes of ehlo-send. No behaviour here. Test builds add the maker of the
+// session's hooks (client/client_hooks.hpp), compiled only with EHLO_TEST_SEAMS.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,10 @@
 #include "wire/reply_codec.hpp"
 
 namespace ehlo::client {
+
+#ifdef EHLO_TEST_SEAMS
+class ClientHooks;  // client/client_hooks.hpp
+#endif
 
 /// How the client uses TLS.
 enum class TlsMode {
@@ -52,6 +57,11 @@ struct Settings {
     bool use_chunking = true;          ///< when offered
     std::size_t chunk_size = 1 << 20;  ///< octets per BDAT chunk
     DsnRequest dsn;
+#ifdef EHLO_TEST_SEAMS
+    /// Test builds only (client/client_hooks.hpp): makes the session's hooks, which may rewrite
+    /// its replies, commands and message data and overturn its choices.
+    std::function<std::unique_ptr<ClientHooks>()> make_hooks;
+#endif
 };
 
 /// One transaction's envelope: mailboxes without angle brackets; an empty reverse path is the

@@ -9,9 +9,10 @@ from conftest import BIN_DIR
 SEND_TIMEOUT = 60
 
 
-def run_send(*args, stdin=None, timeout=SEND_TIMEOUT):
-    """Runs ehlo-send with `args`; returns the CompletedProcess (text output)."""
-    command = [str(BIN_DIR / "ehlo-send"), *map(str, args)]
+def run_send(*args, stdin=None, timeout=SEND_TIMEOUT, program="ehlo-send"):
+    """Runs ehlo-send (or `program`, e.g. ehlo-send-mutant) with `args`; returns the
+    CompletedProcess (text output)."""
+    command = [str(BIN_DIR / program), *map(str, args)]
     data = stdin.encode() if isinstance(stdin, str) else stdin
     result = subprocess.run(command, input=data, capture_output=True, timeout=timeout)
     result.stdout = result.stdout.decode(errors="replace")

@@ -2,7 +2,7 @@
 error.
 
 EHLO_SOURCE_DIR is the repository (default: the one holding this kit) and EHLO_BIN_DIR the
-build folder with ehlo-server, ehlo-send, ehlo-check and ehlo-server-mutant (default: build/ of
+build folder with ehlo-server, ehlo-send, ehlo-check and the mutants (default: build/ of
 the repository). Both are read when asked, not when imported: tools/hardening sets
 EHLO_BIN_DIR from its --bin-dir option after the kit is imported.
 """
