@@ -48,7 +48,9 @@ scenario::Scenario make_probe() {
     probe.role = scenario::Role::client;
     probe.client.steps = scenario::standard_opening();
     scenario::Command rcpt;
-    rcpt.alternatives.push_back({false, "RCPT TO:<*>*", scenario::Verdict::pass});
+    scenario::LineAlternative any_recipient;
+    any_recipient.pattern = "RCPT TO:<*>*";
+    rcpt.alternatives.push_back(any_recipient);
     probe.client.steps.push_back({0, rcpt});
     return probe;
 }

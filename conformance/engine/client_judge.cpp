@@ -107,7 +107,7 @@ void ClientRun::judge_line(const scenario::Command& command, const ClientInput& 
         client_close_accepted_ = true;
         record(alternative_verdict(close->verdict, level_),
                "the client closed the connection; it fits <close>");
-        return complete_step();
+        return go_on(*close);
     }
     log(LogLine::Side::client, input.bytes);
     apply(check_command_line(input.bytes));
@@ -127,7 +127,7 @@ void ClientRun::take_line(const scenario::Command& command, const std::string& l
         const std::string upper_line = scenario::upper(line.substr(0, 5));
         if (upper_line == "MAIL ") declared_ = declared_by_mail(line);
         if (upper_line == "BDAT ") parse_bdat_line(line, chunk_size_, chunk_last_);
-        return complete_step();
+        return go_on(alternative);
     }
     const auto first_word = line.substr(0, line.find(' '));
     if (was_after_chunk && !is_verb(first_word)) {

@@ -78,6 +78,11 @@ std::optional<ClientRequest> ClientRun::advance() {
                 if (!loops_.empty()) loops_.pop_back();
                 ++pc_;
             }
+        } else if (std::holds_alternative<scenario::Label>(current.action)) {
+            ++pc_;
+        } else if (std::holds_alternative<scenario::Stop>(current.action)) {
+            note("the scenario stops here");
+            ended_ = true;
         } else if (auto request = run_step(current)) {
             return request;
         }
@@ -204,6 +209,20 @@ void ClientRun::failed(std::string why, Millis now) {
 
 void ClientRun::complete_step() {
     ++pc_;
+}
+
+void ClientRun::go_on(const scenario::LineAlternative& alternative) {
+    if (ended_) return;
+    if (alternative.jump.empty()) return complete_step();
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+        const auto* label = std::get_if<scenario::Label>(&steps_[i].action);
+        if (label != nullptr && label->name == alternative.jump) {
+            pc_ = i;
+            loops_.clear();  // labels stand outside repeats
+            return;
+        }
+    }
+    end(Verdict::error, "no label @" + alternative.jump);
 }
 
 void ClientRun::record(Verdict verdict, std::string reason, std::string requirement) {

@@ -142,6 +142,8 @@ class ClientRun {
     void off_script(const std::string& what, const scenario::Command& command);
     void end(Verdict verdict, std::string reason);
     void complete_step();
+    /// After `alternative` fitted: the next step, or its label's.
+    void go_on(const scenario::LineAlternative& alternative);
     void log(LogLine::Side side, const std::string& bytes);
     void note(std::string text);
     const scenario::ClientStep& step() const { return steps_[pc_]; }

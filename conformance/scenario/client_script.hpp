@@ -44,6 +44,9 @@ struct LineAlternative {
     bool close = false;
     std::string pattern;
     Verdict verdict = Verdict::pass;
+    /// `-> NAME`: when this alternative fits, the run goes on at the label `@NAME`, so one
+    /// scenario follows each path the RFC allows (the client quits, or resets and goes on).
+    std::string jump;
     friend bool operator==(const LineAlternative&, const LineAlternative&) = default;
 };
 
@@ -74,8 +77,20 @@ struct Chunk {
     friend bool operator==(const Chunk&, const Chunk&) = default;
 };
 
+/// `@NAME`: a label that `-> NAME` jumps to; a step that does nothing when reached in order.
+struct Label {
+    std::string name;
+    friend bool operator==(const Label&, const Label&) = default;
+};
+
+/// `stop`: the scenario ends here (ehlo-check closes the connection), as a path ends before
+/// the label of another path.
+struct Stop {
+    friend bool operator==(const Stop&, const Stop&) = default;
+};
+
 using ClientAction = std::variant<Reply, Command, Silence, MailData, Chunk, Wait, StartTls, Close,
-                                  RepeatBegin, RepeatEnd>;
+                                  RepeatBegin, RepeatEnd, Label, Stop>;
 
 /// One step and the line of the file it comes from; 0 for the steps of the standard opening.
 struct ClientStep {

@@ -40,6 +40,12 @@ bool check_pattern_variables(std::string_view pattern, std::string& error) {
     return true;
 }
 
+bool is_label_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
 bool is_bdat_pattern(const LineAlternative& alternative) {
     return !alternative.close && upper(alternative.pattern).starts_with("BDAT ");
 }
@@ -54,6 +60,15 @@ std::optional<Command> parse_command_line(std::string_view payload, std::string&
             return std::nullopt;
         }
         LineAlternative alternative;
+        if (const auto arrow = part.rfind("->"); arrow != std::string_view::npos &&
+                                                 (arrow == 0 || part[arrow - 1] != '\\')) {
+            alternative.jump = std::string(trim(part.substr(arrow + 2)));
+            part = trim(part.substr(0, arrow));
+            if (!is_label_name(alternative.jump)) {
+                error = "-> takes a label name of lower-case letters, digits and -";
+                return std::nullopt;
+            }
+        }
         bool given = false;
         if (!take_verdict(part, alternative.verdict, given, error)) return std::nullopt;
         if (part == "<close>") {
@@ -127,6 +142,7 @@ void ClientStepParser::step(int number, std::string_view text) {
         return error(number, marker + " has no meaning in a client scenario: ehlo-check sends "
                                       "with S: or S~ and reads the client with C:");
     }
+    if (text.starts_with('@')) return label(number, trim(text.substr(1)));
     const auto space = text.find_first_of(" \t");
     const auto word = text.substr(0, space);
     const auto argument = space == std::string_view::npos ? "" : trim(text.substr(space));
@@ -152,15 +168,16 @@ void ClientStepParser::word_step(int number, std::string_view word) {
         bdat_read_ = false;
         return add(number, Chunk{});
     }
-    if (word == "close") {
-        if (repeat_line_ != 0) return error(number, "close cannot be inside a repeat block");
-        add(number, Close{});
+    if (word == "close" || word == "stop") {
+        if (repeat_line_ != 0) return error(number, std::string(word) + " cannot be inside a repeat");
+        if (word == "close") add(number, Close{});
+        if (word == "stop") add(number, Stop{});
         closed_line_ = number;
         return;
     }
     error(number, "unknown step '" + std::string(word) +
                       "': expected S:, S~, C:, silent, data, chunk, wait, tls, starttls, "
-                      "close, repeat or end");
+                      "close, stop, @label, repeat or end");
 }
 
 void ClientStepParser::reply(int number, bool raw, std::string_view payload) {
@@ -171,10 +188,28 @@ void ClientStepParser::reply(int number, bool raw, std::string_view payload) {
     add(number, Reply{raw, std::move(*text)});
 }
 
+void ClientStepParser::label(int number, std::string_view name) {
+    if (!is_label_name(name)) {
+        return error(number, "a label is @ and a name of lower-case letters, digits and -");
+    }
+    if (repeat_line_ != 0) return error(number, "a label cannot be inside a repeat block");
+    for (const auto& [known, line] : labels_) {
+        if (known == name) {
+            return error(number, "label @" + known + " is already on line " + std::to_string(line));
+        }
+    }
+    labels_.emplace_back(name, number);
+    closed_line_ = 0;  // another path starts here
+    add(number, Label{std::string(name)});
+}
+
 void ClientStepParser::command(int number, std::string_view payload) {
     std::string why;
     auto parsed = parse_command_line(payload, why);
     if (!parsed) return error(number, why);
+    for (const auto& alternative : parsed->alternatives) {
+        if (!alternative.jump.empty()) jumps_.emplace_back(alternative.jump, number);
+    }
     const auto& alternatives = parsed->alternatives;
     bdat_read_ = std::any_of(alternatives.begin(), alternatives.end(), is_bdat_pattern);
     const bool only_close = std::all_of(alternatives.begin(), alternatives.end(),
@@ -236,6 +271,11 @@ void ClientStepParser::repeat_end(int number) {
 
 void ClientStepParser::finish() {
     if (repeat_line_ != 0) error(repeat_line_, "repeat without end");
+    for (const auto& [name, line] : jumps_) {
+        const bool known = std::any_of(labels_.begin(), labels_.end(),
+                                       [&](const auto& label) { return label.first == name; });
+        if (!known) error(line, "-> " + name + ": there is no label @" + name);
+    }
 }
 
 }  // namespace ehlo::scenario

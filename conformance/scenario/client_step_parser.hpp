@@ -27,6 +27,7 @@ class ClientStepParser {
     void finish();
 
   private:
+    void label(int number, std::string_view name);
     void step(int number, std::string_view text);
     void reply(int number, bool raw, std::string_view payload);
     void command(int number, std::string_view payload);
@@ -46,6 +47,8 @@ class ClientStepParser {
     int repeat_line_ = 0;       ///< the open `repeat N`, or 0
     bool bdat_read_ = false;    ///< the last `C:` reads a BDAT line, so `chunk` may follow
     bool any_step_ = false;     ///< a step other than a repeat's bounds was added
+    std::vector<std::pair<std::string, int>> labels_;  ///< each `@NAME` and its line
+    std::vector<std::pair<std::string, int>> jumps_;   ///< each `-> NAME` and its line
 };
 
 /// One `C:` payload of a client scenario: alternatives of glob patterns or `<close>`, each

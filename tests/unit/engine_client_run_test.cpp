@@ -235,3 +235,24 @@ TEST_CASE("client scenarios: the parser's rules") {
     CHECK(scenario::listen_local_part("client/rfc5321/4.5.2/dot-stuffing") ==
           "rfc5321.4.5.2.dot-stuffing");
 }
+
+TEST_CASE("-> jumps to a label, so one scenario follows each path the RFC allows") {
+    const std::string text = "S: 220 x\nC: EHLO *\nS: 550 no\n"
+                             "C: QUIT -> quit | RSET -> rset | <close> => FAIL\n"
+                             "@rset\nS: 250 reset\nC: QUIT | <close> => FAIL\n"
+                             "@quit\nS: 221 bye\n";
+    Driver quitter{{ClientInput::of("EHLO a\r\n"), ClientInput::of("QUIT\r\n")}};
+    CHECK(quitter.run(parse(text)).verdict == Verdict::pass);
+    CHECK(quitter.sent == "220 x\r\n550 no\r\n221 bye\r\n");
+    Driver resetter{{ClientInput::of("EHLO a\r\n"), ClientInput::of("RSET\r\n"),
+                     ClientInput::of("QUIT\r\n")}};
+    CHECK(resetter.run(parse(text)).verdict == Verdict::pass);
+    CHECK(resetter.sent == "220 x\r\n550 no\r\n250 reset\r\n221 bye\r\n");
+    auto parsed = scenario::parse_scenario(header() + "S: 220 x\nC: QUIT -> nowhere\n", "c/x");
+    REQUIRE(!parsed.ok());
+    CHECK(parsed.errors.front().message.find("no label @nowhere") != std::string::npos);
+    auto stopped = parse("S: 220 x\nC: QUIT -> q | NOOP\nS: 250 ok\nstop\n@q\nS: 221 bye\n");
+    Driver noop{{ClientInput::of("NOOP\r\n")}};
+    CHECK(noop.run(stopped).verdict == Verdict::pass);
+    CHECK(noop.sent == "220 x\r\n250 ok\r\n");
+}
