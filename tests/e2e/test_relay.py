@@ -20,7 +20,6 @@ Postfix and Exim need root (they are skipped without it) and Exim needs tools/se
 
 import os
 import re
-import smtplib
 import time
 import uuid
 
@@ -85,14 +84,6 @@ def relay_mta(request, relay_server):
     mta.stop()
 
 
-def inject(mta, data):
-    """Hands the message to the MTA by SMTP, as any client would."""
-    with smtplib.SMTP("127.0.0.1", mta.port, local_hostname="client.example.org",
-                      timeout=15) as client:
-        refused = client.sendmail(SENDER, [RECIPIENT], data)
-    assert not refused, refused
-
-
 def wait_arrival(server, mta):
     """The file of the one message ehlo-server stored, polled for up to ARRIVAL_TIMEOUT."""
     deadline = time.monotonic() + ARRIVAL_TIMEOUT
@@ -138,7 +129,7 @@ def ehlo_keywords(lines, ehlo_at):
 
 def test_mta_relays_over_starttls_byte_intact(relay_server, relay_mta):
     data = message(uuid.uuid4().hex)
-    inject(relay_mta, data)
+    relay_mta.submit(SENDER, RECIPIENT, data)
     files = wait_arrival(relay_server, relay_mta)
     assert len(files) == 1, files
     assert files[0].parent.parent.name == "someone", files[0]
@@ -152,7 +143,7 @@ def test_mta_relays_over_starttls_byte_intact(relay_server, relay_mta):
 
 
 def test_mta_session_used_starttls_then_pipelining(relay_server, relay_mta):
-    inject(relay_mta, message(uuid.uuid4().hex))
+    relay_mta.submit(SENDER, RECIPIENT, message(uuid.uuid4().hex))
     wait_arrival(relay_server, relay_mta)
     lines = session_lines(relay_server, f"MAIL FROM:<{SENDER}>")
     first_ehlo = index_of(lines, "C", "EHLO ")

@@ -5,7 +5,10 @@ private namespace.
 Each accepts mail for one domain from anyone on the loopback, refuses to relay elsewhere, does
 no DNS, and has no client that could send mail off the machine. The one exception is asked for:
 with relay_to=(host, port, domain), Postfix and Exim also accept mail for that domain and relay
-it to host:port (a server on the loopback) over STARTTLS, and nowhere else.
+it to host:port (a server on the loopback), and nowhere else; with relay_to=(host, port, None)
+they deliver nothing themselves and relay every message from the loopback there. relay_tls says
+how: "encrypt" (STARTTLS required) or "may" (STARTTLS when offered); neither verifies the
+certificate.
 """
 
 POSTFIX_MAIN_CF = """\
@@ -91,12 +94,25 @@ postlog   unix-dgram n - n - 1 postlogd
 """
 
 
-# relay_to=(host, port, domain): mail for that domain goes to host:port, and only over TLS
-# (encrypt: TLS is required, the certificate is not verified; a test server's is self-signed).
+# relay_to=(host, port, domain): mail for that domain goes to host:port, by default only over
+# TLS (encrypt: TLS is required, the certificate is not verified; a test server's is
+# self-signed).
 POSTFIX_RELAY = """\
 relay_domains = {relay_domain}
 transport_maps = inline:{{ {relay_domain}=smtp:[{host}]:{port} }}
-smtp_tls_security_level = encrypt
+smtp_tls_security_level = {relay_tls}
+smtp_tls_loglevel = 1
+"""
+
+# relay_to=(host, port, None): a relay for everything the loopback sends it, no local
+# delivery at all (a local domain would keep mail for it here).
+POSTFIX_RELAY_ALL = """\
+mydestination =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+relayhost = [{host}]:{port}
+local_transport = error:no local delivery
+smtp_tls_security_level = {relay_tls}
 smtp_tls_loglevel = 1
 """
 
@@ -107,14 +123,19 @@ smtp      unix  - - n -  - smtp -o debug_peer_list={host}
 """
 
 
-def postfix_main_cf(workdir, domain, delivery, cert=None, key=None, relay_to=None):
-    text = POSTFIX_MAIN_CF + {"maildir": POSTFIX_MAILDIR, "discard": POSTFIX_DISCARD}[delivery]
+def postfix_main_cf(workdir, domain, delivery, cert=None, key=None, relay_to=None,
+                    relay_tls="encrypt"):
+    relay_all = relay_to is not None and relay_to[2] is None
+    text = POSTFIX_MAIN_CF
+    if not relay_all:
+        text += {"maildir": POSTFIX_MAILDIR, "discard": POSTFIX_DISCARD}[delivery]
     if cert:
         text += POSTFIX_TLS.format(cert=cert, key=key)
     text = text.format(workdir=workdir, domain=domain)
     if relay_to:
         host, port, relay_domain = relay_to
-        text += POSTFIX_RELAY.format(host=host, port=port, relay_domain=relay_domain)
+        text += (POSTFIX_RELAY_ALL if relay_all else POSTFIX_RELAY).format(
+            host=host, port=port, relay_domain=relay_domain, relay_tls=relay_tls)
     return text
 
 
@@ -180,9 +201,10 @@ tls_privatekey = {key}
 """
 
 
-# relay_to=(host, port, domain): a router that sends that domain's mail to host:port, by a
-# transport that must use TLS (not verified: a test server's certificate is self-signed).
-# The log lines of a delivery then show TLS (X=), PIPELINING (L) and CHUNKING (K).
+# relay_to=(host, port, domain): a router that sends that domain's mail (every domain's when
+# it is None: "*") to host:port, by a transport that must use TLS with relay_tls="encrypt" and
+# tries it when offered with "may" (never verified: a test server's certificate is a test
+# one). The log lines of a delivery then show TLS (X=), PIPELINING (L) and CHUNKING (K).
 EXIM_RELAY_MAIN = """\
 log_selector = +pipelining +tls_cipher +smtp_protocol_error
 """
@@ -202,21 +224,22 @@ relay_smtp:
   driver = smtp
   port = {port}
   allow_localhost
-  hosts_require_tls = *
-  tls_verify_certificates =
+{require_tls}  tls_verify_certificates =
 """
 
 
-def exim_conf(exim, workdir, domain, tls, relay_to=None):
+def exim_conf(exim, workdir, domain, tls, relay_to=None, relay_tls="encrypt"):
     """tls: {} for none, or {"cert": path, "key": path} readable by Debian-exim."""
     tls_lines = EXIM_TLS.format(**tls) if tls else "tls_advertise_hosts =\n"
     relay = {"relay_domain": "", "relay_router": "", "relay_transport": ""}
     if relay_to:
         host, port, relay_domain = relay_to
         tls_lines += EXIM_RELAY_MAIN
-        relay = {"relay_domain": relay_domain,
+        require_tls = "  hosts_require_tls = *\n" if relay_tls == "encrypt" else ""
+        relay = {"relay_domain": relay_domain or "*",
                  "relay_router": EXIM_RELAY_ROUTER.format(host=host),
-                 "relay_transport": EXIM_RELAY_TRANSPORT.format(port=port)}
+                 "relay_transport": EXIM_RELAY_TRANSPORT.format(port=port,
+                                                                require_tls=require_tls)}
     delivery = EXIM_MAILDIR_DELIVERY.replace("@WORKDIR@", str(workdir))
     return EXIM_CONF.format(exim=exim, workdir=workdir, domain=domain, tls=tls_lines,
                             maildir_delivery=delivery, **relay)

@@ -10,7 +10,9 @@ mail for one domain (`example.test`) from any sender and refuses to relay elsewh
 server, which serves a client only after AUTH with its `account`, then relays anything to a
 smtp-sink of its own). Postfix and Exim can also be made relays: `relay_to=(host, port,
 domain)` has them accept mail for that domain too and pass it on to host:port over STARTTLS
-(required), so a server under test gets an MTA as client.
+(required; relay_tls="may" uses it only when offered), so a server under test gets an MTA as
+client; with domain None they keep nothing and relay every message from the loopback there
+(clients.start_relay). `.submit()` hands any peer a message by SMTP.
 
 Postfix and smtp-sink come from the installed `postfix` package; Exim and OpenSMTPD from the
 .debs that tools/setup unpacks into build/peers/root (they conflict with Postfix as packages);
@@ -22,6 +24,7 @@ configurations are in peer_configs.py; docs/interop.md tells each peer's quirks.
 import os
 import pwd
 import shutil
+import smtplib
 import subprocess
 import tempfile
 import time
@@ -63,7 +66,7 @@ class Peer:
     accepts = "mail for *@{domain} from anyone; relaying refused"
 
     def __init__(self, workdir=None, port=None, domain=DOMAIN, tls_cert=None, tls_key=None,
-                 keep=False, relay_to=None):
+                 keep=False, relay_to=None, relay_tls="encrypt"):
         self.own_workdir = workdir is None
         self.workdir = Path(workdir) if workdir else None
         self.requested_port = port
@@ -71,7 +74,10 @@ class Peer:
         self.domain = domain
         self.tls_cert, self.tls_key = tls_cert, tls_key
         self.keep = keep
-        self.relay_to = relay_to  # (host, port, domain): relay that domain there, over TLS
+        self.relay_to = relay_to  # (host, port, domain or None for all): relay it there
+        if relay_tls not in ("encrypt", "may"):
+            raise PeerError(f"relay_tls={relay_tls!r}: 'encrypt' or 'may'")
+        self.relay_tls = relay_tls
         self.process = None
         self.maildir = None
 
@@ -113,6 +119,17 @@ class Peer:
     def delivered(self):
         """The files of the messages it delivered so far (delivery may lag behind the 250)."""
         return message_files(self.maildir) if self.maildir else []
+
+    def submit(self, sender, recipients, data, helo="client.example.org", timeout=30):
+        """Hands the peer one message by SMTP, as any client would (Python's smtplib: the
+        data's line ends as they are, dot-stuffed). Raises smtplib.SMTPException when a
+        recipient or the message is refused."""
+        recipients = [recipients] if isinstance(recipients, str) else list(recipients)
+        with smtplib.SMTP("127.0.0.1", self.port, local_hostname=helo,
+                          timeout=timeout) as client:
+            refused = client.sendmail(sender, recipients, data)
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
 
     def wait_delivered(self, count, timeout=15.0):
         """Polls until at least `count` messages are delivered; returns them (maybe fewer)."""
@@ -237,7 +254,7 @@ class Postfix(Peer):
             self._new_maildir(NOBODY)
         (self.conf / "main.cf").write_text(peer_configs.postfix_main_cf(
             self.workdir, self.domain, self.delivery, self.tls_cert, self.tls_key,
-            self.relay_to))
+            self.relay_to, self.relay_tls))
         (self.conf / "master.cf").write_text(peer_configs.postfix_master_cf(self.port,
                                                                             self.relay_to))
         self.master_pid_file = queue / "pid" / "master.pid"
@@ -347,7 +364,8 @@ class Exim(Peer):
         self._popen([str(exim), "-C", str(conf), "-bdf", "-oX", str(self.port)])
 
     def _conf_text(self, exim, tls):
-        return peer_configs.exim_conf(exim, self.workdir, self.domain, tls, self.relay_to)
+        return peer_configs.exim_conf(exim, self.workdir, self.domain, tls, self.relay_to,
+                                      self.relay_tls)
 
     def _copy_for(self, user, source, name):
         target = self.workdir / name
