@@ -81,11 +81,20 @@ std::string_view without_line_end(std::string_view line) {
     return line;
 }
 
-// The last text line must be the message's last line; `text` lines as they were sent.
+// The last text line must be the message's last line; `text` lines as they were sent. Empty
+// lines after it are an extra CRLF, which RFC 5321 §4.1.1.4 forbids.
 std::optional<DataFinding> check_complete(const std::vector<std::string_view>& text,
                                           std::string_view last_line, bool stuffed) {
-    std::string_view got = text.empty() ? std::string_view{} : without_line_end(text.back());
+    std::size_t end = text.size();
+    while (end > 0 && without_line_end(text[end - 1]).empty() && !last_line.empty())
+        --end;
+    std::string_view got = end == 0 ? std::string_view{} : without_line_end(text[end - 1]);
     if (stuffed && got.starts_with('.')) got.remove_prefix(1);
+    if (got == last_line && end < text.size()) {
+        return DataFinding{ClientCheck::extra_line_end,
+                           std::to_string(text.size() - end) +
+                               " empty line(s) after the message's last line"};
+    }
     if (got == last_line) return std::nullopt;
     return DataFinding{ClientCheck::data_complete,
                        "the text ends with \"" + std::string(got.substr(0, 60)) +

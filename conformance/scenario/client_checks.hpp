@@ -2,7 +2,8 @@
 // the scenario: how its command lines end, and what its message data looks like. One row per
 // check names the requirement of the catalog that allows its verdict, so a check FAILs a client
 // only through a client-binding MUST (RFC 5321 §2.3.8, §2.4; RFC 3030 §2) and WARNs through an
-// implied rule or a SHOULD (RFC 5321 §4.5.2, §4.5.3.1). The engine runs them
+// implied rule or a SHOULD (RFC 5321 §4.5.2, §4.5.3.1); RFC 5321 §4.1.1.4 forbids an
+// extra CRLF at the end. The engine runs them
 // (engine/data_checks.hpp); the catalog resolves their rows (catalog.hpp).
 #pragma once
 
@@ -16,6 +17,7 @@ enum class ClientCheck {
     chunk_line_end,    ///< every line of the BDAT text ends in CRLF
     dot_stuffing,      ///< a text line starting with a period gets one more
     data_complete,     ///< the message arrives whole, up to its last line
+    extra_line_end,    ///< no empty line added after the message's last line
     line_length,       ///< no text line over 1000 octets, CRLF included
     eight_bit,         ///< octets above 127 only when BODY=8BITMIME, BINARYMIME or SMTPUTF8
     chunk_size,        ///< BDAT announces exactly the octets that follow
@@ -33,6 +35,8 @@ inline constexpr ClientCheckRow client_checks[] = {
     {ClientCheck::chunk_line_end, "3030-2-l", "BDAT text has CRLF line ends"},
     {ClientCheck::dot_stuffing, "5321-4.5.2-c", "a text line that starts with a period gets one more"},
     {ClientCheck::data_complete, "5321-4.5.2-c", "the whole message arrives, up to its last line"},
+    {ClientCheck::extra_line_end, "5321-4.1.1.4-b",
+     "no extra CRLF before the end of the data: it would add an empty line"},
     {ClientCheck::line_length, "5321-4.5.3.1-b",
      "text lines stay within 1000 octets, CRLF included"},
     {ClientCheck::eight_bit, "5321-2.4-e",

@@ -256,3 +256,10 @@ TEST_CASE("-> jumps to a label, so one scenario follows each path the RFC allows
     CHECK(noop.run(stopped).verdict == Verdict::pass);
     CHECK(noop.sent == "220 x\r\n250 ok\r\n");
 }
+
+TEST_CASE("an empty line added after the message's last line fails RFC 5321 §4.1.1.4") {
+    Driver driver{good_client("Subject: x\r\n\r\nThe last line of the message.\r\n\r\n.\r\n")};
+    auto result = driver.run(parse(transaction));
+    CHECK(result.verdict == Verdict::fail);
+    CHECK(result.requirement.rfind("5321-4.1.1.4-b", 0) == 0);
+}
