@@ -18,6 +18,11 @@ bool positive(int code) {
 bool transient(int code) {
     return code >= 400 && code < 500;
 }
+// A code is read by its first digit, so an unknown code of a known class counts as that class
+// RFC 5321 §4.2.2, §4.3.2: 229 greets, 359 asks for the data.
+bool intermediate(int code) {
+    return code >= 300 && code < 400;
+}
 
 /// "421 4.3.2 Shutting down" as one line for the user.
 std::string describe(const wire::WireReply& reply) {
@@ -180,9 +185,9 @@ bool Session::expected(Awaiting what, int code) {
     switch (what) {
         case Awaiting::greeting:
         case Awaiting::starttls:
-            return code == 220;
+            return positive(code);
         case Awaiting::data:
-            return code == 354;
+            return intermediate(code);
         case Awaiting::auth:
             return code == 334 || positive(code);
         default:
@@ -191,7 +196,7 @@ bool Session::expected(Awaiting what, int code) {
 }
 
 Output Session::on_greeting(const wire::WireReply& reply) {
-    if (reply.code == 220) {
+    if (positive(reply.code)) {
         Output out;
         send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain);
         return out;
@@ -253,7 +258,7 @@ Output Session::after_hello() {
 }
 
 Output Session::on_starttls(const wire::WireReply& reply) {
-    if (reply.code == 220) {
+    if (positive(reply.code)) {
         Output out;
         out.start_tls = true;
         return out;

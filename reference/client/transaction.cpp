@@ -156,7 +156,7 @@ Output Session::after_recipients() {
 
 Output Session::on_data(const wire::WireReply& reply) {
     Output out;
-    if (reply.code != 354) {
+    if (reply.code / 100 != 3) {  // 354, or an unknown code of its class RFC 5321 §4.2.2
         settle(RecipientOutcome::State::rcpt_accepted, RecipientOutcome::State::refused, reply,
                "DATA was refused: " + describe(reply));
         return quit();
