@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/client_run.hpp"
+#include "scenario/catalog.hpp"
 #include "scenario/text.hpp"
 
 namespace ehlo::engine {
@@ -105,8 +106,7 @@ void ClientRun::judge_line(const scenario::Command& command, const ClientInput& 
             return off_script("the client closed the connection", command);
         }
         client_close_accepted_ = true;
-        record(alternative_verdict(close->verdict, level_),
-               "the client closed the connection; it fits <close>");
+        record_alternative(*close, "the client closed the connection; it fits <close>");
         return go_on(*close);
     }
     log(LogLine::Side::client, input.bytes);
@@ -120,9 +120,8 @@ void ClientRun::take_line(const scenario::Command& command, const std::string& l
     for (const auto& alternative : command.alternatives) {
         if (alternative.close) continue;
         if (!scenario::glob_match(fill_pattern(alternative.pattern, variables_), line)) continue;
-        const Verdict verdict = alternative_verdict(alternative.verdict, level_);
-        record(verdict, "the client sent " + shorten(line, reason_octets) + "; it fits " +
-                            alternative.pattern);
+        record_alternative(alternative, "the client sent " + shorten(line, reason_octets) +
+                                            "; it fits " + alternative.pattern);
         last_command_ = line;
         const std::string upper_line = scenario::upper(line.substr(0, 5));
         if (upper_line == "MAIL ") declared_ = declared_by_mail(line);
@@ -140,6 +139,23 @@ void ClientRun::take_line(const scenario::Command& command, const std::string& l
         return;
     }
     off_script("the client sent " + shorten(line, reason_octets), command);
+}
+
+// The verdict of a fitting alternative: its own, within the ceiling of its row when it names
+// one (only a cited row counts: one the scenario does not cite allows WARN at most).
+void ClientRun::record_alternative(const scenario::LineAlternative& alternative,
+                                   std::string reason) {
+    if (alternative.requirement.empty()) {
+        return record(alternative_verdict(alternative.verdict, level_), std::move(reason));
+    }
+    const auto row = std::find_if(cited_.begin(), cited_.end(), [&](const auto& cited) {
+        return cited.id == alternative.requirement;
+    });
+    const scenario::Level allows = row == cited_.end() ? scenario::Level::should : row->allows;
+    const Verdict verdict =
+        alternative_verdict(alternative.verdict, scenario::weaker(level_, allows));
+    record(verdict, std::move(reason),
+           row == cited_.end() ? alternative.requirement : describe_row(*row));
 }
 
 void ClientRun::off_script(const std::string& what, const scenario::Command& command) {

@@ -139,6 +139,7 @@ class ClientRun {
     bool input_missing(const ClientInput& input, const std::string& what);
     void apply(const std::vector<DataFinding>& findings);
     void record(Verdict verdict, std::string reason, std::string requirement = {});
+    void record_alternative(const scenario::LineAlternative& alternative, std::string reason);
     void off_script(const std::string& what, const scenario::Command& command);
     void end(Verdict verdict, std::string reason);
     void complete_step();

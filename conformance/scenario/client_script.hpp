@@ -44,6 +44,9 @@ struct LineAlternative {
     bool close = false;
     std::string pattern;
     Verdict verdict = Verdict::pass;
+    /// `=> FAIL 5321-4.1.1.10-c`: the row of `requirements:` that this verdict rests on; it is
+    /// then the verdict's ceiling and the row the report names. Empty for the scenario's rows.
+    std::string requirement;
     /// `-> NAME`: when this alternative fits, the run goes on at the label `@NAME`, so one
     /// scenario follows each path the RFC allows (the client quits, or resets and goes on).
     std::string jump;

@@ -46,6 +46,25 @@ bool is_label_name(std::string_view name) {
     });
 }
 
+// `=> FAIL 5321-4.1.1.10-c`: takes the row after the verdict word off `part`.
+bool take_row(std::string_view& part, std::string& row, std::string& error) {
+    const auto arrow = part.rfind("=>");
+    if (arrow == std::string_view::npos || (arrow > 0 && part[arrow - 1] == '\\')) return true;
+    const auto tail = trim(part.substr(arrow + 2));
+    const auto space = tail.find(' ');
+    if (space == std::string_view::npos) return true;
+    const auto id = trim(tail.substr(space));
+    if (!is_requirement_id(id)) {
+        error = "after => VERDICT comes the id of a cited row, like 5321-4.1.1.10-c, not '" +
+                std::string(id) + "'";
+        return false;
+    }
+    row = std::string(id);
+    const auto verdict_end = static_cast<std::size_t>(tail.data() + space - part.data());
+    part = trim(part.substr(0, verdict_end));
+    return true;
+}
+
 bool is_bdat_pattern(const LineAlternative& alternative) {
     return !alternative.close && upper(alternative.pattern).starts_with("BDAT ");
 }
@@ -69,6 +88,7 @@ std::optional<Command> parse_command_line(std::string_view payload, std::string&
                 return std::nullopt;
             }
         }
+        if (!take_row(part, alternative.requirement, error)) return std::nullopt;
         bool given = false;
         if (!take_verdict(part, alternative.verdict, given, error)) return std::nullopt;
         if (part == "<close>") {

@@ -263,3 +263,28 @@ TEST_CASE("an empty line added after the message's last line fails RFC 5321 §4.
     CHECK(result.verdict == Verdict::fail);
     CHECK(result.requirement.rfind("5321-4.1.1.4-b", 0) == 0);
 }
+
+TEST_CASE("=> FAIL ROW: the row of the alternative is its ceiling and the row reported") {
+    const std::string rows = "5321-4.1.1.10-c 5321-4.1.4-p";
+    auto parse_rows = [&](const std::string& steps) {
+        auto parsed = scenario::parse_scenario(header("MUST", rows) + steps, "client/x");
+        for (const auto& error : parsed.errors)
+            UNSCOPED_INFO(error.line << ": " << error.message);
+        REQUIRE(parsed.ok());
+        scenario::apply_catalog(parsed.scenario, scenario::builtin_catalog());
+        return parsed.scenario;
+    };
+    const auto s = parse_rows("S: 554 go away\nC: QUIT -> q | <close> => FAIL 5321-4.1.4-p\n"
+                              "@q\nS: 221 bye\n");
+    Driver closer{{ClientInput::closed()}};
+    auto result = closer.run(s);
+    CHECK(result.verdict == Verdict::warn);  // a SHOULD row: WARN, though the scenario allows FAIL
+    CHECK(result.requirement.rfind("5321-4.1.4-p", 0) == 0);
+    const auto strict = parse_rows("S: 220 hi\nC: QUIT | <close> => FAIL 5321-4.1.1.10-c\n");
+    Driver hangs_up{{ClientInput::closed()}};
+    result = hangs_up.run(strict);
+    CHECK(result.verdict == Verdict::fail);
+    CHECK(result.requirement.rfind("5321-4.1.1.10-c", 0) == 0);
+    auto bad = scenario::parse_scenario(header() + "S: 220 x\nC: QUIT => FAIL nonsense\n", "c/x");
+    CHECK_FALSE(bad.ok());
+}

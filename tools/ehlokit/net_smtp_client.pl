@@ -29,6 +29,7 @@ sub give_up {
     no warnings 'once';
     my $tls = $IO::Socket::SSL::SSL_ERROR ? " ($IO::Socket::SSL::SSL_ERROR)" : '';
     print STDERR "net_smtp_client: $what failed: $reply$tls\n";
+    $smtp->quit if $smtp;    # as a careful application ends the session: QUIT, RFC 5321 §4.1.1.10
     exit 1;
 }
 

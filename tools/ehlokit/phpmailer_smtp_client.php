@@ -22,6 +22,9 @@ function give_up($smtp, $what)
     $error = $smtp->getError();
     fwrite(STDERR, "phpmailer_smtp_client: $what failed: " . ($error['error'] ?? '') . ' '
         . ($error['smtp_code'] ?? '') . ' ' . ($error['detail'] ?? '') . "\n");
+    if ($smtp->connected()) {
+        $smtp->quit();  // as a careful application ends the session: QUIT, RFC 5321 §4.1.1.10
+    }
     exit(1);
 }
 
