@@ -1,9 +1,10 @@
 // Layer: conformance/report. The console report (report.hpp): while the run goes on, a progress
 // bar on a terminal or one plain line per finished scenario; at the end, the summary by RFC
 // section, the details of each FAIL, WARN and ERROR (expected and received side by side, the
-// requirement, the wire log around the decisive step), the scenarios not run by reason (with
-// the option that would run them) and the tally line. Colours only on a
-// terminal and never with NO_COLOR. The runner decides the exit status from the tally.
+// requirement, the wire log around the decisive step and, for a judged client, how its process
+// ended and the end of what it printed), the scenarios not run by reason (with the option that
+// would run them) and the tally line. Colours only on a terminal and never with NO_COLOR. The
+// runner decides the exit status from the tally.
 #include <unistd.h>
 
 #include <sys/ioctl.h>
@@ -17,7 +18,8 @@ namespace ehlo::report {
 
 namespace {
 
-constexpr std::size_t log_context = 3;  // wire-log lines shown around the decisive step
+constexpr std::size_t log_context = 3;           // wire-log lines shown around the decisive step
+constexpr std::size_t client_output_shown = 20;  // the last lines of a judged client's output
 
 std::string_view color_code(engine::Verdict verdict) {
     switch (verdict) {
@@ -126,6 +128,18 @@ void write_log(std::ostream& out, const engine::ScenarioResult& result) {
     if (window.last < result.log.size()) out << "          ...\n";
 }
 
+/// The end of what a judged client printed; nothing for a server scenario.
+void write_client_output(std::ostream& out, const engine::ScenarioResult& result) {
+    const OutputLines output = output_lines(result.client_output, client_output_shown);
+    if (output.lines.empty()) return;
+    out << "      client output";
+    if (output.left_out > 0) out << ", its last " << output.lines.size() << " lines";
+    out << ":\n";
+    if (output.left_out > 0) out << "          ...\n";
+    for (const auto& line : output.lines)
+        out << "        " << line << '\n';
+}
+
 void write_details(std::ostream& out, const engine::ScenarioResult& result,
                    const ConsoleOptions& options) {
     out << verdict_cell(result.verdict, options) << ' ' << printable(result.id) << '\n';
@@ -137,8 +151,11 @@ void write_details(std::ostream& out, const engine::ScenarioResult& result,
     if (!result.reason.empty()) out << "      reason: " << printable(result.reason) << '\n';
     if (!result.requirement.empty())
         out << "      catalog row: " << printable(result.requirement) << '\n';
+    if (!result.client_status.empty())
+        out << "      client: " << printable(result.client_status) << '\n';
     write_explanation(out, result, options);
     write_log(out, result);
+    write_client_output(out, result);
     out << '\n';
 }
 

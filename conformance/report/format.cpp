@@ -1,10 +1,12 @@
 // Layer: conformance/report. The formatting helpers shared by every report (format.hpp):
 // printable text, RFC section keys and their order, durations, id parts, the sides of an
-// explanation, counts by verdict and by section, and the log window around a decisive step.
+// explanation, counts by verdict and by section, the log window around a decisive step, and
+// the lines of a judged client's output.
 #include "report/format.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -251,6 +253,21 @@ LogWindow decisive_window(const engine::ScenarioResult& result, std::size_t cont
         return {log.size() - shown, log.size()};
     }
     return {first > context ? first - context : 0, std::min(log.size(), last + context)};
+}
+
+OutputLines output_lines(std::string_view output, std::size_t max_lines) {
+    std::vector<std::string> all;
+    const std::string text = printable(output, true);
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        all.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    OutputLines out;
+    out.left_out = all.size() > max_lines ? all.size() - max_lines : 0;
+    out.lines.assign(std::make_move_iterator(all.begin() + static_cast<long>(out.left_out)),
+                     std::make_move_iterator(all.end()));
+    return out;
 }
 
 }  // namespace ehlo::report

@@ -1,14 +1,15 @@
 // Layer: conformance/report. The formatting every report shares, in one place: making text safe
 // to print (control bytes and broken UTF-8 as `\xHH`), the RFC section of a reference and its
 // order, durations, the folder and file parts of a scenario id, the two sides of an
-// "expected / received" explanation, the counts of a run, and the wire-log lines around the
-// step that decided a verdict. Pure functions over the engine's result model
-// (engine/result.hpp); writing a given format is left to console.cpp, json_report.cpp,
-// junit_report.cpp and html_report.cpp.
+// "expected / received" explanation, the counts of a run, the wire-log lines around the step
+// that decided a verdict, and the lines of what a judged client printed. Pure functions over the
+// engine's result model (engine/result.hpp); writing a given format is left to console.cpp,
+// json_report.cpp, junit_report.cpp and html_report.cpp.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,5 +110,15 @@ struct LogWindow {
 
 /// The lines of the log around the decisive step, see `LogWindow`.
 LogWindow decisive_window(const engine::ScenarioResult& result, std::size_t context);
+
+/// What a judged client printed (`ScenarioResult::client_output`) as printable lines: each LF
+/// ends one (a last line without LF counts too), and only the last `max_lines` are kept.
+struct OutputLines {
+    std::vector<std::string> lines;  ///< the lines kept, printable, without their LF
+    std::size_t left_out = 0;        ///< how many lines before them were left out
+};
+
+/// Splits `output` into lines, see `OutputLines`; empty output gives no line.
+OutputLines output_lines(std::string_view output, std::size_t max_lines = SIZE_MAX);
 
 }  // namespace ehlo::report

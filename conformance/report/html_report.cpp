@@ -2,7 +2,8 @@
 // page, inline CSS, no script and no external resource (links to the RFC text are plain
 // hyperlinks). A header with target, date and tally; a summary by verdict and by RFC section;
 // then each scenario with its verdict, reason, explanation and transcript, the lines of the
-// decisive step marked with a ▶ and the class `decisive`. Everything is HTML-escaped.
+// decisive step marked with a ▶ and the class `decisive`; for a judged client, how its process
+// ended and what it printed. Everything is HTML-escaped.
 #include <sstream>
 
 #include "report/format.hpp"
@@ -45,6 +46,7 @@ padding:.6rem .8rem}
 .log .mark{color:#c62828;width:1em}
 .log tr.decisive{background:#fff3cd;font-weight:600}
 summary{cursor:pointer;color:#555}
+.client-output{background:#f6f6f6;border:1px solid #eee;padding:.3rem .5rem}
 )";
 
 std::string escape(std::string_view text) {
@@ -192,6 +194,19 @@ void write_transcript(std::ostream& out, const engine::ScenarioResult& result) {
     out << "</table></details>\n";
 }
 
+/// All of a judged client's output that was kept, folded when the scenario passed.
+void write_client_output(std::ostream& out, const engine::ScenarioResult& result) {
+    const OutputLines output = output_lines(result.client_output);
+    if (output.lines.empty()) return;
+    const bool open = result.verdict != engine::Verdict::pass;
+    out << "<details" << (open ? " open" : "") << "><summary>client output, " << output.lines.size()
+        << (output.lines.size() == 1 ? " line" : " lines")
+        << "</summary>\n<pre class=\"client-output\">";
+    for (const auto& line : output.lines)
+        out << escape(line) << '\n';
+    out << "</pre></details>\n";
+}
+
 void write_scenario(std::ostream& out, const engine::ScenarioResult& result) {
     const std::string verdict(engine::to_string(result.verdict));
     out << "<article class=\"scenario s-" << verdict << "\" id=\"" << anchor(result.id)
@@ -205,8 +220,12 @@ void write_scenario(std::ostream& out, const engine::ScenarioResult& result) {
     if (!result.reason.empty()) out << "<p class=\"reason\">" << html(result.reason) << "</p>\n";
     if (!result.requirement.empty())
         out << "<p class=\"requirement\">" << html(result.requirement) << "</p>\n";
+    if (!result.client_status.empty())
+        out << "<p class=\"client-status\">client: <code>" << html(result.client_status)
+            << "</code></p>\n";
     write_explanation(out, result);
     write_transcript(out, result);
+    write_client_output(out, result);
     out << "</article>\n";
 }
 

@@ -1,7 +1,8 @@
 // Layer: conformance/report. The JSON report (`--json FILE`, report.hpp): the whole RunResult,
 // after the schema in docs/report-schema.json and the field list of docs/reports.md. Every
 // string goes through `printable`, so the file holds valid UTF-8 and no raw control bytes.
-// Reading the run and choosing what to report is left to the runner.
+// A judged client's exit status and output are two more strings per scenario, empty for a
+// server scenario. Reading the run and choosing what to report is left to the runner.
 #include <nlohmann/json.hpp>
 
 #include "report/format.hpp"
@@ -69,7 +70,9 @@ json scenario_json(const engine::ScenarioResult& result) {
             {"explanation", printable(result.explanation, true)},
             {"requirement", printable(result.requirement)},
             {"duration_ms", result.duration.count()},
-            {"log", log_json(result.log)}};
+            {"log", log_json(result.log)},
+            {"client_status", printable(result.client_status)},
+            {"client_output", printable(result.client_output, true)}};
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 // shape that GitLab, Jenkins and GitHub's test reporters read: <testsuites> holding one
 // <testsuite>, one <testcase> per scenario (classname: the id's folder with dots, name: its
 // file). FAIL is a <failure>, ERROR an <error>, SKIP <skipped>; PASS, WARN and INFO pass, with
-// the verdict as a property and in <system-out>, which also holds the wire log. Every text goes
-// through `printable`: XML 1.0 forbids most control bytes even as character references.
+// the verdict as a property and in <system-out>, which also holds the wire log and, for a judged
+// client, how its process ended and what it printed. Every text goes through `printable`:
+// XML 1.0 forbids most control bytes even as character references.
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -47,7 +48,19 @@ std::string refs_text(const engine::ScenarioResult& result) {
     return out;
 }
 
-/// The verdict, the reason, the explanation and the whole wire log, for <system-out>.
+/// For a judged client: how its process ended and all of its output that was kept.
+void write_client(std::ostream& out, const engine::ScenarioResult& result) {
+    if (!result.client_status.empty())
+        out << "\nclient: " << printable(result.client_status) << '\n';
+    const OutputLines output = output_lines(result.client_output);
+    if (output.lines.empty()) return;
+    out << (result.client_status.empty() ? "\n" : "") << "client output:\n";
+    for (const auto& line : output.lines)
+        out << "  " << line << '\n';
+}
+
+/// The verdict, the reason, the explanation, the whole wire log and, for a judged client, its
+/// exit and output, for <system-out>.
 std::string system_out(const engine::ScenarioResult& result) {
     std::ostringstream out;
     out << engine::to_string(result.verdict) << ' ' << printable(result.id) << '\n';
@@ -61,6 +74,7 @@ std::string system_out(const engine::ScenarioResult& result) {
     for (const auto& line : result.log) {
         out << (is_decisive(result, line) ? "> " : "  ") << transcript_line(line) << '\n';
     }
+    write_client(out, result);
     return out.str();
 }
 
@@ -98,6 +112,8 @@ void add_testcase(pugi::xml_node suite, const engine::ScenarioResult& result) {
     property(properties, "refs", refs_text(result));
     property(properties, "title", printable(result.title));
     if (!result.reason.empty()) property(properties, "reason", printable(result.reason));
+    if (!result.client_status.empty())
+        property(properties, "client_status", printable(result.client_status));
     outcome(testcase, result);
     testcase.append_child("system-out").text().set(system_out(result).c_str());
 }

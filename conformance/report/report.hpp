@@ -42,7 +42,8 @@ std::string console_line(const engine::ScenarioResult& result, const ConsoleOpti
 
 /// The console's closing report: the summary by RFC section, the details of each FAIL, WARN
 /// and ERROR in the order of the ids (expected and received side by side, the requirement, the
-/// wire log around the decisive step), then the tally line.
+/// wire log around the decisive step; for a judged client, how its process ended and the last
+/// lines it printed), then the tally line.
 void write_console_summary(std::ostream& out, const engine::RunResult& run,
                            const ConsoleOptions& options);
 

@@ -1,13 +1,16 @@
 """The report files of ehlo-check (docs/reports.md) from a whole run of the demo (no target: the
 reference server in-process): the JSON is valid after docs/report-schema.json, the JUnit XML
 holds one testcase per scenario of the JSON, and the HTML page renders in a headless browser
-to a picture with something on it."""
+to a picture with something on it. A run that judges a client (--exec, a small smtplib
+client that delivers and then exits 3) carries the client's exit and output in every format."""
 
 import json
 import os
+import shlex
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -44,15 +47,21 @@ def load_json(reports):
     return json.loads(reports["json"].read_text(encoding="utf-8"))
 
 
-def test_json_follows_the_schema(reports):
+def validate(document):
+    """Checks `document` against docs/report-schema.json."""
     try:
         import jsonschema
     except ImportError:
         pytest.fail("python3-jsonschema is not installed: run tools/setup")
     schema = json.loads((SOURCE_DIR / "docs" / "report-schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    document = load_json(reports)
     jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_json_follows_the_schema(reports):
+    document = load_json(reports)
+    validate(document)
+    assert all(s["client_status"] == s["client_output"] == "" for s in document["scenarios"])
     scenarios = document["scenarios"]
     assert scenarios, "the demo ran no scenario"
     assert document["tally"]["total"] == len(scenarios)
@@ -146,3 +155,67 @@ def test_html_renders_in_a_browser(reports, tmp_path):
     assert shot.stat().st_size > 20_000
     assert shot.stat().st_size > 5 * blank.stat().st_size
     assert distinct > 4 * blank_distinct
+
+
+# A client that delivers the message, says so, and exits with the status it is given: with 3,
+# its caller is told the delivery failed, a WARN for a scenario whose message is accepted.
+CLIENT_SCENARIO = "client/rfc5321/4.5.2/dot-stuffing"
+CLIENT = """import smtplib, sys
+host, port, sender, rcpt, message, status = sys.argv[1:7]
+print("test client: sending to", rcpt)
+with smtplib.SMTP(host, int(port), timeout=30) as smtp:
+    smtp.sendmail(sender, [rcpt], open(message, "rb").read())
+print("test client: sent <ok> & done")
+sys.exit(int(status))
+"""
+
+
+@pytest.fixture(scope="module")
+def client_reports(tmp_path_factory):
+    """Judges the client above by one scenario, with all three report files; yields their paths
+    and the console's output."""
+    workdir = tmp_path_factory.mktemp("client-reports")
+    script = workdir / "client.py"
+    script.write_text(CLIENT, encoding="utf-8")
+    paths = {name: workdir / f"report.{name}" for name in ("json", "xml", "html")}
+    command = (f"{shlex.quote(sys.executable)} {shlex.quote(str(script))} "
+               "{host} {port} {from} {rcpt} {message} 3")
+    done = subprocess.run(
+        [str(BIN_DIR / "ehlo-check"), "--only", CLIENT_SCENARIO, "--rcpt", "bob@example.test",
+         "--exec", command, "--json", str(paths["json"]), "--junit", str(paths["xml"]),
+         "--html", str(paths["html"])],
+        capture_output=True, text=True, timeout=RUN_TIMEOUT, env={**os.environ, "NO_COLOR": "1"})
+    output = f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode in (0, 1), output
+    paths["stdout"] = done.stdout
+    paths["command"] = command
+    return paths
+
+
+def test_client_run_json_holds_the_exit_and_output(client_reports):
+    document = load_json(client_reports)
+    validate(document)
+    assert document["target"] == "client: " + client_reports["command"]
+    assert [s["id"] for s in document["scenarios"]] == [CLIENT_SCENARIO]
+    scenario = document["scenarios"][0]
+    assert scenario["verdict"] == "WARN", scenario
+    assert scenario["client_status"] == "exit 3", scenario
+    assert scenario["client_output"] == (
+        "test client: sending to bob@example.test\ntest client: sent <ok> & done\n")
+
+
+def test_client_run_console_junit_and_html(client_reports):
+    import xml.etree.ElementTree as ElementTree
+
+    lines = client_reports["stdout"].splitlines()
+    assert "      client: exit 3" in lines
+    assert "        test client: sent <ok> & done" in lines
+    root = ElementTree.parse(client_reports["xml"]).getroot()
+    outputs = [case.findtext("system-out") for case in root.iter("testcase")]
+    assert len(outputs) == 1
+    assert outputs[0].endswith("\nclient: exit 3\nclient output:\n  test client: sending to "
+                               "bob@example.test\n  test client: sent <ok> & done\n")
+    page = client_reports["html"].read_text(encoding="utf-8")
+    assert '<p class="client-status">client: <code>exit 3</code></p>' in page
+    assert "test client: sent &lt;ok&gt; &amp; done" in page
+    assert "<ok>" not in page

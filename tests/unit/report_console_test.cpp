@@ -1,8 +1,9 @@
 // The console report: plain lines as results arrive (in any order), then the summary by RFC
 // section, the details of FAIL, WARN and ERROR in id order, and the tally line; colours and the
-// progress bar only on a terminal.
+// progress bar only on a terminal; a judged client's exit and output in the details.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "report/report.hpp"
@@ -158,4 +159,42 @@ TEST_CASE("console: a terminal gets a progress bar and the findings only", "[rep
     CHECK(text.find("PASS  rfc5321/4.1.1.10/quit") == std::string::npos);
     CHECK(text.find("FAIL  rfc5321/4.1.4/rcpt-before-mail: RCPT") != std::string::npos);
     CHECK(text.find("Summary by RFC section") != std::string::npos);
+}
+
+TEST_CASE("console: a client's exit and the end of its output in the details", "[report]") {
+    std::ostringstream out;
+    report::write_console_summary(out, report_sample::client_run(), {});
+    const auto lines = lines_of(out.str());
+    CHECK(lines[1] == "client: swaks --to {rcpt}, 2026-11-22T05:00:00Z, ehlo-check 0.1.0");
+    const auto fail = find_line(lines, "FAIL  client/rfc5321/4.5.2/dot-stuffing");
+    REQUIRE(fail < lines.size());
+    CHECK(lines[fail + 4] == "      client: exit 1");
+    const auto output = find_line(lines, "      client output");
+    REQUIRE(output + 22 < lines.size());
+    CHECK(output > fail + 4);
+    CHECK(lines[output] == "      client output, its last 20 lines:");
+    CHECK(lines[output + 1] == "          ...");
+    CHECK(lines[output + 2] == "        client line 6");
+    CHECK(lines[output + 20] == "        client line 24");
+    CHECK(lines[output + 21] == "        <- 554 5.6.0 <a@b> & \"q\"\\x1b[31m \\xff");
+    CHECK(lines[output + 22].empty());  // the end of the block
+    CHECK(find_line(lines, "        client line 5") == lines.size());
+    CHECK(out.str().find('\x1b') == std::string::npos);
+
+    // Killed before it printed anything: its status, and no output block.
+    const auto error = find_line(lines, "ERROR client/rfc5321/4.3.1/waits");
+    REQUIRE(error < lines.size());
+    CHECK(lines[error + 4] == "      client: killed by ehlo-check: it had not exited");
+    CHECK(error < fail);
+    CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& line) {
+              return line.rfind("      client output", 0) == 0;
+          }) == 1);
+    // A PASS has no details: nothing of its client.
+    CHECK(find_line(lines, "      client: exit 0") == lines.size());
+    CHECK(out.str().find("message sent") == std::string::npos);
+}
+
+TEST_CASE("console: a server scenario's details say nothing of a client", "[report]") {
+    const auto lines = lines_of(console_output({}));
+    CHECK(find_line(lines, "      client") == lines.size());
 }

@@ -1,5 +1,6 @@
 // The formatting shared by the reports (conformance/report/format.hpp): printable text, RFC
-// section keys and their order, durations, id parts, explanations, counts and the log window.
+// section keys and their order, durations, id parts, explanations, counts, the log window and
+// the lines of a client's output.
 #include <catch2/catch.hpp>
 
 #include "report/format.hpp"
@@ -112,4 +113,23 @@ TEST_CASE("a transcript line: time, connection, side, printable text", "[report]
                                           7}) == " 10.010 [1] C: QUIT");
     CHECK(report::transcript_line(LogLine{milliseconds(0), 1, LogLine::Side::note, "closed", 0}) ==
           "  0.000 [1] * closed");
+}
+
+TEST_CASE("a client's output splits into printable lines, the last ones kept", "[report]") {
+    using Lines = std::vector<std::string>;
+    CHECK(report::output_lines("").lines.empty());
+    CHECK(report::output_lines("one\ntwo").lines == Lines{"one", "two"});
+    CHECK(report::output_lines("one\ntwo\n").lines == Lines{"one", "two"});
+    CHECK(report::output_lines("\n\nthree\n").lines == Lines{"", "", "three"});
+    CHECK(report::output_lines("a\tb\r\n\x1b[0m\xff\n").lines ==
+          Lines{"a\\x09b\\x0d", "\\x1b[0m\\xff"});
+    const auto all = report::output_lines(report_sample::client_printed(25));
+    CHECK(all.lines.size() == 25);
+    CHECK(all.left_out == 0);
+    const auto last = report::output_lines(report_sample::client_printed(25), 20);
+    REQUIRE(last.lines.size() == 20);
+    CHECK(last.left_out == 5);
+    CHECK(last.lines.front() == "client line 6");
+    CHECK(last.lines.back() == "<- 554 5.6.0 <a@b> & \"q\"\\x1b[31m \\xff");
+    CHECK(report::output_lines("one\ntwo\n", 2).left_out == 0);
 }

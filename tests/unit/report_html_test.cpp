@@ -1,5 +1,5 @@
-// The HTML report (`--html`): one self-contained page, everything escaped, the summary, and the
-// lines of the decisive step marked.
+// The HTML report (`--html`): one self-contained page, everything escaped, the summary, the
+// lines of the decisive step marked, and a judged client's exit and output.
 #include <catch2/catch.hpp>
 
 #include <regex>
@@ -107,4 +107,39 @@ TEST_CASE("HTML: self-contained, no script, no external resource", "[report]") {
         CHECK((local || rfc));
     }
     CHECK(links > 10);
+}
+
+TEST_CASE("HTML: a client's exit and output, escaped, folded when it passed", "[report]") {
+    std::ostringstream written;
+    report::write_html(written, report_sample::client_run());
+    const std::string page = written.str();
+    CHECK(report_sample::control_bytes(page) == 0);
+    CHECK(page.find("<h1>ehlo-check: client: swaks --to {rcpt}</h1>") != std::string::npos);
+    const auto fail = page.find("id=\"s-client/rfc5321/4.5.2/dot-stuffing\"");
+    REQUIRE(fail != std::string::npos);
+    const auto end = page.find("</article>", fail);
+    const auto status =
+        page.find("<p class=\"client-status\">client: <code>exit 1</code></p>", fail);
+    const auto output = page.find(
+        "<details open><summary>client output, 25 lines</summary>\n<pre "
+        "class=\"client-output\">client line 1\nclient line 2\n",
+        fail);
+    CHECK(status < output);
+    CHECK(output < end);
+    CHECK(page.find("&lt;- 554 5.6.0 &lt;a@b&gt; &amp; &quot;q&quot;\\x1b[31m \\xff\n</pre>",
+                    output) < end);
+    CHECK(page.find("<a@b>") == std::string::npos);
+    CHECK(page.find("<details><summary>client output, 1 line</summary>\n<pre "
+                    "class=\"client-output\">message sent\n</pre></details>") != std::string::npos);
+    CHECK(page.find("client: <code>killed by ehlo-check: it had not exited</code>") !=
+          std::string::npos);
+    CHECK(occurrences(page, "<p class=\"client-status\">") == 3);
+    CHECK(occurrences(page, "class=\"client-output\">") == 2);
+}
+
+TEST_CASE("HTML: a server scenario says nothing of a client", "[report]") {
+    const std::string page = html_text();
+    CHECK(page.find("class=\"client-status\"") == std::string::npos);
+    CHECK(page.find("class=\"client-output\"") == std::string::npos);
+    CHECK(page.find("client output") == std::string::npos);
 }

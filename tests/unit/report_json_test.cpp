@@ -1,5 +1,5 @@
 // The JSON report (`--json`): written, parsed back with nlohmann_json, and checked field by
-// field against the run it came from, for every verdict.
+// field against the run it came from, for every verdict, and a judged client's two fields.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -119,4 +119,32 @@ TEST_CASE("JSON: an empty run is still a whole document", "[report]") {
     CHECK(document.at("scenarios").empty());
     CHECK(document.at("tally").at("total") == 0);
     CHECK(document.at("discovery").at("keywords").empty());
+}
+
+TEST_CASE("JSON: a client's exit and output, escaped", "[report]") {
+    const json document = written(report_sample::client_run());
+    CHECK(document.at("target") == "client: swaks --to {rcpt}");
+    const json& fail = scenario(document, "client/rfc5321/4.5.2/dot-stuffing");
+    CHECK(fail.at("client_status") == "exit 1");
+    const std::string output = fail.at("client_output");
+    CHECK(output.rfind("client line 1\nclient line 2\n", 0) == 0);  // all of it, LF kept
+    CHECK(output.ends_with("client line 24\n<- 554 5.6.0 <a@b> & \"q\"\\x1b[31m \\xff\n"));
+    const json& pass = scenario(document, "client/rfc5321/4.1.1.10/quit");
+    CHECK(pass.at("client_status") == "exit 0");
+    CHECK(pass.at("client_output") == "message sent\n");
+    const json& error = scenario(document, "client/rfc5321/4.3.1/waits");
+    CHECK(error.at("client_status") == "killed by ehlo-check: it had not exited");
+    CHECK(error.at("client_output") == "");
+    std::ostringstream out;
+    report::write_json(out, report_sample::client_run());
+    CHECK(report_sample::control_bytes(out.str()) == 0);
+}
+
+TEST_CASE("JSON: a server scenario has both client fields, empty", "[report]") {
+    const json document = written(report_sample::sample_run());
+    REQUIRE(document.at("scenarios").size() == 6);
+    for (const auto& item : document.at("scenarios")) {
+        CHECK(item.at("client_status") == "");
+        CHECK(item.at("client_output") == "");
+    }
 }

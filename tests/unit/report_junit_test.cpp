@@ -1,6 +1,6 @@
 // The JUnit XML report (`--junit`): written, read back with pugixml, and checked for the shape
 // the CI systems read: counts, one testcase per scenario, the element of each verdict, and no
-// byte that XML 1.0 forbids.
+// byte that XML 1.0 forbids; a judged client's exit and output in <system-out>.
 #include <catch2/catch.hpp>
 
 #include <pugixml.hpp>
@@ -151,4 +151,44 @@ TEST_CASE("JUnit: no byte XML 1.0 forbids reaches the file", "[report]") {
     CHECK(text.find("&#") == std::string::npos);  // not even as character references
     CHECK(text.find("\\x01") != std::string::npos);
     CHECK(text.find("\\xff") != std::string::npos);
+}
+
+TEST_CASE("JUnit: a client's exit and output in <system-out>", "[report]") {
+    std::ostringstream written;
+    report::write_junit(written, report_sample::client_run());
+    CHECK(report_sample::control_bytes(written.str()) == 0);
+    CHECK(written.str().find("&#") == std::string::npos);
+    Parsed parsed;
+    parse(parsed, written.str());
+    const auto fail = testcase(parsed.suite, "client.rfc5321.4.5.2", "dot-stuffing");
+    REQUIRE(fail.child("failure"));
+    CHECK(property(fail, "client_status") == "exit 1");
+    const std::string out = fail.child("system-out").text().get();
+    const auto wire_log = out.find("\nwire log:\n");
+    const auto status = out.find("\nclient: exit 1\nclient output:\n  client line 1\n");
+    REQUIRE(wire_log != std::string::npos);
+    REQUIRE(status != std::string::npos);
+    CHECK(wire_log < status);
+    CHECK(out.ends_with("  client line 24\n  <- 554 5.6.0 <a@b> & \"q\"\\x1b[31m \\xff\n"));
+
+    // Every verdict carries it, PASS too; a client that printed nothing has no output block.
+    const auto pass = testcase(parsed.suite, "client.rfc5321.4.1.1.10", "quit");
+    CHECK(std::string(pass.child("system-out").text().get())
+              .ends_with("\nclient: exit 0\nclient output:\n  message sent\n"));
+    const auto error = testcase(parsed.suite, "client.rfc5321.4.3.1", "waits");
+    const std::string error_out = error.child("system-out").text().get();
+    CHECK(error_out.ends_with("\nclient: killed by ehlo-check: it had not exited\n"));
+    CHECK(error_out.find("client output:") == std::string::npos);
+}
+
+TEST_CASE("JUnit: a server scenario says nothing of a client", "[report]") {
+    Parsed parsed;
+    parse(parsed, junit_text());
+    for (const auto& node : parsed.suite.children("testcase")) {
+        const std::string out = node.child("system-out").text().get();
+        CHECK(out.find("\nclient: ") == std::string::npos);
+        CHECK(out.find("client output:") == std::string::npos);
+        CHECK_FALSE(
+            node.child("properties").find_child_by_attribute("property", "name", "client_status"));
+    }
 }

@@ -1,6 +1,7 @@
 // A run made by hand for the report tests: one scenario of each verdict, given out of id order,
 // with text that every format must escape (<>&", control bytes, a byte that is not UTF-8) in
-// the log, the reason and the explanation.
+// the log, the reason and the explanation; and a run that judged a client, with its exit status
+// and what it printed.
 #pragma once
 
 #include <chrono>
@@ -95,6 +96,42 @@ inline RunResult sample_run() {
     skip.log.clear();
     run.results.push_back(skip);
     run.results.push_back(erroring());
+    return run;
+}
+
+/// What a client printed: `lines` numbered lines, the last with bytes to escape.
+inline std::string client_printed(int lines) {
+    std::string out;
+    for (int i = 1; i < lines; ++i)
+        out += "client line " + std::to_string(i) + "\n";
+    return out + "<- 554 5.6.0 <a@b> & \"q\"\x1b[31m \xff\n";
+}
+
+/// A run of `ehlo-check --exec`: a FAIL whose client exited 1 after printing more lines than
+/// the console shows, an ERROR whose client was killed having printed nothing, and a PASS whose
+/// client exited 0.
+inline RunResult client_run() {
+    RunResult run;
+    run.target = "client: swaks --to {rcpt}";
+    run.tool_version = "0.1.0";
+    run.started_at = "2026-11-22T05:00:00Z";
+    run.duration = milliseconds(800);
+    auto fail = result("client/rfc5321/4.5.2/dot-stuffing", Verdict::fail, Level::must,
+                       {Ref{5321, "4.5.2"}});
+    fail.reason = "a line starting with a period was sent without its extra period";
+    fail.client_status = "exit 1";
+    fail.client_output = client_printed(25);
+    run.results.push_back(fail);
+    auto pass =
+        result("client/rfc5321/4.1.1.10/quit", Verdict::pass, Level::must, {Ref{5321, "4.1.1.10"}});
+    pass.client_status = "exit 0";
+    pass.client_output = "message sent\n";
+    run.results.push_back(pass);
+    auto error =
+        result("client/rfc5321/4.3.1/waits", Verdict::error, Level::must, {Ref{5321, "4.3.1"}});
+    error.reason = "time-out after 10 s waiting for the client's QUIT";
+    error.client_status = "killed by ehlo-check: it had not exited";
+    run.results.push_back(error);
     return run;
 }
 
