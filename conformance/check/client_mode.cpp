@@ -148,6 +148,15 @@ asio::awaitable<void> exec_job(const std::vector<const scenario::Scenario*>& cho
     }
 }
 
+// The command a run names as its target: the first one given.
+const std::string& first_command(const Options& options) {
+    for (const std::string* command :
+         {&options.exec, &options.exec_starttls, &options.exec_tls, &options.exec_auth}) {
+        if (!command->empty()) return *command;
+    }
+    return options.exec;
+}
+
 }  // namespace
 
 ClientValues client_values(const Options& options) {
@@ -216,7 +225,7 @@ engine::RunResult run_clients(const Options& options,
         run.results = listen_for_clients(options, chosen, context.variables, context.setup,
                                          context.ca_file, reporter, out);
     } else {
-        run.target = "client: " + options.exec;
+        run.target = "client: " + first_command(options);
         run.results.resize(chosen.size());
         asio::io_context io;
         std::size_t next = 0;
