@@ -73,9 +73,16 @@ bool has_tag(const Scenario& scenario, std::string_view tag) {
     return std::find(scenario.tags.begin(), scenario.tags.end(), tag) != scenario.tags.end();
 }
 
-// The lines of `=> FAIL` alternatives.
+// The lines of `=> FAIL` alternatives (of either role) that name no row of their own.
 std::vector<int> fail_lines(const Scenario& scenario) {
     std::vector<int> lines;
+    for (const ClientStep& step : scenario.client.steps) {
+        const auto* command = std::get_if<Command>(&step.action);
+        if (command == nullptr) continue;
+        for (const LineAlternative& alt : command->alternatives) {
+            if (alt.verdict == Verdict::fail && alt.requirement.empty()) lines.push_back(step.line);
+        }
+    }
     for (const Step& step : scenario.steps) {
         const auto* expect = std::get_if<Expect>(&step.action);
         if (expect == nullptr) continue;
@@ -93,14 +100,42 @@ void lint_level(const Scenario& scenario, std::vector<std::string>& problems) {
             "the ids of docs/requirements.tsv it tests");
     }
     if (scenario.ceiling == Level::must) return;
-    const std::string why =
-        " needs a cited row that binds the server with MUST, MUST NOT, "
-        "REQUIRED or SHALL; cite one, or lower the level";
+    const std::string why = std::string(" needs a cited row that binds the ") +
+                            (scenario.role == Role::client ? "client" : "server") +
+                            " with MUST, MUST NOT, REQUIRED or SHALL; cite one, or lower the level";
     if (scenario.level == Level::must) problems.push_back("level MUST" + why);
     for (int line : fail_lines(scenario)) {
         problems.push_back("line " + std::to_string(line) + ": => FAIL" + why +
                            " (its rows allow " +
                            std::string(to_string(broken_verdict(scenario.ceiling))) + " at most)");
+    }
+}
+
+// A client scenario: the row an alternative names is cited, and allows its verdict; the
+// address that picks it under --listen is a local part of at most 64 octets (RFC 5321
+// §4.5.3.1.1).
+void lint_client(const Scenario& scenario, std::vector<std::string>& problems) {
+    for (const ClientStep& step : scenario.client.steps) {
+        const auto* command = std::get_if<Command>(&step.action);
+        if (command == nullptr) continue;
+        for (const LineAlternative& alt : command->alternatives) {
+            if (alt.requirement.empty()) continue;
+            const auto row = std::find_if(scenario.cited.begin(), scenario.cited.end(),
+                                          [&](const auto& r) { return r.id == alt.requirement; });
+            const std::string where = "line " + std::to_string(step.line) + ": ";
+            if (row == scenario.cited.end()) {
+                problems.push_back(where + "=> names " + alt.requirement +
+                                   ", which requirements: does not cite");
+            } else if (alt.verdict == Verdict::fail && row->allows != Level::must) {
+                problems.push_back(where + "=> FAIL through " + alt.requirement + ", which allows " +
+                                   std::string(to_string(broken_verdict(row->allows))) +
+                                   " at most");
+            }
+        }
+    }
+    const std::string local = listen_local_part(scenario.id);
+    if (local.size() > 64) {
+        problems.push_back("its --listen address " + local + " is longer than 64 octets");
     }
 }
 
@@ -133,6 +168,10 @@ bool requires_covers(const std::vector<std::string>& requires_keywords, const st
 std::vector<std::string> lint(const Scenario& scenario) {
     std::vector<std::string> problems;
     lint_level(scenario, problems);
+    if (scenario.role == Role::client) {
+        lint_client(scenario, problems);
+        return problems;
+    }
     if (has_tag(scenario, "unadvertised")) return problems;
     for (const std::string& used : extensions_used(scenario)) {
         if (!requires_covers(scenario.requires_keywords, used)) {

@@ -41,10 +41,10 @@ void add_client_reply_mutants(std::vector<ClientMutant>& out) {
                                if (reply.lines.size() > 1) reply.lines.resize(1);
                            }));
     out.push_back(on_reply("ignores-421", "RFC 5321 §3.8",
-                           "421 is taken as an ordinary 4xx: the session goes on",
+                           "421 is ignored: the session goes on as if the command had succeeded",
                            [](const client::Session& session, wire::WireReply& reply) {
                                if (reply.code == 421 && !awaiting(session, Awaiting::quit))
-                                   reply.code = 451;
+                                   reply.code = awaiting(session, Awaiting::data) ? 354 : 250;
                            }));
     out.push_back(on_reply("ignores-rcpt-refusal", "RFC 5321 §3.3",
                            "a refused RCPT is taken as accepted: the message goes to it and it "

@@ -1,5 +1,7 @@
 """Runs the conformance suite against the reference server and against each of its mutants
-(ehlo-server-mutant --mutant NAME), and says which scenarios caught which mutant.
+(ehlo-server-mutant --mutant NAME), and says which scenarios caught which mutant; and the
+client scenarios against ehlo-send and each of its mutants (ehlo-send-mutant --mutant NAME),
+run by ehlo-check --exec.
 
 A scenario catches a mutant when its verdict against the mutant is worse than against the
 unbroken server: PASS -> INFO, WARN, FAIL or ERROR; INFO -> WARN, FAIL or ERROR; WARN -> FAIL or
@@ -17,6 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ehlokit import clients
 from ehlokit.certificates import make_certificate
 from ehlokit.server import EhloServer, users_line
 
@@ -95,9 +98,39 @@ def check(setup, mutant=None):
     return {result["id"]: result["verdict"] for result in results}
 
 
-def list_mutants(bin_dir):
-    """[(name, section, rule)] as ehlo-server-mutant --list prints them."""
-    out = subprocess.run([str(Path(bin_dir) / "ehlo-server-mutant"), "--list"],
+# ehlo-check's settings for client scenarios: many at once, each client on its own port.
+CLIENT_CHECK_OPTIONS = ["--jobs", "8", "--timeout", "5"]
+
+
+def client_commands(bin_dir, mutant=None):
+    """The --exec options that run ehlo-send, or its mutant `mutant`, for every ask."""
+    send = clients.CLIENTS["ehlo-send"]
+    program = str(Path(bin_dir) / "ehlo-send")
+    replacement = program if mutant is None else (
+        f"{Path(bin_dir) / 'ehlo-send-mutant'} --mutant {mutant}")
+    options = []
+    for ask, option in (("plain", "--exec"), ("starttls", "--exec-starttls"),
+                        ("tls", "--exec-tls"), ("auth", "--exec-auth")):
+        command = send.command(ask).replace(program, replacement, 1)
+        options += [option, command]
+    return options
+
+
+def check_client(bin_dir, folder, mutant=None):
+    """{scenario id: verdict} of the client scenarios against ehlo-send or the mutant."""
+    report = Path(folder) / f"client-{mutant or 'reference'}.json"
+    subprocess.run([str(Path(bin_dir) / "ehlo-check"), *client_commands(bin_dir, mutant),
+                    *CLIENT_CHECK_OPTIONS, "--json", str(report)],
+                   capture_output=True, text=True, timeout=600)
+    if not report.is_file():
+        raise RuntimeError(f"ehlo-check wrote no report for {mutant or 'ehlo-send'}")
+    results = json.loads(report.read_text())["scenarios"]
+    return {result["id"]: result["verdict"] for result in results}
+
+
+def list_mutants(bin_dir, program="ehlo-server-mutant"):
+    """[(name, section, rule)] as ehlo-server-mutant --list (or `program`) prints them."""
+    out = subprocess.run([str(Path(bin_dir) / program), "--list"],
                          capture_output=True, text=True, check=True).stdout
     rows = []
     for line in out.splitlines():  # a name, a citation ("RFC 5321 §4.1.4"), the rule
@@ -149,4 +182,23 @@ def run(bin_dir, parallel=None, mutants=None):
                                pool.map(lambda row: check(setup, row[0]), rows)))
     finally:
         setup.remove()
+    return Matrix(baseline, results, rows, time.monotonic() - start)
+
+
+def run_clients(bin_dir, parallel=None, mutants=None):
+    """The client scenarios against ehlo-send and its mutants; `mutants` narrows the run."""
+    start = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix="ehlo-client-mutants-"))
+    os.environ.setdefault("EHLO_BIN_DIR", str(bin_dir))  # the kit fills in ehlo-send's path
+    try:
+        baseline = check_client(bin_dir, folder)
+        rows = list_mutants(bin_dir, "ehlo-send-mutant")
+        if mutants:
+            rows = [row for row in rows if row[0] in mutants]
+        workers = parallel or int(os.environ.get("EHLO_MUTANT_JOBS", "3"))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = dict(zip([r[0] for r in rows],
+                               pool.map(lambda row: check_client(bin_dir, folder, row[0]), rows)))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return Matrix(baseline, results, rows, time.monotonic() - start)
