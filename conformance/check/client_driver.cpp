@@ -63,7 +63,6 @@ asio::awaitable<engine::ScenarioResult> drive_client(engine::ClientRun& run, Cli
         const engine::ClientRequest request = run.next(elapsed);
         if (!co_await answer(run, request, link, setup, accept, start)) break;
     }
-    link.close();
     co_return run.result();
 }
 

@@ -30,7 +30,8 @@ struct ClientSetup {
 using AcceptClientFn =
     std::function<asio::awaitable<std::string>(ClientLink& link, std::chrono::milliseconds)>;
 
-/// Runs `run` to its end on `link`, the connection brought by `accept`.
+/// Runs `run` to its end on `link`, the connection brought by `accept`. The connection stays
+/// as the run leaves it (open after a run told to keep it open); the caller closes it.
 asio::awaitable<engine::ScenarioResult> drive_client(engine::ClientRun& run, ClientLink& link,
                                                      const ClientSetup& setup,
                                                      const AcceptClientFn& accept);
