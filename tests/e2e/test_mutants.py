@@ -59,3 +59,39 @@ def test_listed_scenarios_really_catch_nothing(matrix):
     wrongly_listed = sorted(s for s in listed if s in catchers)
     assert wrongly_listed == [], f"listed in {UNCAUGHT.name} but catch a mutant: {wrongly_listed}"
 
+
+
+# The client side: the client scenarios against ehlo-send and every mutant of ehlo-send-mutant
+# (docs/mutants.md, Client mutants), with the same two rules.
+UNCAUGHT_CLIENTS = SOURCE_DIR / "tests" / "mutants" / "uncaught_clients.tsv"
+
+
+@pytest.fixture(scope="module")
+def client_matrix():
+    for program in ("ehlo-send", "ehlo-send-mutant", "ehlo-check"):
+        if not (BIN_DIR / program).is_file():
+            pytest.fail(f"no {program} in {BIN_DIR}: build it, or set EHLO_BIN_DIR")
+    result = mutant_matrix.run_clients(BIN_DIR)
+    print(f"\n{len(result.mutants)} client mutants, {len(result.baseline)} client scenarios, "
+          f"{result.seconds:.0f} s")
+    return result
+
+
+def test_ehlo_send_passes_every_client_scenario(client_matrix):
+    failing = {s: v for s, v in client_matrix.baseline.items() if v != "PASS"}
+    assert failing == {}
+
+
+def test_every_client_mutant_is_caught(client_matrix):
+    assert len(client_matrix.mutants) >= 14
+    assert client_matrix.uncaught_mutants() == []
+
+
+def test_every_client_scenario_catches_a_mutant(client_matrix):
+    listed = mutant_matrix.read_uncaught(UNCAUGHT_CLIENTS)
+    idle = [s for s in client_matrix.idle_scenarios() if s not in listed]
+    assert idle == [], "client scenarios that catch no mutant (add a mutant, or list them " \
+                       f"with a reason in {UNCAUGHT_CLIENTS.name}): {idle}"
+    wrongly_listed = sorted(s for s in listed if s in client_matrix.catchers())
+    assert wrongly_listed == [], f"listed in {UNCAUGHT_CLIENTS.name} but catch a mutant: " \
+                                 f"{wrongly_listed}"
