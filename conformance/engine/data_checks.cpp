@@ -49,9 +49,13 @@ std::optional<DataFinding> first_bad_line_end(const std::vector<std::string_view
     return std::nullopt;
 }
 
-std::optional<DataFinding> first_long_line(const std::vector<std::string_view>& lines) {
+// A stuffed line counts without the period the client added (RFC 5321 §4.5.2): the limit is
+// the text line's.
+std::optional<DataFinding> first_long_line(const std::vector<std::string_view>& lines,
+                                           bool stuffed) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (lines[i].size() > max_text_line) {
+        const std::size_t added = stuffed && lines[i].starts_with("..") ? 1 : 0;
+        if (lines[i].size() - added > max_text_line) {
             return DataFinding{ClientCheck::line_length,
                                at_line(i) + " has " + std::to_string(lines[i].size()) +
                                    " octets with its line end"};
@@ -98,8 +102,9 @@ std::optional<DataFinding> check_complete(const std::vector<std::string_view>& t
     if (got == last_line) return std::nullopt;
     return DataFinding{ClientCheck::data_complete,
                        "the text ends with \"" + std::string(got.substr(0, 60)) +
-                           "\", not with the message's last line \"" + std::string(last_line) +
-                           "\": part of the message was lost"};
+                           "\", not with the message's last line \"" +
+                           std::string(last_line.substr(0, 60)) +
+                           "\": the message was cut short or changed"};
 }
 
 void add(std::vector<DataFinding>& findings, std::optional<DataFinding> finding) {
@@ -114,7 +119,7 @@ std::vector<DataFinding> check_text(const std::vector<std::string_view>& text,
                                                        : ClientCheck::chunk_line_end));
     }
     add(findings, check_complete(text, last_line, stuffed));
-    if (!declared.binary) add(findings, first_long_line(text));
+    if (!declared.binary) add(findings, first_long_line(text, stuffed));
     add(findings, first_eight_bit(text, declared));
     return findings;
 }
