@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
@@ -100,26 +99,34 @@ SessionDriver::SessionDriver(asio::ip::tcp::socket socket, server::Peer peer,
 
 asio::awaitable<void> SessionDriver::run() {
     using namespace asio::experimental::awaitable_operators;
-    const server::Peer& peer = connection_.session().peer;
-    note("connected from " + peer.address);
-    try {
-        // Whichever ends first ends the other: the dialogue (the client quit or went away)
-        // or the watchdog (a deadline passed, or the server is stopping).
-        auto ended = co_await (dialogue() || watchdog());
-        if (ended.index() == 1) last_words(std::get<1>(ended));
-    } catch (const std::filesystem::filesystem_error& error) {
-        std::cerr << "ehlo-server: connection " << peer.connection_id << ": " << error.what()
-                  << std::endl;
-    } catch (const std::system_error& error) {
-        note("connection lost: " + error.code().message());  // reset, broken pipe, ...
-    } catch (const std::exception& error) {
-        std::cerr << "ehlo-server: connection " << peer.connection_id << ": " << error.what()
-                  << std::endl;
-    }
+    note("connected from " + connection_.session().peer.address);
+    // Whichever ends first ends the other: the dialogue (the client quit or went away) or the
+    // watchdog (a deadline passed, or the server is stopping). The operator waits for the first
+    // of the two to *succeed*, so neither may end by throwing: that one would be ignored and
+    // the session left waiting for the other.
+    auto ended = co_await (converse() || watchdog());
+    if (ended.index() == 1) last_words(std::get<1>(ended));
+    // A transaction not yet answered is dropped; one already answered stays RFC 5321 §4.1.1.10.
     if (pending_) pending_->abort();
     pending_.reset();
     close();
     note("closed");
+}
+
+asio::awaitable<void> SessionDriver::converse() {
+    // The dialogue ends here, whatever ends it: a lost connection ends it without an
+    // exception (see flush() and read()); a store that fails, or a bug, ends it with one.
+    const std::uint64_t id = connection_.session().peer.connection_id;
+    try {
+        co_await dialogue();
+    } catch (const std::system_error& error) {
+        // operation_aborted: the watchdog ended the dialogue, and says why.
+        if (error.code() != asio::error::operation_aborted) {
+            std::cerr << "ehlo-server: connection " << id << ": " << error.what() << std::endl;
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "ehlo-server: connection " << id << ": " << error.what() << std::endl;
+    }
 }
 
 void SessionDriver::request_stop() {
@@ -138,13 +145,13 @@ asio::awaitable<void> SessionDriver::dialogue() {
     if (implicit_tls_ && !co_await handshake()) co_return;
     bool open = co_await carry_out(connection_.start(server::Clock::now(), implicit_tls_));
     while (open) {
-        co_await flush();
+        if (!co_await flush()) co_return;  // the connection is lost
         if (stopping_ && may_stop_now()) {
             co_await carry_out(connection_.shutting_down());  // 421 RFC 5321 §3.8
             co_return;
         }
         std::string_view input = co_await read();
-        if (input.empty()) co_return;  // the client closed the connection
+        if (input.empty()) co_return;  // the client closed the connection, or it is lost
         open = co_await feed(input);
     }
 }
@@ -181,10 +188,14 @@ asio::awaitable<std::string_view> SessionDriver::read_plain() {
     std::error_code error;
     std::size_t size = 0;
     do {
-        co_await socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable);
-        size = socket_.read_some(asio::buffer(buffer_), error);
+        co_await socket_.async_wait(tcp::socket::wait_read,
+                                    asio::redirect_error(asio::use_awaitable, error));
+        if (!error) size = socket_.read_some(asio::buffer(buffer_), error);
     } while (error == asio::error::would_block);
-    if (error) co_return std::string_view{};  // end of stream, or a reset
+    if (error) {
+        connection_lost(error);  // end of stream, or a reset
+        co_return std::string_view{};
+    }
     co_return std::string_view(buffer_.data(), size);
 }
 
@@ -194,7 +205,10 @@ asio::awaitable<std::string_view> SessionDriver::read_tls() {
     std::error_code error;
     std::size_t size = co_await tls_->async_read_some(
         asio::buffer(*tls_buffer_), asio::redirect_error(asio::use_awaitable, error));
-    if (error) co_return std::string_view{};  // end of stream, close_notify, a reset, ...
+    if (error) {
+        connection_lost(error);  // end of stream, close_notify, a reset, ...
+        co_return std::string_view{};
+    }
     co_return std::string_view(tls_buffer_->data(), size);
 }
 
@@ -250,7 +264,7 @@ asio::awaitable<bool> SessionDriver::carry_out(server::Output out) {
         } else if (action.kind == Action::Kind::start_tls) {
             // The 220 goes out in the clear; the Connection has already dropped whatever
             // came after STARTTLS, and the next read is from TLS RFC 3207 §4.2.
-            co_await flush();
+            if (!co_await flush()) co_return false;
             if (!co_await handshake()) co_return false;
             if (!co_await carry_out(connection_.tls_started())) co_return false;
         } else {
@@ -258,7 +272,7 @@ asio::awaitable<bool> SessionDriver::carry_out(server::Output out) {
         }
     }
     if (out.close) {
-        co_await flush();
+        co_await flush();  // the last words; the session ends whether they arrive or not
         co_return false;
     }
     co_return true;
@@ -287,7 +301,8 @@ asio::awaitable<bool> SessionDriver::commit() {
     // The server owns the message only once it is durable, so 250 waits for the store
     // RFC 5321 §6.1; the replies before it need not wait. No deadline runs meanwhile: a
     // 451 sent while the store might still succeed would only cause a second delivery.
-    co_await flush();
+    // A client already gone was promised nothing: the message is dropped, not stored.
+    if (!co_await flush()) co_return false;
     if (!pending_) throw std::logic_error("commit_message without begin_message");
     arm(SteadyClock::time_point::max());
     phase_ = Phase::committing;
@@ -297,19 +312,28 @@ asio::awaitable<bool> SessionDriver::commit() {
     co_return co_await carry_out(connection_.stored(std::move(failure)));
 }
 
-asio::awaitable<void> SessionDriver::flush() {
-    if (replies_.empty()) co_return;
+asio::awaitable<bool> SessionDriver::flush() {
+    // False when the connection is lost: a failed write ends the session as a failed read
+    // does, the client can no longer hear us RFC 5321 §4.1.1.10.
+    if (replies_.empty()) co_return true;
     arm(SteadyClock::now() + context_.policy.timeouts.command);  // a client that never reads
     phase_ = Phase::writing;
+    std::error_code error;
+    auto written = asio::redirect_error(asio::use_awaitable, error);
     if (tls_) {
-        co_await asio::async_write(*tls_, asio::buffer(replies_), asio::use_awaitable);
+        co_await asio::async_write(*tls_, asio::buffer(replies_), written);
     } else {
-        co_await asio::async_write(socket_, asio::buffer(replies_), asio::use_awaitable);
+        co_await asio::async_write(socket_, asio::buffer(replies_), written);
     }
     phase_ = Phase::working;
+    if (error) {
+        connection_lost(error);  // a reset, a broken pipe, ...
+        co_return false;
+    }
     replies_.clear();
     if (replies_.capacity() > 4096) replies_.shrink_to_fit();  // after a long pipeline
     command_deadline_ = SteadyClock::now() + context_.policy.timeouts.command;
+    co_return true;
 }
 
 asio::awaitable<SessionDriver::Interrupt> SessionDriver::watchdog() {
@@ -323,13 +347,15 @@ asio::awaitable<SessionDriver::Interrupt> SessionDriver::watchdog() {
             if (phase_ == Phase::reading && may_stop_now()) co_return Interrupt::shutdown;
             stop_now_ = false;  // input came first: dialogue() stops once it is answered
         }
-        if (timer_.expiry() <= SteadyClock::now()) co_return Interrupt::timeout;
+        if (timer_.expiry() <= SteadyClock::now()) {
+            // Decided here, while the dialogue still waits: once cancelled, it waits no more.
+            co_return phase_ == Phase::reading ? Interrupt::timeout : Interrupt::unheard;
+        }
     }
 }
 
 void SessionDriver::last_words(Interrupt why) {
-    // Only a session waiting for input is told why; one stuck writing cannot hear it.
-    if (why == Interrupt::none || phase_ != Phase::reading) return;
+    if (why != Interrupt::timeout && why != Interrupt::shutdown) return;
     server::Output out = why == Interrupt::timeout ? connection_.timed_out()       // 421
                                                    : connection_.shutting_down();  // 421
     trace(out);
@@ -355,6 +381,13 @@ void SessionDriver::trace(const server::Output& out) {
 
 void SessionDriver::note(std::string_view text) {
     if (context_.tracer) context_.tracer->note(connection_.session().peer.connection_id, text);
+}
+
+void SessionDriver::connection_lost(const std::error_code& error) {
+    // The end of the stream is the client closing, and an aborted wait is the watchdog's
+    // doing: neither is news. Anything else (a reset, a broken pipe, a TLS alert) is.
+    if (error == asio::error::eof || error == asio::error::operation_aborted) return;
+    note("connection lost: " + error.message());
 }
 
 bool SessionDriver::may_stop_now() const {

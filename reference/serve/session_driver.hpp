@@ -4,9 +4,10 @@
 // does the TLS handshake, after STARTTLS's 220 (RFC 3207 §4) or before the greeting on an
 // implicit TLS port (RFC 8314 §3), under a deadline; a failed or stalled handshake closes the
 // connection. It enforces the server timeouts of RFC 5321 §4.5.3.2 and answers 421 when they
-// expire or the server stops (RFC 5321 §3.8). Every SMTP rule is left to server::Connection;
-// accepting, the connection limit and the signals are left to listener.hpp, the TLS settings to
-// net/tls_context.hpp.
+// expire or the server stops (RFC 5321 §3.8). A connection lost while reading or writing ends
+// the session at once, any transaction still open dropped (RFC 5321 §4.1.1.10). Every SMTP rule
+// is left to server::Connection; accepting, the connection limit and the signals are left to
+// listener.hpp, the TLS settings to net/tls_context.hpp.
 #pragma once
 
 #include <array>
@@ -17,6 +18,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <asio/awaitable.hpp>
@@ -72,7 +74,7 @@ class SessionDriver {
     SessionDriver(const SessionDriver&) = delete;
     SessionDriver& operator=(const SessionDriver&) = delete;
 
-    /// Runs the dialogue until either side closes; never throws.
+    /// Runs the dialogue until either side closes or the connection is lost; never throws.
     asio::awaitable<void> run();
 
     /// Asks the session to end with 421 RFC 5321 §3.8: at once if it waits for a command,
@@ -81,12 +83,14 @@ class SessionDriver {
 
   private:
     using SteadyClock = std::chrono::steady_clock;
-    /// Why the watchdog ended the dialogue.
-    enum class Interrupt { none, timeout, shutdown };
+    /// Why the watchdog ended the dialogue. Only a session waiting for input is told why
+    /// (timeout, shutdown); one stuck in a write or a handshake cannot hear it (unheard).
+    enum class Interrupt { none, timeout, shutdown, unheard };
     /// What the session is waiting for; only a wait for input may be interrupted.
     enum class Phase { working, reading, writing, committing, handshaking };
     using TlsStream = asio::ssl::stream<asio::ip::tcp::socket&>;
 
+    asio::awaitable<void> converse();
     asio::awaitable<void> dialogue();
     asio::awaitable<std::string_view> read();
     asio::awaitable<std::string_view> read_plain();
@@ -95,7 +99,7 @@ class SessionDriver {
     asio::awaitable<bool> feed(std::string_view input);
     asio::awaitable<bool> carry_out(server::Output out);
     asio::awaitable<bool> commit();
-    asio::awaitable<void> flush();
+    asio::awaitable<bool> flush();
     asio::awaitable<Interrupt> watchdog();
 
     void store_action(const server::Action& action);
@@ -103,6 +107,7 @@ class SessionDriver {
     void arm(SteadyClock::time_point deadline);
     void trace(const server::Output& out);
     void note(std::string_view text);
+    void connection_lost(const std::error_code& error);
     bool may_stop_now() const;
     void close();
 

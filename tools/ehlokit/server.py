@@ -49,6 +49,7 @@ class EhloServer:
         self.starts = 0
         self.listening = {}  # label ("" for the main listener) -> port, of the last start
         self.stdout_lines = []  # of every start
+        self.reader = None  # the thread that reads the standard output of the last start
 
     def command(self):
         return [str(binary(self.program, self.bin_dir)), "--listen", f"127.0.0.1:{self.port}",
@@ -66,8 +67,9 @@ class EhloServer:
                                             stdout=subprocess.PIPE, stderr=stderr)
         self.starts += 1
         self.listening = listening
-        threading.Thread(target=self._read_stdout, args=(self.process, listening, wanted, ready),
-                         daemon=True).start()
+        self.reader = threading.Thread(target=self._read_stdout,
+                                       args=(self.process, listening, wanted, ready), daemon=True)
+        self.reader.start()
         ready.wait(self.start_timeout)
         if not wanted <= listening.keys():
             self.kill()
@@ -135,12 +137,14 @@ class EhloServer:
 
     def wait(self, timeout=STOP_TIMEOUT):
         """Waits for the process to exit by itself; SIGKILL after `timeout`. Returns the exit
-        status (-9 when it had to be killed)."""
+        status (-9 when it had to be killed). Then `stdout_lines` holds all it printed."""
         try:
-            return self.process.wait(timeout)
+            code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            return -signal.SIGKILL
+            code = -signal.SIGKILL
+        self.reader.join(timeout)
+        return code
 
     def stop(self, timeout=STOP_TIMEOUT):
         """SIGTERM (unless it has exited already), then wait(timeout). Returns the exit status,
