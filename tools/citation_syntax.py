@@ -46,7 +46,7 @@ REF_NOTATION_PLACES = (
     "conformance/", "scenarios/", "docs/requirements.tsv", "docs/traceability.md",
     "docs/results/", "tests/e2e/", "tests/unit/scenario_", "tests/unit/engine_",
     "tests/unit/check_", "tests/unit/report_", "tools/traceability", "tools/ehlokit/hardening/",
-    "tools/results", "fuzz/smtp.dict",
+    "tools/results", "tools/client_faults", "fuzz/smtp.dict",
 )
 # Files that spell citations in other ways on purpose: the rules themselves and their test.
 EXEMPT = ("tools/citation_syntax.py", "tools/citations", "tools/doxygen_filter.py",

@@ -1,7 +1,8 @@
 // Layer: conformance/engine (pure, no I/O). The part of ClientRun (client_run.hpp) that takes
 // what the client sent and judges it: a command line against the `C:` alternatives (letters
-// without case, RFC 5321 §2.4), silence while the client should wait for a reply (RFC 5321
-// §4.3.1), the mail data and BDAT chunks through data_checks.hpp, and the client's exit status.
+// without case, RFC 5321 §2.4), silence while the client should wait for a reply
+// (RFC 5321 §4.3.1), the mail data and BDAT chunks through data_checks.hpp, and the client's exit
+// status.
 #include <algorithm>
 
 #include "engine/client_run.hpp"

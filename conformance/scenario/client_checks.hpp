@@ -1,9 +1,9 @@
 // Layer: conformance/scenario. The checks ehlo-check makes on every client it judges, whatever
 // the scenario: how its command lines end, and what its message data looks like. One row per
 // check names the requirement of the catalog that allows its verdict, so a check FAILs a client
-// only through a client-binding MUST (RFC 5321 §2.3.8, §2.4; RFC 3030 §2) and WARNs through an
-// implied rule or a SHOULD (RFC 5321 §4.5.2, §4.5.3.1); RFC 5321 §4.1.1.4 forbids an
-// extra CRLF at the end. The engine runs them
+// only through a client-binding MUST (RFC 5321 §2.3.8, RFC 5321 §2.4; RFC 3030 §2) and WARNs
+// through an implied rule or a SHOULD (RFC 5321 §4.5.2, RFC 5321 §4.5.3.1); RFC 5321 §4.1.1.4
+// forbids an extra CRLF at the end. The engine runs them
 // (engine/data_checks.hpp); the catalog resolves their rows (catalog.hpp).
 #pragma once
 

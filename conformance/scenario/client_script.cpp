@@ -11,8 +11,8 @@ namespace ehlo::scenario {
 namespace {
 
 // The standard opening, in the notation of a client scenario. HELO is allowed with a WARN:
-// a client should begin with EHLO (RFC 5321 §4.1.1.1), and may fall back to HELO (§3.2). The
-// EHLO reply offers only what every scenario after the opening can live with: no PIPELINING,
+// a client should begin with EHLO (RFC 5321 §4.1.1.1), and may fall back to HELO (RFC 5321 §3.2).
+// The EHLO reply offers only what every scenario after the opening can live with: no PIPELINING,
 // so the client waits for each reply (RFC 5321 §4.3.1), and no STARTTLS or AUTH.
 constexpr std::string_view opening_text[] = {
     "S: 220 {server} ESMTP ehlo-check",

@@ -2,8 +2,8 @@
 // (`role: client`, docs/scenario-format.md, "Client scenarios"): ehlo-check plays the server
 // and judges the SMTP client that connects to it. `S:` lines are replies ehlo-check sends,
 // `C:` lines what the client must send; `data` and `chunk` read the message the client
-// transfers and check it (RFC 5321 §4.5.2 transparency, §2.3.8 line ends, RFC 3030 §2 chunk
-// sizes). Parsing is client_step_parser.hpp's; running the steps is engine/client_run.hpp's.
+// transfers and check it (RFC 5321 §4.5.2 transparency, RFC 5321 §2.3.8 line ends, RFC 3030 §2
+// chunk sizes). Parsing is client_step_parser.hpp's; running the steps is engine/client_run.hpp's.
 #pragma once
 
 #include <chrono>
@@ -62,8 +62,8 @@ struct Command {
     friend bool operator==(const Command&, const Command&) = default;
 };
 
-/// `silent 500ms`: the client must send nothing for this long (it waits for a reply, RFC 5321
-/// §4.3.1); bytes within it break the step, at the scenario's level.
+/// `silent 500ms`: the client must send nothing for this long (it waits for a reply,
+/// RFC 5321 §4.3.1); bytes within it break the step, at the scenario's level.
 struct Silence {
     std::chrono::milliseconds duration{0};
     friend bool operator==(const Silence&, const Silence&) = default;
@@ -131,8 +131,8 @@ inline constexpr std::string_view message_variable_names[] = {"from", "rcpt"};
 inline constexpr std::string_view client_variable_names[] = {
     "from", "rcpt", "server", "user", "password", "auth-plain", "user-base64", "password-base64"};
 
-/// The steps of the standard opening: the greeting, EHLO (HELO earns a WARN, RFC 5321
-/// §4.1.1.1) answered with 8BITMIME, SIZE and ENHANCEDSTATUSCODES, and MAIL answered 250.
+/// The steps of the standard opening: the greeting, EHLO (HELO earns a WARN,
+/// RFC 5321 §4.1.1.1) answered with 8BITMIME, SIZE and ENHANCEDSTATUSCODES, and MAIL answered 250.
 const std::vector<ClientStep>& standard_opening();
 
 /// The local part a client scenario answers to under `ehlo-check --listen`: its id without the

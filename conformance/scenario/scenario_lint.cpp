@@ -112,8 +112,8 @@ void lint_level(const Scenario& scenario, std::vector<std::string>& problems) {
 }
 
 // A client scenario: the row an alternative names is cited, and allows its verdict; the
-// address that picks it under --listen is a local part of at most 64 octets (RFC 5321
-// §4.5.3.1.1).
+// address that picks it under --listen is a local part of at most 64 octets
+// (RFC 5321 §4.5.3.1.1).
 void lint_client(const Scenario& scenario, std::vector<std::string>& problems) {
     for (const ClientStep& step : scenario.client.steps) {
         const auto* command = std::get_if<Command>(&step.action);

@@ -19,7 +19,7 @@ bool transient(int code) {
     return code >= 400 && code < 500;
 }
 // A code is read by its first digit, so an unknown code of a known class counts as that class
-// RFC 5321 §4.2.2, §4.3.2: 229 greets, 359 asks for the data.
+// RFC 5321 §4.2.2, RFC 5321 §4.3.2: 229 greets, 359 asks for the data.
 bool intermediate(int code) {
     return code >= 300 && code < 400;
 }
