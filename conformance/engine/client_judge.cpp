@@ -111,9 +111,11 @@ void ClientRun::judge_line(const scenario::Command& command, const ClientInput& 
         return go_on(*close);
     }
     log(LogLine::Side::client, input.bytes);
+    const std::string line = without_line_end(input.bytes);
     apply(check_command_line(input.bytes));
+    if (!ended_) apply(check_command_octets(line, declared_));
     if (ended_) return;
-    take_line(command, without_line_end(input.bytes));
+    take_line(command, line);
 }
 
 void ClientRun::take_line(const scenario::Command& command, const std::string& line) {

@@ -79,6 +79,25 @@ std::optional<DataFinding> first_eight_bit(const std::vector<std::string_view>& 
     return std::nullopt;
 }
 
+// RFC 6531 §3.2: without SMTPUTF8 the header section stays ASCII (8BITMIME allows 8-bit
+// bodies only).
+std::optional<DataFinding> first_utf8_header(const std::vector<std::string_view>& lines,
+                                             Declared declared) {
+    if (declared.smtputf8) return std::nullopt;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i] == "\r\n" || lines[i] == "\n") break;  // the end of the header section
+        const bool high = std::any_of(lines[i].begin(), lines[i].end(), [](char c) {
+            return static_cast<unsigned char>(c) > 127;
+        });
+        if (high) {
+            return DataFinding{ClientCheck::utf8_header,
+                               at_line(i) + ", in the header section, holds an octet above 127, "
+                                            "and MAIL declared no SMTPUTF8"};
+        }
+    }
+    return std::nullopt;
+}
+
 std::string_view without_line_end(std::string_view line) {
     if (line.ends_with('\n')) line.remove_suffix(1);
     if (line.ends_with('\r')) line.remove_suffix(1);
@@ -121,6 +140,7 @@ std::vector<DataFinding> check_text(const std::vector<std::string_view>& text,
     add(findings, check_complete(text, last_line, stuffed));
     if (!declared.binary) add(findings, first_long_line(text, stuffed));
     add(findings, first_eight_bit(text, declared));
+    add(findings, first_utf8_header(text, declared));
     return findings;
 }
 
@@ -130,6 +150,23 @@ std::vector<DataFinding> check_command_line(std::string_view line) {
     std::vector<DataFinding> findings;
     add(findings, first_bad_line_end({line}, ClientCheck::command_line_end));
     return findings;
+}
+
+std::vector<DataFinding> check_command_octets(std::string_view line, Declared declared) {
+    const auto high = std::find_if(line.begin(), line.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) > 127; });
+    if (high == line.end()) return {};
+    std::string verb(line.substr(0, 5));
+    for (char& c : verb)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (verb == "EHLO " || verb == "HELO ") {
+        return {{ClientCheck::hello_ascii, "the name in " + verb.substr(0, 4) +
+                                               " holds an octet above 127"}};
+    }
+    if (verb == "MAIL ") declared = declared_by_mail(line);
+    if (declared.smtputf8) return {};
+    return {{ClientCheck::command_octets,
+             verb.substr(0, 4) + " holds an octet above 127, and MAIL declared no SMTPUTF8"}};
 }
 
 std::vector<DataFinding> check_mail_data(std::string_view raw, std::string_view last_line,
@@ -167,6 +204,7 @@ Declared declared_by_mail(std::string_view mail_line) {
         if (params.find(word) != std::string::npos) declared.eight_bit = true;
     }
     declared.binary = params.find(" BODY=BINARYMIME ") != std::string::npos;
+    declared.smtputf8 = params.find(" SMTPUTF8 ") != std::string::npos;
     return declared;
 }
 

@@ -29,7 +29,13 @@ std::vector<DataFinding> check_command_line(std::string_view line);
 struct Declared {
     bool eight_bit = false;  ///< BODY=8BITMIME, BODY=BINARYMIME or SMTPUTF8
     bool binary = false;     ///< BODY=BINARYMIME: no lines to check (RFC 3030 §3)
+    bool smtputf8 = false;   ///< SMTPUTF8: UTF-8 in addresses and header (RFC 6531 §3.4)
 };
+
+/// The octets of a command line (without its line end): above 127 only after SMTPUTF8 on
+/// MAIL (RFC 5321 §2.4, RFC 6531 §3.4; a MAIL line may declare it itself), and never in the
+/// name of EHLO or HELO (RFC 6531 §3.7.1).
+std::vector<DataFinding> check_command_octets(std::string_view line, Declared declared);
 
 /// Checks the mail data of DATA, `raw` as received up to and including the line holding only
 /// a period. `last_line` is the message's last line (without its CRLF): after the periods are

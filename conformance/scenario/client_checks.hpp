@@ -13,6 +13,8 @@ namespace ehlo::scenario {
 
 enum class ClientCheck {
     command_line_end,  ///< a command line ends in CRLF
+    command_octets,    ///< octets above 127 in a command only with SMTPUTF8 on MAIL
+    hello_ascii,       ///< the name in EHLO or HELO is ASCII, whatever was negotiated
     data_line_end,     ///< every line of the DATA text ends in CRLF
     chunk_line_end,    ///< every line of the BDAT text ends in CRLF
     dot_stuffing,      ///< a text line starting with a period gets one more
@@ -20,6 +22,7 @@ enum class ClientCheck {
     extra_line_end,    ///< no empty line added after the message's last line
     line_length,       ///< no text line over 1000 octets, CRLF included
     eight_bit,         ///< octets above 127 only when BODY=8BITMIME, BINARYMIME or SMTPUTF8
+    utf8_header,       ///< octets above 127 in the header section only with SMTPUTF8
     chunk_size,        ///< BDAT announces exactly the octets that follow
 };
 
@@ -31,6 +34,9 @@ struct ClientCheckRow {
 
 inline constexpr ClientCheckRow client_checks[] = {
     {ClientCheck::command_line_end, "5321-2.3.8-c", "a command line ends in CRLF"},
+    {ClientCheck::command_octets, "5321-2.4-e",
+     "octets above 127 in a command only after SMTPUTF8 on MAIL"},
+    {ClientCheck::hello_ascii, "6531-3.7.1-a", "the name in EHLO or HELO is ASCII"},
     {ClientCheck::data_line_end, "5321-2.3.8-c", "every line of the mail data ends in CRLF"},
     {ClientCheck::chunk_line_end, "3030-2-l", "BDAT text has CRLF line ends"},
     {ClientCheck::dot_stuffing, "5321-4.5.2-c", "a text line that starts with a period gets one more"},
@@ -41,6 +47,8 @@ inline constexpr ClientCheckRow client_checks[] = {
      "text lines stay within 1000 octets, CRLF included"},
     {ClientCheck::eight_bit, "5321-2.4-e",
      "octets above 127 only with BODY=8BITMIME, BODY=BINARYMIME or SMTPUTF8 on MAIL"},
+    {ClientCheck::utf8_header, "6531-3.2-g",
+     "a UTF-8 header section only after SMTPUTF8 on MAIL"},
     {ClientCheck::chunk_size, "3030-2-n", "BDAT announces exactly the octets that follow"},
 };
 

@@ -47,6 +47,12 @@ const std::map<std::string, std::string> sample_values = {
     {"--json", "r.json"},
     {"--junit", "r.xml"},
     {"--html", "r.html"},
+    {"--exec", "swaks --to {rcpt}"},
+    {"--exec-starttls", "swaks --tls --to {rcpt}"},
+    {"--exec-tls", "swaks --tls-on-connect --to {rcpt}"},
+    {"--exec-auth", "swaks --auth --to {rcpt}"},
+    {"--listen", "127.0.0.1:2526"},
+    {"--listen-for", "60"},
 };
 
 /// The options of ehlo-check's command line, as `--name` (--help and --version left out).

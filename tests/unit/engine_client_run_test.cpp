@@ -149,7 +149,7 @@ TEST_CASE("the data checks judge the message through their own rows") {
         CHECK(driver.run(parse(transaction)).verdict == Verdict::fail);
     }
     SECTION("8-bit text after BODY=8BITMIME passes") {
-        auto inputs = good_client("Subject: caf\xc3\xa9\r\n\r\nThe last line of the message.\r\n.\r\n");
+        auto inputs = good_client("Subject: x\r\n\r\ncaf\xc3\xa9\r\nThe last line of the message.\r\n.\r\n");
         inputs[1] = ClientInput::of("MAIL FROM:<a@client.test> BODY=8BITMIME\r\n");
         Driver driver{inputs};
         auto s = parse(transaction);
@@ -287,4 +287,19 @@ TEST_CASE("=> FAIL ROW: the row of the alternative is its ceiling and the row re
     CHECK(result.requirement.rfind("5321-4.1.1.10-c", 0) == 0);
     auto bad = scenario::parse_scenario(header() + "S: 220 x\nC: QUIT => FAIL nonsense\n", "c/x");
     CHECK_FALSE(bad.ok());
+}
+
+TEST_CASE("octets above 127 in commands: only after SMTPUTF8, never in EHLO's name") {
+    using engine::check_command_octets;
+    CHECK(check_command_octets("MAIL FROM:<a@b>", {}).empty());
+    CHECK(check_command_octets("MAIL FROM:<\xc3\xa9@b> SMTPUTF8", {}).empty());
+    auto undeclared = check_command_octets("RCPT TO:<\xc3\xa9@b>", {});
+    REQUIRE(undeclared.size() == 1);
+    CHECK(undeclared[0].check == scenario::ClientCheck::command_octets);
+    engine::Declared utf8;
+    utf8.smtputf8 = true;
+    CHECK(check_command_octets("RCPT TO:<\xc3\xa9@b>", utf8).empty());
+    auto hello = check_command_octets("EHLO caf\xc3\xa9.example", utf8);
+    REQUIRE(hello.size() == 1);
+    CHECK(hello[0].check == scenario::ClientCheck::hello_ascii);
 }

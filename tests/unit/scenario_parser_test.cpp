@@ -78,9 +78,13 @@ TEST_CASE("header errors name the field and the line", "[scenario]") {
           Lines{"6: header field 'tags' given twice (first on line 5)"});
     CHECK(errors_of("title: t\nrefs: 5321#4\nlevel: MUST\nrequires: -\ntags: Upper\nS: 220\n") ==
           Lines{"5: a tag is lower-case letters, digits and -, not 'Upper'"});
-    CHECK(errors_of(header + "role: client\nS: 220\n") ==
-          Lines{"6: unknown header field 'role' (known: title, refs, requirements, level, "
-                "requires, tags)"});
+    CHECK(errors_of(header + "colour: blue\nS: 220\n") ==
+          Lines{"6: unknown header field 'colour' (known: title, refs, requirements, level, "
+                "requires, tags, role, and for role: client asks, outcome, message, opening)"});
+    CHECK(errors_of(header + "role: robot\nS: 220\n") ==
+          Lines{"6: role is server (the default) or client, not 'robot'"});
+    CHECK(errors_of(header + "outcome: delivered\nS: 220\n") ==
+          Lines{"6: outcome belongs to a client scenario: put role: client before it"});
     CHECK(errors_of(header + "S: 220\ntags: late\n") ==
           Lines{"7: header field 'tags' after the first step (line 6)"});
     CHECK(errors_of("title:\nrefs: 5321#4\nlevel: MUST\nrequires: -\nS: 220\n") ==
