@@ -52,7 +52,7 @@ When recipients differ, the code tells the worst: 75 if any was deferred, else 6
 Each recipient is printed on stdout as "accepted", "refused" or "deferred".)";
 
 struct Options {
-    std::string server, from, helo = "localhost", message_file;
+    std::string server, from, helo, message_file;
     std::vector<std::string> to;
     std::string subject, body;
     std::optional<std::string> starttls;
@@ -81,7 +81,9 @@ void define_options(CLI::App& app, Options& o) {
     app.add_option("message", o.message_file, "an RFC 5322 message file, or - for stdin");
     app.add_option("--subject", o.subject, "build the message: its Subject");
     app.add_option("--body", o.body, "build the message: its body text");
-    app.add_option("--helo", o.helo, "the name sent with EHLO/HELO (default: localhost)");
+    app.add_option("--helo", o.helo,
+                   "the name sent with EHLO/HELO (default: this host's name when it is fully "
+                   "qualified, else the address literal of the connection)");
     app.add_option("--starttls", o.starttls,
                    "STARTTLS; 'required' (the default: give up without it) or "
                    "'opportunistic' (plain text when not offered)")
@@ -131,7 +133,7 @@ void check_options(const Options& o) {
         throw UsageError("--starttls takes 'required' or 'opportunistic'");
     if (!o.message_file.empty() && (!o.subject.empty() || !o.body.empty()))
         throw UsageError("give a message file or --subject/--body, not both");
-    if (!protocol::is_domain_or_address_literal(o.helo))
+    if (!o.helo.empty() && !protocol::is_domain_or_address_literal(o.helo))
         throw UsageError("--helo '" + o.helo + "' is not a domain or address literal");
 }
 
@@ -187,7 +189,9 @@ std::string message_text(const Options& o) {
     if (o.message_file.empty() && (!o.subject.empty() || !o.body.empty())) {
         auto now = std::chrono::system_clock::now();
         client::Composition parts;
-        parts.from = o.from.empty() ? "mailer-daemon@" + o.helo : o.from;
+        const std::string domain =
+            o.helo.empty() || o.helo.front() == '[' ? "localhost" : o.helo;
+        parts.from = o.from.empty() ? "mailer-daemon@" + domain : o.from;
         parts.to = o.to;
         parts.subject = o.subject;
         parts.body = o.body;
@@ -198,15 +202,26 @@ std::string message_text(const Options& o) {
         if (localtime_r(&seconds, &local) != nullptr)  // the zone of RFC 5322 §3.3
             parts.offset_minutes = static_cast<int>(local.tm_gmtoff / 60);
         parts.unique = std::to_string(parts.date) + "." + random_text(9);
-        parts.domain = o.helo.front() == '[' ? "localhost" : o.helo;
+        parts.domain = domain;
         return client::compose_message(parts);
     }
     return read_all(std::cin);
 }
 
+// This host's name when it is fully qualified (RFC 5321 §4.1.4: a client names itself by its
+// primary host name when it can); empty otherwise, for the address literal of the connection.
+std::string qualified_host_name() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0) return {};
+    const std::string host(name);
+    return host.find('.') != std::string::npos && protocol::is_domain_or_address_literal(host)
+               ? host
+               : std::string();
+}
+
 client::Settings session_settings(const Options& o) {
     client::Settings settings;
-    settings.client_domain = o.helo;
+    settings.client_domain = o.helo.empty() ? qualified_host_name() : o.helo;
     if (o.tls)
         settings.tls = client::TlsMode::implicit;
     else if (o.starttls)

@@ -42,6 +42,7 @@ class Run {
             co_return;
         }
         note("connected to " + target_.address.host + ":" + std::to_string(target_.address.port));
+        if (session_.needs_client_name()) session_.name_client(connection_.local_address_literal());
         if (session_.tls_active()) {
             bool shaken = co_await handshake();
             if (!shaken) co_return;

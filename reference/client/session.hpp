@@ -27,6 +27,10 @@ namespace ehlo::client {
 /// matched to commands in order, which is all RFC 2920 §3.1 asks of a pipelining client.
 class Session {
   public:
+    /// Whether the client still needs a name for EHLO (Settings::client_domain is empty), and
+    /// gives it one: the driver's address literal once it is connected.
+    bool needs_client_name() const { return settings_.client_domain.empty(); }
+    void name_client(std::string name) { settings_.client_domain = std::move(name); }
     /// Which command a reply in the queue answers.
     enum class Awaiting {
         greeting,

@@ -48,7 +48,10 @@ using MechanismFactory =
 
 /// The choices of the user, fixed for one session.
 struct Settings {
-    std::string client_domain = "localhost";  ///< the EHLO argument RFC 5321 §4.1.1.1
+    /// The EHLO argument RFC 5321 §4.1.1.1. Empty: the driver names the client by the address
+    /// literal of its end of the connection once connected (RFC 5321 §4.1.4: a client without
+    /// a primary host name uses an address literal).
+    std::string client_domain = "localhost";
     TlsMode tls = TlsMode::none;
     bool authenticate = false;   ///< AUTH before MAIL RFC 4954 §4
     std::string auth_mechanism;  ///< empty: the strongest offered that the factory makes

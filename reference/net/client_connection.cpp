@@ -176,6 +176,18 @@ std::size_t ClientConnection::bytes_waiting() const {
     return error ? 0 : waiting;
 }
 
+std::string ClientConnection::local_address_literal() const {
+    std::error_code error;
+    const auto local = socket_.local_endpoint(error);
+    if (error) return {};
+    const asio::ip::address address = local.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return "[" + asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string() +
+               "]";
+    }
+    return address.is_v6() ? "[IPv6:" + address.to_string() + "]" : "[" + address.to_string() + "]";
+}
+
 std::string ClientConnection::tls_description() const {
     if (!tls_active_) return {};
     SSL* ssl = tls_->native_handle();

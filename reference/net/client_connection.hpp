@@ -85,6 +85,9 @@ class ClientConnection {
     std::size_t bytes_waiting() const;
     /// Whether a TLS handshake succeeded on this connection.
     bool tls() const { return tls_active_; }
+    /// This end of the connection as an address literal RFC 5321 §4.1.3: `[127.0.0.1]`,
+    /// `[IPv6:::1]`; empty when not connected.
+    std::string local_address_literal() const;
     /// The TLS version and cipher after a handshake ("TLSv1.3 TLS_AES_256_GCM_SHA384").
     std::string tls_description() const;
 

@@ -94,7 +94,7 @@ def test_the_trace_is_the_servers_notation(server):
     result = send_to(server, "--trace", "--no-chunking", "--subject", "t", "--body", "b")
     assert result.returncode == 0
     lines = result.stderr.splitlines()
-    assert any(re.fullmatch(r"\[1\] C: EHLO localhost +RFC 5321 §4\.1\.1\.1", l) for l in lines)
+    assert any(re.fullmatch(r"\[1\] C: EHLO \[127\.0\.0\.1\] +RFC 5321 §4\.1\.1\.1", l) for l in lines)
     assert any(re.fullmatch(r"\[1\] S: 220 .* +RFC 5321 §4\.3\.1", l) for l in lines)
     assert any(re.fullmatch(r"\[1\] C: <message data: \d+ octets>  \. +RFC 5321 §4\.1\.1\.4", l)
                for l in lines)

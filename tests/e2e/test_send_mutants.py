@@ -154,7 +154,7 @@ def certificate(tmp_path_factory):
 
 def test_starttls_downgrade(send_both):
     plain, broken = send_both("starttls-downgrade", "--starttls=required")
-    assert plain.commands == ["EHLO localhost", "QUIT"] and plain.result.returncode == 69
+    assert plain.commands == ["EHLO [127.0.0.1]", "QUIT"] and plain.result.returncode == 69
     assert broken.messages and broken.result.returncode == 0
 
 
@@ -162,16 +162,16 @@ def test_starttls_keeps_buffer(send_both, certificate):
     plain, broken = send_both("starttls-keeps-buffer", "--starttls", "--ca-file", certificate[0],
                               tls=certificate, before_tls=b"250 injected\r\n",
                               tls_keywords=("SIZE 100000",))
-    assert plain.under_tls()[:2] == ["EHLO localhost", mail_line(plain)]
+    assert plain.under_tls()[:2] == ["EHLO [127.0.0.1]", mail_line(plain)]
     assert mail_line(plain).startswith(f"MAIL FROM:<{SENDER}> SIZE=")
     # The injected 250, which offers no SIZE, was read as the reply to EHLO under TLS.
-    assert broken.under_tls()[:2] == ["EHLO localhost", f"MAIL FROM:<{SENDER}>"]
+    assert broken.under_tls()[:2] == ["EHLO [127.0.0.1]", f"MAIL FROM:<{SENDER}>"]
 
 
 def test_no_ehlo_after_starttls(send_both, certificate):
     plain, broken = send_both("no-ehlo-after-starttls", "--starttls", "--ca-file", certificate[0],
                               tls=certificate)
-    assert plain.under_tls()[0] == "EHLO localhost"
+    assert plain.under_tls()[0] == "EHLO [127.0.0.1]"
     assert broken.under_tls()[0] == f"MAIL FROM:<{SENDER}>"
 
 
@@ -184,7 +184,7 @@ def test_eight_bit_undeclared(send_both):
 
 def test_eight_bit_without_8bitmime(send_both):
     plain, broken = send_both("eight-bit-without-8bitmime", message=EIGHT_BIT)
-    assert plain.commands == ["EHLO localhost", "QUIT"] and plain.result.returncode == 69
+    assert plain.commands == ["EHLO [127.0.0.1]", "QUIT"] and plain.result.returncode == 69
     assert "Café".encode() in data_sent(broken)
 
 
