@@ -148,15 +148,18 @@ void ClientRun::take_line(const scenario::Command& command, const std::string& l
 // one (only a cited row counts: one the scenario does not cite allows WARN at most).
 void ClientRun::record_alternative(const scenario::LineAlternative& alternative,
                                    std::string reason) {
-    if (alternative.requirement.empty()) {
-        return record(alternative_verdict(alternative.verdict, level_), std::move(reason));
-    }
     const auto row = std::find_if(cited_.begin(), cited_.end(), [&](const auto& cited) {
         return cited.id == alternative.requirement;
     });
-    const scenario::Level allows = row == cited_.end() ? scenario::Level::should : row->allows;
-    const Verdict verdict =
-        alternative_verdict(alternative.verdict, scenario::weaker(level_, allows));
+    const bool named = !alternative.requirement.empty();
+    scenario::Level level = level_;
+    if (named) level = scenario::weaker(level_, row == cited_.end() ? scenario::Level::should
+                                                                     : row->allows);
+    // The ceiling, as for a server scenario: no alternative's own verdict goes past what the
+    // level allows (`=> WARN` in a scenario whose rows allow INFO gives INFO).
+    const Verdict verdict = std::min(alternative_verdict(alternative.verdict, level),
+                                     engine::broken_verdict(level));
+    if (!named) return record(verdict, std::move(reason));
     record(verdict, std::move(reason),
            row == cited_.end() ? alternative.requirement : describe_row(*row));
 }

@@ -303,3 +303,12 @@ TEST_CASE("octets above 127 in commands: only after SMTPUTF8, never in EHLO's na
     REQUIRE(hello.size() == 1);
     CHECK(hello[0].check == scenario::ClientCheck::hello_ascii);
 }
+
+TEST_CASE("an alternative's own verdict stays within the scenario's ceiling") {
+    auto parsed = scenario::parse_scenario(header("MAY", "4954-4-y") + "S: 220 x\nC: EHLO * => WARN\n",
+                                           "client/x");
+    REQUIRE(parsed.ok());
+    scenario::apply_catalog(parsed.scenario, scenario::builtin_catalog());
+    Driver driver{{ClientInput::of("EHLO a\r\n")}};
+    CHECK(driver.run(parsed.scenario).verdict == Verdict::info);
+}
