@@ -130,6 +130,11 @@ asio::awaitable<engine::ScenarioResult> run_exec(const scenario::Scenario& s,
     const auto grace = std::min(context.setup.timeout, std::chrono::milliseconds(10000));
     engine::ClientExit exit = co_await process.finish(grace);
     engine::judge_client_exit(result, s.client.outcome, exit);
+    if (!run.accepted() && s.client.refusal_allowed && exit.exited && exit.status != 0) {
+        result.verdict = engine::Verdict::info;  // refused before connecting, as it may
+        result.reason = "the client refused the message without connecting (exit " +
+                        std::to_string(exit.status) + "), which this scenario allows";
+    }
     co_return result;
 }
 

@@ -117,6 +117,8 @@ class ClientRun {
     /// Leaves the connection open at the end (for `--listen`, whose first run only reads up to
     /// the recipient that picks the scenario).
     void keep_open() { keep_open_ = true; }
+    /// Whether the client connected.
+    bool accepted() const { return accepted_; }
     /// The client's last line that fitted a `C:` step, without its line end.
     const std::string& last_command() const { return last_command_; }
 

@@ -112,6 +112,9 @@ struct ClientScript {
     /// `opening: standard`: the scenario starts with the standard opening (standard_opening()),
     /// up to the reply to MAIL, so `ehlo-check --listen` can pick it by the recipient.
     bool standard_opening = false;
+    /// `refusal: allowed`: the client may refuse the message before it connects (exit not 0):
+    /// a message it cannot send as it is, which it may convert or refuse. That earns INFO.
+    bool refusal_allowed = false;
     std::vector<ClientStep> steps;
     friend bool operator==(const ClientScript&, const ClientScript&) = default;
 };

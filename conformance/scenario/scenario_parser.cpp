@@ -86,11 +86,11 @@ class HeaderParser {
 void HeaderParser::field(int number, std::string_view name, std::string_view value) {
     static constexpr std::string_view known[] = {
         "title", "refs", "requirements", "level",   "requires", "tags",
-        "role",  "asks", "outcome",      "message", "opening"};
+        "role",  "asks", "outcome",      "message", "opening", "refusal"};
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
         return error(number, "unknown header field '" + std::string(name) +
                                  "' (known: title, refs, requirements, level, requires, tags, "
-                                 "role, and for role: client asks, outcome, message, opening)");
+                                 "role, and for role: client asks, outcome, message, opening, refusal)");
     }
     for (const auto& [seen, line] : seen_) {
         if (seen == name) {
@@ -107,7 +107,8 @@ void HeaderParser::field(int number, std::string_view name, std::string_view val
     if (name == "requires") requires_field(number, value);
     if (name == "tags") tags(number, value);
     if (name == "role") role(number, value);
-    if (name == "asks" || name == "outcome" || name == "message" || name == "opening") {
+    if (name == "asks" || name == "outcome" || name == "message" || name == "opening" ||
+        name == "refusal") {
         client_field(number, name, value);
     }
 }
@@ -140,6 +141,9 @@ void HeaderParser::client_field(int number, std::string_view name, std::string_v
             return error(number, "outcome is either, delivered or refused, not '" + given + "'");
         }
         client.outcome = static_cast<Outcome>(outcome - std::begin(outcome_words));
+    } else if (name == "refusal") {
+        if (value != "allowed") return error(number, "refusal is allowed, not '" + given + "'");
+        client.refusal_allowed = true;
     } else if (name == "opening") {
         if (value != "standard") return error(number, "opening is standard, not '" + given + "'");
         client.standard_opening = true;

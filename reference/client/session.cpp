@@ -144,6 +144,10 @@ Output Session::on_reply(const wire::WireReply& reply) {
     }
     Pending now = pending_.front();
     pending_.pop_front();
+    if (reply.code < 200 || reply.code >= 600) {  // out of range: fatal, still QUIT RFC 5321 §4.2
+        return quit(fail(Failure::protocol,
+                         "a reply code out of range (RFC 5321 §4.2): " + describe(reply), &reply));
+    }
     if (!expected(now.what, reply.code)) {  // out of step: give up on the connection
         Output out =
             fail(Failure::protocol,

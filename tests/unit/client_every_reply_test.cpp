@@ -146,6 +146,11 @@ TEST_CASE("every reply code at every step has a clear outcome", "[client][step]"
                 CHECK(client.last.close);
                 CHECK(client.session.done());
                 CHECK(client.session.exit_status() == client::exit_code::temporary);
+            } else if (code < 200 || code >= 600) {  // out of range: fatal, yet QUIT first
+                CHECK(client.sent.back() == "QUIT");
+                finish(client);
+                CHECK(client.session.done());
+                CHECK(client.session.exit_status() == client::exit_code::protocol);
             } else if (!allowed(step, code)) {
                 CHECK(client.last.close);
                 CHECK(client.session.done());

@@ -80,7 +80,8 @@ TEST_CASE("header errors name the field and the line", "[scenario]") {
           Lines{"5: a tag is lower-case letters, digits and -, not 'Upper'"});
     CHECK(errors_of(header + "colour: blue\nS: 220\n") ==
           Lines{"6: unknown header field 'colour' (known: title, refs, requirements, level, "
-                "requires, tags, role, and for role: client asks, outcome, message, opening)"});
+                "requires, tags, role, and for role: client asks, outcome, message, opening, "
+                "refusal)"});
     CHECK(errors_of(header + "role: robot\nS: 220\n") ==
           Lines{"6: role is server (the default) or client, not 'robot'"});
     CHECK(errors_of(header + "outcome: delivered\nS: 220\n") ==
