@@ -340,8 +340,8 @@ int run_target(const Options& options, const Environment& environment, Prepared&
 }
 
 /// `--exec` or `--listen`: the client scenarios, with ehlo-check as the server.
-int run_client_check(const Options& options, const Environment& environment,
-                     Prepared& prepared, std::ostream& out, std::ostream& err) {
+int run_client_check(const Options& options, const Environment& environment, Prepared& prepared,
+                     std::ostream& out, std::ostream& err) {
     try {
         std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
         engine::RunResult run = run_clients(options, prepared.chosen, *reporter, out);
@@ -389,7 +389,8 @@ int run_check(const Options& options, const Environment& environment, std::ostre
         err << "ehlo-check: no scenario fits --only, --tag and --level; see them with --list\n";
         return exit_cannot;
     }
-    if (options.judges_clients()) return run_client_check(options, environment, *prepared, out, err);
+    if (options.judges_clients())
+        return run_client_check(options, environment, *prepared, out, err);
     return run_target(options, environment, *prepared, out, err);
 }
 

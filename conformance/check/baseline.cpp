@@ -108,8 +108,7 @@ int conclude(const engine::RunResult& run, const Baseline& baseline,
              const std::string& baseline_path, const std::string& write_path, std::ostream& err) {
     for (const StaleEntry& entry : stale_entries(baseline, run.results)) {
         err << "baseline: " << entry.id << " is listed as " << engine::to_string(entry.listed)
-            << " but gave " << engine::to_string(entry.now) << ": update " << baseline_path
-            << "\n";
+            << " but gave " << engine::to_string(entry.now) << ": update " << baseline_path << "\n";
     }
     if (!write_path.empty()) {
         std::ofstream file(write_path, std::ios::binary | std::ios::trunc);

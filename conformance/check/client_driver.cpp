@@ -16,9 +16,7 @@ using engine::Millis;
 asio::awaitable<bool> answer(engine::ClientRun& run, const engine::ClientRequest& request,
                              ClientLink& link, const ClientSetup& setup,
                              const AcceptClientFn& accept, Clock::time_point start) {
-    const auto now = [start] {
-        return std::chrono::duration_cast<Millis>(Clock::now() - start);
-    };
+    const auto now = [start] { return std::chrono::duration_cast<Millis>(Clock::now() - start); };
     if (const auto* accepting = std::get_if<engine::AcceptClient>(&request)) {
         std::string why = co_await accept(link, setup.timeout);
         if (why.empty() && accepting->implicit_tls) {

@@ -20,7 +20,7 @@ namespace ehlo::check {
 
 /// How client scenarios run.
 struct ClientSetup {
-    asio::ssl::context* tls = nullptr;  ///< the server context, from the test CA
+    asio::ssl::context* tls = nullptr;         ///< the server context, from the test CA
     std::chrono::milliseconds timeout{30000};  ///< for each step: accept, read, write, handshake
     double time_scale = 1.0;
 };

@@ -67,8 +67,10 @@ std::string local_part_of(const std::string& rcpt_line) {
     return rcpt_line.substr(open + 1, at - open - 1);
 }
 
-const AcceptClientFn already_connected = [](ClientLink&, std::chrono::milliseconds)
-    -> asio::awaitable<std::string> { co_return std::string(); };
+const AcceptClientFn already_connected =
+    [](ClientLink&, std::chrono::milliseconds) -> asio::awaitable<std::string> {
+    co_return std::string();
+};
 
 // A recipient that names no scenario: refused, then QUIT is answered and the rest refused.
 asio::awaitable<void> refuse_unknown(ClientLink& link, const std::string& local,
@@ -104,7 +106,8 @@ asio::awaitable<void> serve(tcp::socket socket, Listening& state) {
     link.replay();
     const scenario::Scenario& chosen = *(*state.chosen)[found->second];
     engine::ClientRun run(chosen, *state.variables, state.setup->time_scale);
-    engine::ScenarioResult result = co_await drive_client(run, link, *state.setup, already_connected);
+    engine::ScenarioResult result =
+        co_await drive_client(run, link, *state.setup, already_connected);
     link.close();
     auto& slot = state.results[found->second];
     if (slot) co_return;  // a second message for the same scenario: the first one counts
@@ -129,9 +132,9 @@ engine::ScenarioResult unrun(const scenario::Scenario& s, const std::string& add
                        "does not start with the standard opening, so --listen cannot pick it; "
                        "run it with --exec");
     }
-    return not_run(s, engine::Verdict::error,
-                   "no client sent a message to " + scenario::listen_local_part(s.id) + "@... at " +
-                       address);
+    return not_run(
+        s, engine::Verdict::error,
+        "no client sent a message to " + scenario::listen_local_part(s.id) + "@... at " + address);
 }
 
 }  // namespace
@@ -158,14 +161,14 @@ std::vector<engine::ScenarioResult> listen_for_clients(
         ++state.left;
     }
     const auto bound = state.acceptor.local_endpoint();
-    out << "listening on " << net::format_endpoint(bound)
-        << " for " << state.left << " client scenarios; the test CA is " << ca_file.string()
-        << std::endl;
+    out << "listening on " << net::format_endpoint(bound) << " for " << state.left
+        << " client scenarios; the test CA is " << ca_file.string() << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](std::error_code, int) { state.acceptor.close(); });
     asio::steady_timer limit(io);
     if (options.listen_for > 0) {
-        limit.expires_after(std::chrono::milliseconds(static_cast<long long>(options.listen_for * 1000)));
+        limit.expires_after(
+            std::chrono::milliseconds(static_cast<long long>(options.listen_for * 1000)));
         limit.async_wait([&](std::error_code error) {
             if (!error) state.acceptor.close();
         });

@@ -75,8 +75,9 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
 
 // Accepts the client on `acceptor`, in slices, giving up early when its process has ended.
 AcceptClientFn accept_from(tcp::acceptor& acceptor, ClientProcess& process) {
-    return [&acceptor, &process](ClientLink& link,
-                                 std::chrono::milliseconds timeout) -> asio::awaitable<std::string> {
+    return [&acceptor, &process](
+               ClientLink& link,
+               std::chrono::milliseconds timeout) -> asio::awaitable<std::string> {
         const auto deadline = Clock::now() + timeout;
         asio::steady_timer slice(acceptor.get_executor());
         while (Clock::now() < deadline) {
@@ -113,8 +114,9 @@ asio::awaitable<engine::ScenarioResult> run_exec(const scenario::Scenario& s,
     const std::string& command = command_for(*context.options, s);
     if (command.empty()) {
         co_return not_run(s, engine::Verdict::skip,
-                          std::string("asks the client for ") + std::string(to_string(s.client.ask)) +
-                              "; give " + option_for(s.client.ask) + " COMMAND");
+                          std::string("asks the client for ") +
+                              std::string(to_string(s.client.ask)) + "; give " +
+                              option_for(s.client.ask) + " COMMAND");
     }
     auto executor = co_await asio::this_coro::executor;
     tcp::acceptor acceptor(executor, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -185,10 +187,14 @@ scenario::Variables client_variables(const ClientValues& values) {
 
 const std::string& command_for(const Options& options, const scenario::Scenario& s) {
     switch (s.client.ask) {
-    case scenario::Ask::starttls: return options.exec_starttls;
-    case scenario::Ask::tls: return options.exec_tls;
-    case scenario::Ask::auth: return options.exec_auth;
-    case scenario::Ask::plain: break;
+        case scenario::Ask::starttls:
+            return options.exec_starttls;
+        case scenario::Ask::tls:
+            return options.exec_tls;
+        case scenario::Ask::auth:
+            return options.exec_auth;
+        case scenario::Ask::plain:
+            break;
     }
     return options.exec;
 }
@@ -217,7 +223,8 @@ engine::RunResult run_clients(const Options& options,
     asio::ssl::context tls =
         net::server_tls_context_from_pem(certificates.server_chain, certificates.server_key);
     context.setup.tls = &tls;
-    context.setup.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout * 1000));
+    context.setup.timeout =
+        std::chrono::milliseconds(static_cast<long long>(options.timeout * 1000));
     context.setup.time_scale = options.time_scale;
 
     engine::RunResult run;

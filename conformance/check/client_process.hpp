@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/types.h>
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
-#include <sys/types.h>
 
 #include "engine/client_run.hpp"
 

@@ -191,8 +191,9 @@ void define_options(CLI::App& app, Options& options) {
 // The rules of client-testing mode: no server target, known placeholders.
 void check_client_options(const Options& o) {
     if (!o.target.empty() || o.starttls || o.tls || o.insecure || !o.tls_name.empty()) {
-        throw UsageError("--exec and --listen judge clients: leave out the server HOST:PORT and "
-                         "--starttls, --tls, --insecure, --tls-name");
+        throw UsageError(
+            "--exec and --listen judge clients: leave out the server HOST:PORT and "
+            "--starttls, --tls, --insecure, --tls-name");
     }
     if (o.listen_for > 0 && o.listen.empty()) {
         throw UsageError("--listen-for goes with --listen HOST:PORT");

@@ -67,8 +67,8 @@ struct Options {
 
     /// Whether ehlo-check judges clients (`--exec...` or `--listen`) rather than a server.
     bool judges_clients() const {
-        return !exec.empty() || !exec_starttls.empty() || !exec_tls.empty() ||
-               !exec_auth.empty() || !listen.empty();
+        return !exec.empty() || !exec_starttls.empty() || !exec_tls.empty() || !exec_auth.empty() ||
+               !listen.empty();
     }
 };
 

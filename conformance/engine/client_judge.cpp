@@ -134,9 +134,11 @@ void ClientRun::take_line(const scenario::Command& command, const std::string& l
     const auto first_word = line.substr(0, line.find(' '));
     if (was_after_chunk && !is_verb(first_word)) {
         apply({{scenario::ClientCheck::chunk_size,
-                "after the " + std::to_string(chunk_size_) + " octets its BDAT announced, the "
-                "client went on with \"" + shorten(line, reason_octets) +
-                "\", which is no command: the chunk was longer than announced"}});
+                "after the " + std::to_string(chunk_size_) +
+                    " octets its BDAT announced, the "
+                    "client went on with \"" +
+                    shorten(line, reason_octets) +
+                    "\", which is no command: the chunk was longer than announced"}});
         if (!ended_) note("the scenario ends: the client's input is out of step");
         ended_ = true;
         return;
@@ -153,12 +155,13 @@ void ClientRun::record_alternative(const scenario::LineAlternative& alternative,
     });
     const bool named = !alternative.requirement.empty();
     scenario::Level level = level_;
-    if (named) level = scenario::weaker(level_, row == cited_.end() ? scenario::Level::should
-                                                                     : row->allows);
+    if (named)
+        level =
+            scenario::weaker(level_, row == cited_.end() ? scenario::Level::should : row->allows);
     // The ceiling, as for a server scenario: no alternative's own verdict goes past what the
     // level allows (`=> WARN` in a scenario whose rows allow INFO gives INFO).
-    const Verdict verdict = std::min(alternative_verdict(alternative.verdict, level),
-                                     engine::broken_verdict(level));
+    const Verdict verdict =
+        std::min(alternative_verdict(alternative.verdict, level), engine::broken_verdict(level));
     if (!named) return record(verdict, std::move(reason));
     record(verdict, std::move(reason),
            row == cited_.end() ? alternative.requirement : describe_row(*row));
@@ -175,7 +178,8 @@ void ClientRun::judge_silence(const ClientInput& input) {
     if (input.kind == ClientInput::Kind::bytes) {
         const std::string line = without_line_end(input.bytes.substr(0, input.bytes.find('\n')));
         record(engine::broken_verdict(level_), "the client sent " + shorten(line, reason_octets) +
-                                           " within " + span + ", before the reply it waits for");
+                                                   " within " + span +
+                                                   ", before the reply it waits for");
         note("the client did not wait: its bytes are read by the next step");
     } else if (input.kind == ClientInput::Kind::closed) {
         note("the client closed the connection");
@@ -215,8 +219,8 @@ void ClientRun::judge_chunk(const ClientInput& input) {
         if (input.kind == ClientInput::Kind::closed) open_ = false;
         apply({{scenario::ClientCheck::chunk_size,
                 "BDAT announced " + std::to_string(chunk_size_) + " octets and the client " +
-                    (input.kind == ClientInput::Kind::closed ? "closed" : "stopped") +
-                    " after " + std::to_string(input.bytes.size())}});
+                    (input.kind == ClientInput::Kind::closed ? "closed" : "stopped") + " after " +
+                    std::to_string(input.bytes.size())}});
         if (!ended_) note("the scenario ends: the chunk did not arrive whole");
         ended_ = true;
         return;
@@ -236,16 +240,15 @@ void ClientRun::apply(const std::vector<DataFinding>& findings) {
         const auto& check = scenario::client_check_row(finding.check);
         const auto row = std::find_if(check_rows_.begin(), check_rows_.end(),
                                       [&](const auto& r) { return r.id == check.requirement; });
-        const scenario::Level allows = row == check_rows_.end() ? scenario::Level::should
-                                                                : row->allows;
+        const scenario::Level allows =
+            row == check_rows_.end() ? scenario::Level::should : row->allows;
         note("check: " + std::string(check.rule) + ": " + finding.detail);
         record(engine::broken_verdict(allows), std::string(check.rule) + ": " + finding.detail,
                row == check_rows_.end() ? std::string(check.requirement) : describe_row(*row));
     }
 }
 
-void judge_client_exit(ScenarioResult& result, scenario::Outcome expected,
-                       const ClientExit& exit) {
+void judge_client_exit(ScenarioResult& result, scenario::Outcome expected, const ClientExit& exit) {
     result.client_output = exit.output;
     if (exit.killed) {
         result.client_status = "killed by ehlo-check: it had not exited";
@@ -257,8 +260,9 @@ void judge_client_exit(ScenarioResult& result, scenario::Outcome expected,
     if (!exit.exited || result.verdict >= Verdict::warn || result.verdict == Verdict::skip) return;
     std::string contradiction;
     if (expected == scenario::Outcome::refused && exit.status == 0) {
-        contradiction = "the message was refused, but the client exited 0: its caller is told "
-                        "it was sent";
+        contradiction =
+            "the message was refused, but the client exited 0: its caller is told "
+            "it was sent";
     } else if (expected == scenario::Outcome::delivered && exit.status != 0) {
         contradiction = "the message was accepted, but the client exited " +
                         std::to_string(exit.status) + ": its caller is told it failed";

@@ -109,8 +109,8 @@ std::optional<ClientRequest> ClientRun::run_step(const scenario::ClientStep& cur
         return std::nullopt;
     }
     if (!open_ && !std::holds_alternative<scenario::Wait>(action)) {
-        end(Verdict::error, "the connection was closed before the step at line " +
-                                std::to_string(current.line));
+        end(Verdict::error,
+            "the connection was closed before the step at line " + std::to_string(current.line));
         return std::nullopt;
     }
     if (const auto* reply = std::get_if<scenario::Reply>(&action)) {

@@ -59,9 +59,9 @@ struct ServerHandshake {
     friend bool operator==(const ServerHandshake&, const ServerHandshake&) = default;
 };
 
-using ClientRequest = std::variant<AcceptClient, SendToClient, ReadClientLine, ReadMailData,
-                                   ReadOctets, WatchSilence, ServerHandshake, Sleep,
-                                   CloseConnection, Finished>;
+using ClientRequest =
+    std::variant<AcceptClient, SendToClient, ReadClientLine, ReadMailData, ReadOctets, WatchSilence,
+                 ServerHandshake, Sleep, CloseConnection, Finished>;
 
 /// What the driver read for a request.
 struct ClientInput {
@@ -126,8 +126,18 @@ class ClientRun {
     const ScenarioResult& result() const { return result_; }
 
   private:
-    enum class Waiting { nothing, accept, write, line, data, chunk, silence, handshake, sleep,
-                         close };
+    enum class Waiting {
+        nothing,
+        accept,
+        write,
+        line,
+        data,
+        chunk,
+        silence,
+        handshake,
+        sleep,
+        close
+    };
 
     std::optional<ClientRequest> advance();
     std::optional<ClientRequest> run_step(const scenario::ClientStep& step);
@@ -165,16 +175,16 @@ class ClientRun {
     bool ended_ = false;
     bool finished_ = false;
     bool accepted_ = false;
-    bool open_ = false;            ///< accepted, and closed by neither side since
+    bool open_ = false;  ///< accepted, and closed by neither side since
     bool keep_open_ = false;
     bool client_close_accepted_ = false;  ///< the client closed, and a `<close>` took it
-    bool check_decided_ = false;   ///< the verdict came from a check, not a cited row
-    std::string last_command_;     ///< the client's last line, for reasons
-    Declared declared_;            ///< what the client's MAIL declared
-    std::size_t chunk_size_ = 0;   ///< what its last BDAT announced
+    bool check_decided_ = false;          ///< the verdict came from a check, not a cited row
+    std::string last_command_;            ///< the client's last line, for reasons
+    Declared declared_;                   ///< what the client's MAIL declared
+    std::size_t chunk_size_ = 0;          ///< what its last BDAT announced
     bool chunk_last_ = false;
-    bool after_chunk_ = false;     ///< the last step read a chunk
-    std::string chunks_;           ///< the BDAT text so far
+    bool after_chunk_ = false;  ///< the last step read a chunk
+    std::string chunks_;        ///< the BDAT text so far
     Millis now_{0};
     Transcript transcript_;
     ScenarioResult result_;
@@ -182,11 +192,11 @@ class ClientRun {
 
 /// How the client's process ended, for `--exec`.
 struct ClientExit {
-    bool exited = false;      ///< it ended by itself
-    int status = 0;           ///< its exit status, when it exited
-    int signal = 0;           ///< the signal that ended it, or 0
-    bool killed = false;      ///< the runner ended it (it outlived the scenario)
-    std::string output;       ///< the tail of what it wrote on stdout and stderr
+    bool exited = false;  ///< it ended by itself
+    int status = 0;       ///< its exit status, when it exited
+    int signal = 0;       ///< the signal that ended it, or 0
+    bool killed = false;  ///< the runner ended it (it outlived the scenario)
+    std::string output;   ///< the tail of what it wrote on stdout and stderr
 };
 
 /// Adds what the client's exit says to `result`: its status and output, and a WARN when the

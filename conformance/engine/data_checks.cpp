@@ -56,9 +56,9 @@ std::optional<DataFinding> first_long_line(const std::vector<std::string_view>& 
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const std::size_t added = stuffed && lines[i].starts_with("..") ? 1 : 0;
         if (lines[i].size() - added > max_text_line) {
-            return DataFinding{ClientCheck::line_length,
-                               at_line(i) + " has " + std::to_string(lines[i].size()) +
-                                   " octets with its line end"};
+            return DataFinding{ClientCheck::line_length, at_line(i) + " has " +
+                                                             std::to_string(lines[i].size()) +
+                                                             " octets with its line end"};
         }
     }
     return std::nullopt;
@@ -72,8 +72,9 @@ std::optional<DataFinding> first_eight_bit(const std::vector<std::string_view>& 
                                        [](char c) { return static_cast<unsigned char>(c) > 127; });
         if (high != lines[i].end()) {
             return DataFinding{ClientCheck::eight_bit,
-                               at_line(i) + " holds an octet above 127, and MAIL declared "
-                                            "neither BODY=8BITMIME nor SMTPUTF8"};
+                               at_line(i) +
+                                   " holds an octet above 127, and MAIL declared "
+                                   "neither BODY=8BITMIME nor SMTPUTF8"};
         }
     }
     return std::nullopt;
@@ -86,13 +87,13 @@ std::optional<DataFinding> first_utf8_header(const std::vector<std::string_view>
     if (declared.smtputf8) return std::nullopt;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (lines[i] == "\r\n" || lines[i] == "\n") break;  // the end of the header section
-        const bool high = std::any_of(lines[i].begin(), lines[i].end(), [](char c) {
-            return static_cast<unsigned char>(c) > 127;
-        });
+        const bool high = std::any_of(lines[i].begin(), lines[i].end(),
+                                      [](char c) { return static_cast<unsigned char>(c) > 127; });
         if (high) {
             return DataFinding{ClientCheck::utf8_header,
-                               at_line(i) + ", in the header section, holds an octet above 127, "
-                                            "and MAIL declared no SMTPUTF8"};
+                               at_line(i) +
+                                   ", in the header section, holds an octet above 127, "
+                                   "and MAIL declared no SMTPUTF8"};
         }
     }
     return std::nullopt;
@@ -114,16 +115,16 @@ std::optional<DataFinding> check_complete(const std::vector<std::string_view>& t
     std::string_view got = end == 0 ? std::string_view{} : without_line_end(text[end - 1]);
     if (stuffed && got.starts_with('.')) got.remove_prefix(1);
     if (got == last_line && end < text.size()) {
-        return DataFinding{ClientCheck::extra_line_end,
-                           std::to_string(text.size() - end) +
-                               " empty line(s) after the message's last line"};
+        return DataFinding{
+            ClientCheck::extra_line_end,
+            std::to_string(text.size() - end) + " empty line(s) after the message's last line"};
     }
     if (got == last_line) return std::nullopt;
-    return DataFinding{ClientCheck::data_complete,
-                       "the text ends with \"" + std::string(got.substr(0, 60)) +
-                           "\", not with the message's last line \"" +
-                           std::string(last_line.substr(0, 60)) +
-                           "\": the message was cut short or changed"};
+    return DataFinding{ClientCheck::data_complete, "the text ends with \"" +
+                                                       std::string(got.substr(0, 60)) +
+                                                       "\", not with the message's last line \"" +
+                                                       std::string(last_line.substr(0, 60)) +
+                                                       "\": the message was cut short or changed"};
 }
 
 void add(std::vector<DataFinding>& findings, std::optional<DataFinding> finding) {
@@ -160,8 +161,8 @@ std::vector<DataFinding> check_command_octets(std::string_view line, Declared de
     for (char& c : verb)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (verb == "EHLO " || verb == "HELO ") {
-        return {{ClientCheck::hello_ascii, "the name in " + verb.substr(0, 4) +
-                                               " holds an octet above 127"}};
+        return {{ClientCheck::hello_ascii,
+                 "the name in " + verb.substr(0, 4) + " holds an octet above 127"}};
     }
     if (verb == "MAIL ") declared = declared_by_mail(line);
     if (declared.smtputf8) return {};

@@ -9,8 +9,8 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "scenario/scenario.hpp"
 

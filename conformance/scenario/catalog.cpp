@@ -110,8 +110,8 @@ void add_check_rows(Scenario& scenario, const Catalog& catalog, CatalogCheck& ch
             check.unknown.push_back(id);
             continue;
         }
-        scenario.check_rows.push_back({row->id, row->keyword, row->binds, row->summary,
-                                       allowed_level(*row, Role::client)});
+        scenario.check_rows.push_back(
+            {row->id, row->keyword, row->binds, row->summary, allowed_level(*row, Role::client)});
     }
 }
 

@@ -39,7 +39,8 @@ inline constexpr ClientCheckRow client_checks[] = {
     {ClientCheck::hello_ascii, "6531-3.7.1-a", "the name in EHLO or HELO is ASCII"},
     {ClientCheck::data_line_end, "5321-2.3.8-c", "every line of the mail data ends in CRLF"},
     {ClientCheck::chunk_line_end, "3030-2-l", "BDAT text has CRLF line ends"},
-    {ClientCheck::dot_stuffing, "5321-4.5.2-c", "a text line that starts with a period gets one more"},
+    {ClientCheck::dot_stuffing, "5321-4.5.2-c",
+     "a text line that starts with a period gets one more"},
     {ClientCheck::data_complete, "5321-4.5.2-c", "the whole message arrives, up to its last line"},
     {ClientCheck::extra_line_end, "5321-4.1.1.4-b",
      "no extra CRLF before the end of the data: it would add an empty line"},
@@ -47,8 +48,7 @@ inline constexpr ClientCheckRow client_checks[] = {
      "text lines stay within 1000 octets, CRLF included"},
     {ClientCheck::eight_bit, "5321-2.4-e",
      "octets above 127 only with BODY=8BITMIME, BODY=BINARYMIME or SMTPUTF8 on MAIL"},
-    {ClientCheck::utf8_header, "6531-3.2-g",
-     "a UTF-8 header section only after SMTPUTF8 on MAIL"},
+    {ClientCheck::utf8_header, "6531-3.2-g", "a UTF-8 header section only after SMTPUTF8 on MAIL"},
     {ClientCheck::chunk_size, "3030-2-n", "BDAT announces exactly the octets that follow"},
 };
 

@@ -67,19 +67,26 @@ std::string listen_local_part(std::string_view id) {
 
 std::string_view to_string(Ask ask) {
     switch (ask) {
-    case Ask::plain: return "plain";
-    case Ask::starttls: return "starttls";
-    case Ask::tls: return "tls";
-    case Ask::auth: return "auth";
+        case Ask::plain:
+            return "plain";
+        case Ask::starttls:
+            return "starttls";
+        case Ask::tls:
+            return "tls";
+        case Ask::auth:
+            return "auth";
     }
     return "plain";
 }
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
-    case Outcome::either: return "either";
-    case Outcome::delivered: return "delivered";
-    case Outcome::refused: return "refused";
+        case Outcome::either:
+            return "either";
+        case Outcome::delivered:
+            return "delivered";
+        case Outcome::refused:
+            return "refused";
     }
     return "either";
 }

@@ -32,8 +32,9 @@ bool check_pattern_variables(std::string_view pattern, std::string& error) {
                               ? std::string_view{}
                               : pattern.substr(open + 1, close - open - 1);
         if (!is_client_variable(name)) {
-            error = "{ starts a variable of a client scenario: {from} {rcpt} {server} {user} "
-                    "{password} {auth-plain} {user-base64} or {password-base64}";
+            error =
+                "{ starts a variable of a client scenario: {from} {rcpt} {server} {user} "
+                "{password} {auth-plain} {user-base64} or {password-base64}";
             return false;
         }
     }
@@ -79,8 +80,8 @@ std::optional<Command> parse_command_line(std::string_view payload, std::string&
             return std::nullopt;
         }
         LineAlternative alternative;
-        if (const auto arrow = part.rfind("->"); arrow != std::string_view::npos &&
-                                                 (arrow == 0 || part[arrow - 1] != '\\')) {
+        if (const auto arrow = part.rfind("->");
+            arrow != std::string_view::npos && (arrow == 0 || part[arrow - 1] != '\\')) {
             alternative.jump = std::string(trim(part.substr(arrow + 2)));
             part = trim(part.substr(0, arrow));
             if (!is_label_name(alternative.jump)) {
@@ -107,8 +108,8 @@ void ClientStepParser::error(int number, std::string message) {
 }
 
 void ClientStepParser::add(int number, ClientAction action) {
-    const bool bound = std::holds_alternative<RepeatBegin>(action) ||
-                       std::holds_alternative<RepeatEnd>(action);
+    const bool bound =
+        std::holds_alternative<RepeatBegin>(action) || std::holds_alternative<RepeatEnd>(action);
     if (!bound) any_step_ = true;
     steps_.push_back({number, std::move(action)});
 }
@@ -159,8 +160,9 @@ void ClientStepParser::step(int number, std::string_view text) {
         if (marker == "S:") return reply(number, false, payload);
         if (marker == "S~") return reply(number, true, payload);
         if (marker == "C:") return command(number, payload);
-        return error(number, marker + " has no meaning in a client scenario: ehlo-check sends "
-                                      "with S: or S~ and reads the client with C:");
+        return error(number, marker +
+                                 " has no meaning in a client scenario: ehlo-check sends "
+                                 "with S: or S~ and reads the client with C:");
     }
     if (text.starts_with('@')) return label(number, trim(text.substr(1)));
     const auto space = text.find_first_of(" \t");
@@ -189,7 +191,8 @@ void ClientStepParser::word_step(int number, std::string_view word) {
         return add(number, Chunk{});
     }
     if (word == "close" || word == "stop") {
-        if (repeat_line_ != 0) return error(number, std::string(word) + " cannot be inside a repeat");
+        if (repeat_line_ != 0)
+            return error(number, std::string(word) + " cannot be inside a repeat");
         if (word == "close") add(number, Close{});
         if (word == "stop") add(number, Stop{});
         closed_line_ = number;
@@ -238,13 +241,12 @@ void ClientStepParser::command(int number, std::string_view payload) {
     if (only_close) closed_line_ = number;
 }
 
-void ClientStepParser::duration_step(int number, std::string_view word,
-                                     std::string_view argument) {
+void ClientStepParser::duration_step(int number, std::string_view word, std::string_view argument) {
     if (!check_open(number)) return;
     const int ms = parse_duration_ms(argument);
     if (ms < 0) {
-        return error(number, std::string(word) +
-                                 " takes a duration from 1ms to 600s, like 2s or 500ms");
+        return error(number,
+                     std::string(word) + " takes a duration from 1ms to 600s, like 2s or 500ms");
     }
     if (word == "wait") return add(number, Wait{std::chrono::milliseconds(ms)});
     add(number, Silence{std::chrono::milliseconds(ms)});
@@ -257,12 +259,12 @@ void ClientStepParser::tls(int number, bool implicit) {
     }
     if (!check_open(number)) return;
     if (implicit && any_step_) {
-        return error(number, "tls is the first step (implicit TLS); after the 220 to "
-                             "STARTTLS write starttls");
+        return error(number,
+                     "tls is the first step (implicit TLS); after the 220 to "
+                     "STARTTLS write starttls");
     }
     if (!implicit && !any_step_) {
-        return error(number,
-                     "starttls follows C: STARTTLS and S: 220; for implicit TLS write tls");
+        return error(number, "starttls follows C: STARTTLS and S: 220; for implicit TLS write tls");
     }
     add(number, StartTls{implicit});
 }

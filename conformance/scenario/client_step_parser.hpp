@@ -43,10 +43,10 @@ class ClientStepParser {
 
     std::vector<ClientStep>& steps_;
     std::vector<ParseError>& errors_;
-    int closed_line_ = 0;       ///< the step after which the connection is over, or 0
-    int repeat_line_ = 0;       ///< the open `repeat N`, or 0
-    bool bdat_read_ = false;    ///< the last `C:` reads a BDAT line, so `chunk` may follow
-    bool any_step_ = false;     ///< a step other than a repeat's bounds was added
+    int closed_line_ = 0;     ///< the step after which the connection is over, or 0
+    int repeat_line_ = 0;     ///< the open `repeat N`, or 0
+    bool bdat_read_ = false;  ///< the last `C:` reads a BDAT line, so `chunk` may follow
+    bool any_step_ = false;   ///< a step other than a repeat's bounds was added
     std::vector<std::pair<std::string, int>> labels_;  ///< each `@NAME` and its line
     std::vector<std::pair<std::string, int>> jumps_;   ///< each `-> NAME` and its line
 };

@@ -127,9 +127,9 @@ void lint_client(const Scenario& scenario, std::vector<std::string>& problems) {
                 problems.push_back(where + "=> names " + alt.requirement +
                                    ", which requirements: does not cite");
             } else if (alt.verdict == Verdict::fail && row->allows != Level::must) {
-                problems.push_back(where + "=> FAIL through " + alt.requirement + ", which allows " +
-                                   std::string(to_string(broken_verdict(row->allows))) +
-                                   " at most");
+                problems.push_back(
+                    where + "=> FAIL through " + alt.requirement + ", which allows " +
+                    std::string(to_string(broken_verdict(row->allows))) + " at most");
             }
         }
     }

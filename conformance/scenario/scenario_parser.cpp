@@ -84,13 +84,14 @@ class HeaderParser {
 };
 
 void HeaderParser::field(int number, std::string_view name, std::string_view value) {
-    static constexpr std::string_view known[] = {
-        "title", "refs", "requirements", "level",   "requires", "tags",
-        "role",  "asks", "outcome",      "message", "opening", "refusal"};
+    static constexpr std::string_view known[] = {"title",    "refs",    "requirements", "level",
+                                                 "requires", "tags",    "role",         "asks",
+                                                 "outcome",  "message", "opening",      "refusal"};
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
-        return error(number, "unknown header field '" + std::string(name) +
-                                 "' (known: title, refs, requirements, level, requires, tags, "
-                                 "role, and for role: client asks, outcome, message, opening, refusal)");
+        return error(number,
+                     "unknown header field '" + std::string(name) +
+                         "' (known: title, refs, requirements, level, requires, tags, "
+                         "role, and for role: client asks, outcome, message, opening, refusal)");
     }
     for (const auto& [seen, line] : seen_) {
         if (seen == name) {
@@ -124,8 +125,9 @@ void HeaderParser::role(int number, std::string_view value) {
 // The fields of a client scenario; `role: client` must come before them.
 void HeaderParser::client_field(int number, std::string_view name, std::string_view value) {
     if (scenario_.role != Role::client) {
-        return error(number, std::string(name) + " belongs to a client scenario: put "
-                                                 "role: client before it");
+        return error(number, std::string(name) +
+                                 " belongs to a client scenario: put "
+                                 "role: client before it");
     }
     ClientScript& client = scenario_.client;
     const std::string given(value);

@@ -81,8 +81,10 @@ bool is_variable(std::string_view name, std::span<const std::string_view> names)
 std::string list_of_variables(std::span<const std::string_view> names) {
     std::string list;
     for (std::size_t i = 0; i < names.size(); ++i)
-        list += (i == 0 ? "{" : i + 1 == names.size() ? " or {" : " {") + std::string(names[i]) +
-                "}";
+        list += (i == 0                  ? "{"
+                 : i + 1 == names.size() ? " or {"
+                                         : " {") +
+                std::string(names[i]) + "}";
     return list;
 }
 

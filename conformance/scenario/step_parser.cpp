@@ -13,7 +13,6 @@ namespace ehlo::scenario {
 
 namespace {
 
-
 bool starts_with_marker(std::string_view text) {
     return text.size() >= 2 && (text[0] == 'C' || text[0] == 'S') &&
            (text[1] == ':' || text[1] == '~' || text[1] == '>');

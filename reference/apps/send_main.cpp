@@ -189,8 +189,7 @@ std::string message_text(const Options& o) {
     if (o.message_file.empty() && (!o.subject.empty() || !o.body.empty())) {
         auto now = std::chrono::system_clock::now();
         client::Composition parts;
-        const std::string domain =
-            o.helo.empty() || o.helo.front() == '[' ? "localhost" : o.helo;
+        const std::string domain = o.helo.empty() || o.helo.front() == '[' ? "localhost" : o.helo;
         parts.from = o.from.empty() ? "mailer-daemon@" + domain : o.from;
         parts.to = o.to;
         parts.subject = o.subject;

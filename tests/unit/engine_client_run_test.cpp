@@ -38,9 +38,8 @@ struct Driver {
     std::string sent;
 
     engine::ScenarioResult run(const scenario::Scenario& s) {
-        engine::ClientRun run(s, {{"from", "a@client.test"},
-                                  {"rcpt", "b@server.test"},
-                                  {"server", "mx.test"}});
+        engine::ClientRun run(
+            s, {{"from", "a@client.test"}, {"rcpt", "b@server.test"}, {"server", "mx.test"}});
         engine::Millis now{0};
         for (int guard = 0; guard < 1000; ++guard) {
             auto request = run.next(now);
@@ -66,27 +65,32 @@ struct Driver {
     }
 };
 
-const std::string transaction = "S: 220 {server} ESMTP\n"
-                                "C: EHLO *\n"
-                                "S: 250 {server}\n"
-                                "C: MAIL FROM:<{from}>\n"
-                                "S: 250 OK\n"
-                                "C: RCPT TO:<{rcpt}>\n"
-                                "S: 250 OK\n"
-                                "C: DATA\n"
-                                "S: 354 go on\n"
-                                "data\n"
-                                "S: 250 stored\n"
-                                "C: QUIT | <close> => FAIL\n"
-                                "S: 221 bye\n";
+const std::string transaction =
+    "S: 220 {server} ESMTP\n"
+    "C: EHLO *\n"
+    "S: 250 {server}\n"
+    "C: MAIL FROM:<{from}>\n"
+    "S: 250 OK\n"
+    "C: RCPT TO:<{rcpt}>\n"
+    "S: 250 OK\n"
+    "C: DATA\n"
+    "S: 354 go on\n"
+    "data\n"
+    "S: 250 stored\n"
+    "C: QUIT | <close> => FAIL\n"
+    "S: 221 bye\n";
 
-const std::string good_data = "From: <a@client.test>\r\n\r\n..dot\r\nThe last line of the "
-                              "message.\r\n.\r\n";
+const std::string good_data =
+    "From: <a@client.test>\r\n\r\n..dot\r\nThe last line of the "
+    "message.\r\n.\r\n";
 
 std::deque<ClientInput> good_client(std::string data = good_data) {
-    return {ClientInput::of("EHLO client.test\r\n"), ClientInput::of("MAIL FROM:<a@client.test>\r\n"),
-            ClientInput::of("RCPT TO:<b@server.test>\r\n"), ClientInput::of("DATA\r\n"),
-            ClientInput::of(std::move(data)), ClientInput::of("QUIT\r\n")};
+    return {ClientInput::of("EHLO client.test\r\n"),
+            ClientInput::of("MAIL FROM:<a@client.test>\r\n"),
+            ClientInput::of("RCPT TO:<b@server.test>\r\n"),
+            ClientInput::of("DATA\r\n"),
+            ClientInput::of(std::move(data)),
+            ClientInput::of("QUIT\r\n")};
 }
 
 }  // namespace
@@ -121,8 +125,8 @@ TEST_CASE("a FAIL alternative under a scenario citing no MUST row gives WARN at 
     auto inputs = good_client();
     inputs.back() = ClientInput::closed();
     Driver driver{inputs};
-    auto parsed = scenario::parse_scenario(header("MUST", "5321-4.1.1.1-c") + transaction,
-                                           "client/x");
+    auto parsed =
+        scenario::parse_scenario(header("MUST", "5321-4.1.1.1-c") + transaction, "client/x");
     REQUIRE(parsed.ok());
     scenario::apply_catalog(parsed.scenario, scenario::builtin_catalog());
     auto result = driver.run(parsed.scenario);
@@ -132,7 +136,8 @@ TEST_CASE("a FAIL alternative under a scenario citing no MUST row gives WARN at 
 
 TEST_CASE("the data checks judge the message through their own rows") {
     SECTION("a period not doubled: WARN through the implied transparency rule") {
-        Driver driver{good_client("Subject: x\r\n\r\n.dot\r\nThe last line of the message.\r\n.\r\n")};
+        Driver driver{
+            good_client("Subject: x\r\n\r\n.dot\r\nThe last line of the message.\r\n.\r\n")};
         auto result = driver.run(parse(transaction));
         CHECK(result.verdict == Verdict::warn);
         CHECK(result.requirement.rfind("5321-4.5.2-c", 0) == 0);
@@ -145,11 +150,13 @@ TEST_CASE("the data checks judge the message through their own rows") {
         CHECK(result.reason.find("line 1 ends in a bare LF") != std::string::npos);
     }
     SECTION("8-bit text without BODY=8BITMIME: FAIL through RFC 5321 §2.4") {
-        Driver driver{good_client("Subject: caf\xc3\xa9\r\n\r\nThe last line of the message.\r\n.\r\n")};
+        Driver driver{
+            good_client("Subject: caf\xc3\xa9\r\n\r\nThe last line of the message.\r\n.\r\n")};
         CHECK(driver.run(parse(transaction)).verdict == Verdict::fail);
     }
     SECTION("8-bit text after BODY=8BITMIME passes") {
-        auto inputs = good_client("Subject: x\r\n\r\ncaf\xc3\xa9\r\nThe last line of the message.\r\n.\r\n");
+        auto inputs =
+            good_client("Subject: x\r\n\r\ncaf\xc3\xa9\r\nThe last line of the message.\r\n.\r\n");
         inputs[1] = ClientInput::of("MAIL FROM:<a@client.test> BODY=8BITMIME\r\n");
         Driver driver{inputs};
         auto s = parse(transaction);
@@ -174,28 +181,30 @@ TEST_CASE("a command line ending in a bare LF fails through RFC 5321 §2.3.8") {
 
 TEST_CASE("silent: bytes before the reply break it at the scenario's level; they stay") {
     const std::string text = "S: 220 x\nC: EHLO *\nsilent 300ms\nS: 250 x\nC: QUIT\nS: 221 bye\n";
-    Driver eager{{ClientInput::of("EHLO a\r\n"), ClientInput::of("QUIT\r\n"),
-                  ClientInput::of("QUIT\r\n")}};
+    Driver eager{
+        {ClientInput::of("EHLO a\r\n"), ClientInput::of("QUIT\r\n"), ClientInput::of("QUIT\r\n")}};
     CHECK(eager.run(parse(text)).verdict == Verdict::fail);
-    Driver patient{{ClientInput::of("EHLO a\r\n"), ClientInput::quiet(), ClientInput::of("QUIT\r\n")}};
+    Driver patient{
+        {ClientInput::of("EHLO a\r\n"), ClientInput::quiet(), ClientInput::of("QUIT\r\n")}};
     CHECK(patient.run(parse(text)).verdict == Verdict::pass);
-    Driver lenient{{ClientInput::of("EHLO a\r\n"), ClientInput::of("QUIT\r\n"),
-                    ClientInput::of("QUIT\r\n")}};
+    Driver lenient{
+        {ClientInput::of("EHLO a\r\n"), ClientInput::of("QUIT\r\n"), ClientInput::of("QUIT\r\n")}};
     auto result = lenient.run(parse(text, "SHOULD"));
     CHECK(result.verdict == Verdict::warn);  // and the run went on to QUIT and 221
     CHECK(lenient.sent.ends_with("221 bye\r\n"));
 }
 
 TEST_CASE("BDAT chunks are read by their announced size and checked when the last is in") {
-    const std::string text = "S: 220 x\nC: BDAT *\nchunk\nS: 250 ok\nC: BDAT * LAST\nchunk\n"
-                             "S: 250 ok\nC: QUIT\nS: 221 bye\n";
+    const std::string text =
+        "S: 220 x\nC: BDAT *\nchunk\nS: 250 ok\nC: BDAT * LAST\nchunk\n"
+        "S: 250 ok\nC: QUIT\nS: 221 bye\n";
     Driver exact{{ClientInput::of("BDAT 6\r\n"), ClientInput::of("A: b\r\n"),
                   ClientInput::of("BDAT 32 LAST\r\n"),
                   ClientInput::of("\r\nThe last line of the message.\r\n"),
                   ClientInput::of("QUIT\r\n")}};
     CHECK(exact.run(parse(text)).verdict == Verdict::pass);
-    Driver longer{{ClientInput::of("BDAT 4\r\n"), ClientInput::of("A: b"),
-                   ClientInput::of("\r\n")}};
+    Driver longer{
+        {ClientInput::of("BDAT 4\r\n"), ClientInput::of("A: b"), ClientInput::of("\r\n")}};
     auto result = longer.run(parse(text));
     INFO(result.reason);
     CHECK(result.verdict == Verdict::warn);
@@ -227,25 +236,25 @@ TEST_CASE("client scenarios: the parser's rules") {
     CHECK(errors("S: 220 x\nC: {client}\n").find("variable of a client") != std::string::npos);
     CHECK(errors("S: 220 x\nclose\nS: 221\n").find("is over") != std::string::npos);
     CHECK(errors("S: 220 x\ntls\n").find("first step") != std::string::npos);
-    auto with_opening = scenario::parse_scenario(header() + "opening: standard\nC: RCPT *\n",
-                                                 "client/x");
+    auto with_opening =
+        scenario::parse_scenario(header() + "opening: standard\nC: RCPT *\n", "client/x");
     REQUIRE(with_opening.ok());
-    CHECK(with_opening.scenario.client.steps.size() ==
-          scenario::standard_opening().size() + 1);
+    CHECK(with_opening.scenario.client.steps.size() == scenario::standard_opening().size() + 1);
     CHECK(scenario::listen_local_part("client/rfc5321/4.5.2/dot-stuffing") ==
           "rfc5321.4.5.2.dot-stuffing");
 }
 
 TEST_CASE("-> jumps to a label, so one scenario follows each path the RFC allows") {
-    const std::string text = "S: 220 x\nC: EHLO *\nS: 550 no\n"
-                             "C: QUIT -> quit | RSET -> rset | <close> => FAIL\n"
-                             "@rset\nS: 250 reset\nC: QUIT | <close> => FAIL\n"
-                             "@quit\nS: 221 bye\n";
+    const std::string text =
+        "S: 220 x\nC: EHLO *\nS: 550 no\n"
+        "C: QUIT -> quit | RSET -> rset | <close> => FAIL\n"
+        "@rset\nS: 250 reset\nC: QUIT | <close> => FAIL\n"
+        "@quit\nS: 221 bye\n";
     Driver quitter{{ClientInput::of("EHLO a\r\n"), ClientInput::of("QUIT\r\n")}};
     CHECK(quitter.run(parse(text)).verdict == Verdict::pass);
     CHECK(quitter.sent == "220 x\r\n550 no\r\n221 bye\r\n");
-    Driver resetter{{ClientInput::of("EHLO a\r\n"), ClientInput::of("RSET\r\n"),
-                     ClientInput::of("QUIT\r\n")}};
+    Driver resetter{
+        {ClientInput::of("EHLO a\r\n"), ClientInput::of("RSET\r\n"), ClientInput::of("QUIT\r\n")}};
     CHECK(resetter.run(parse(text)).verdict == Verdict::pass);
     CHECK(resetter.sent == "220 x\r\n550 no\r\n250 reset\r\n221 bye\r\n");
     auto parsed = scenario::parse_scenario(header() + "S: 220 x\nC: QUIT -> nowhere\n", "c/x");
@@ -274,8 +283,9 @@ TEST_CASE("=> FAIL ROW: the row of the alternative is its ceiling and the row re
         scenario::apply_catalog(parsed.scenario, scenario::builtin_catalog());
         return parsed.scenario;
     };
-    const auto s = parse_rows("S: 554 go away\nC: QUIT -> q | <close> => FAIL 5321-4.1.4-p\n"
-                              "@q\nS: 221 bye\n");
+    const auto s = parse_rows(
+        "S: 554 go away\nC: QUIT -> q | <close> => FAIL 5321-4.1.4-p\n"
+        "@q\nS: 221 bye\n");
     Driver closer{{ClientInput::closed()}};
     auto result = closer.run(s);
     CHECK(result.verdict == Verdict::warn);  // a SHOULD row: WARN, though the scenario allows FAIL
@@ -305,8 +315,8 @@ TEST_CASE("octets above 127 in commands: only after SMTPUTF8, never in EHLO's na
 }
 
 TEST_CASE("an alternative's own verdict stays within the scenario's ceiling") {
-    auto parsed = scenario::parse_scenario(header("MAY", "4954-4-y") + "S: 220 x\nC: EHLO * => WARN\n",
-                                           "client/x");
+    auto parsed = scenario::parse_scenario(
+        header("MAY", "4954-4-y") + "S: 220 x\nC: EHLO * => WARN\n", "client/x");
     REQUIRE(parsed.ok());
     scenario::apply_catalog(parsed.scenario, scenario::builtin_catalog());
     Driver driver{{ClientInput::of("EHLO a\r\n")}};
