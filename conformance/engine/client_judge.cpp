@@ -162,7 +162,7 @@ void ClientRun::record_alternative(const scenario::LineAlternative& alternative,
     // level allows (`=> WARN` in a scenario whose rows allow INFO gives INFO).
     const Verdict verdict =
         std::min(alternative_verdict(alternative.verdict, level), engine::broken_verdict(level));
-    if (!named) return record(verdict, std::move(reason));
+    if (!named) return record(verdict, std::move(reason), std::string());  // no row claimed
     record(verdict, std::move(reason),
            row == cited_.end() ? alternative.requirement : describe_row(*row));
 }

@@ -225,13 +225,14 @@ void ClientRun::go_on(const scenario::LineAlternative& alternative) {
     end(Verdict::error, "no label @" + alternative.jump);
 }
 
-void ClientRun::record(Verdict verdict, std::string reason, std::string requirement) {
+void ClientRun::record(Verdict verdict, std::string reason,
+                       std::optional<std::string> requirement) {
     if (verdict > result_.verdict) {
         result_.verdict = verdict;
         result_.reason = std::move(reason);
         result_.decisive_line = step().line;
-        check_decided_ = !requirement.empty();
-        if (check_decided_) result_.requirement = std::move(requirement);
+        check_decided_ = requirement.has_value();
+        if (check_decided_) result_.requirement = std::move(*requirement);
     }
     if (verdict >= Verdict::fail) ended_ = true;
 }

@@ -150,7 +150,10 @@ class ClientRun {
     void judge_chunk(const ClientInput& input);
     bool input_missing(const ClientInput& input, const std::string& what);
     void apply(const std::vector<DataFinding>& findings);
-    void record(Verdict verdict, std::string reason, std::string requirement = {});
+    /// Keeps `verdict` when it is the worst yet. `requirement` is the row it rests on, empty
+    /// for none; without it, the row is the first cited one that allows the verdict.
+    void record(Verdict verdict, std::string reason,
+                std::optional<std::string> requirement = std::nullopt);
     void record_alternative(const scenario::LineAlternative& alternative, std::string reason);
     void off_script(const std::string& what, const scenario::Command& command);
     void end(Verdict verdict, std::string reason);

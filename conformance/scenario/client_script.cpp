@@ -16,7 +16,7 @@ namespace {
 // so the client waits for each reply (RFC 5321 §4.3.1), and no STARTTLS or AUTH.
 constexpr std::string_view opening_text[] = {
     "S: 220 {server} ESMTP ehlo-check",
-    "C: EHLO * | HELO * => WARN",
+    "C: EHLO * | HELO * => WARN 5321-4.1.1.1-c",
     "S: 250-{server} greets you",
     "S: 250-8BITMIME",
     "S: 250-SIZE 10485760",
@@ -50,6 +50,10 @@ std::string_view default_message() {
            ".\r\n"
            "..Two periods.\r\n"
            "The last line of the message.\r\n";
+}
+
+std::string_view standard_opening_requirement() {
+    return "5321-4.1.1.1-c";
 }
 
 const std::vector<ClientStep>& standard_opening() {

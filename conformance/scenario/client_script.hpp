@@ -138,6 +138,10 @@ inline constexpr std::string_view client_variable_names[] = {
 /// RFC 5321 §4.1.1.1) answered with 8BITMIME, SIZE and ENHANCEDSTATUSCODES, and MAIL answered 250.
 const std::vector<ClientStep>& standard_opening();
 
+/// The row the standard opening's verdicts rest on (a client should begin with EHLO): a
+/// scenario with the opening cites it, whether it names it or not.
+std::string_view standard_opening_requirement();
+
 /// The local part a client scenario answers to under `ehlo-check --listen`: its id without the
 /// leading `client/`, with `/` turned into `.` (`rfc5321.4.5.2.dot-stuffing`).
 std::string listen_local_part(std::string_view id);

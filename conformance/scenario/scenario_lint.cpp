@@ -119,6 +119,11 @@ void lint_client(const Scenario& scenario, std::vector<std::string>& problems) {
         const auto* command = std::get_if<Command>(&step.action);
         if (command == nullptr) continue;
         for (const LineAlternative& alt : command->alternatives) {
+            if (alt.requirement.empty() && alt.verdict == Verdict::fail) {
+                problems.push_back("line " + std::to_string(step.line) +
+                                   ": => FAIL names no row: write the row it rests on, like "
+                                   "=> FAIL 5321-4.1.1.10-c");
+            }
             if (alt.requirement.empty()) continue;
             const auto row = std::find_if(scenario.cited.begin(), scenario.cited.end(),
                                           [&](const auto& r) { return r.id == alt.requirement; });

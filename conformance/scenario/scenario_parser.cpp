@@ -242,11 +242,16 @@ void HeaderParser::finish() {
     }
 }
 
-// `opening: standard` puts the standard opening before the scenario's own steps.
-void add_opening(ClientScript& client) {
+// `opening: standard` puts the standard opening before the scenario's own steps, and its row
+// among the scenario's.
+void add_opening(Scenario& scenario) {
+    ClientScript& client = scenario.client;
     if (!client.standard_opening) return;
     const auto& opening = standard_opening();
     client.steps.insert(client.steps.begin(), opening.begin(), opening.end());
+    const std::string row(standard_opening_requirement());
+    auto& rows = scenario.requirements;
+    if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(row);
 }
 
 // `name: value` with a lower-case name: a header field (steps are upper case or have no colon).
@@ -302,7 +307,7 @@ ParseResult parse_scenario(std::string_view text, std::string id) {
     header.finish();
     if (role == Role::client) {
         client_steps.finish();
-        add_opening(result.scenario.client);
+        add_opening(result.scenario);
     } else {
         steps.finish();
     }
