@@ -32,7 +32,14 @@ scenarios tagged 'slow' run only with --slow; against a target the defaults are 
 
 Time scale: --time-scale 0.01 makes a scenario's 'wait 300s' last 3 s, so the time-out
 scenarios (tagged 'slow') can run against a server started with timeouts scaled alike;
-the reports give the scale when it is not 1.)";
+the reports give the scale when it is not 1.
+
+Judging a client: with --exec COMMAND (and --exec-starttls, --exec-tls, --exec-auth for the
+scenarios that ask for them) ehlo-check plays the server and runs COMMAND through /bin/sh
+once per client scenario, with {host} {port} {from} {rcpt} {message} {user} {password}
+{ca-file} replaced by shell-quoted values; COMMAND exits 0 when the client was told the
+message was sent. --listen HOST:PORT waits for clients started elsewhere instead, the
+recipient's local part picking the scenario (--list shows the addresses).)";
 
 /// `validator` without its name in --help: the type names say it already.
 CLI::Validator quiet(CLI::Validator validator) {

@@ -162,6 +162,21 @@ int parse_number(std::string_view text, std::size_t digits) {
     return std::stoi(std::string(text));
 }
 
+std::optional<RepeatedStep> repeated_step(std::string_view text, int open_repeat_line) {
+    const auto x = text.find(" x ");
+    if (x == std::string_view::npos || x == 0 || parse_number(text.substr(0, x), 9) < 0) {
+        return std::nullopt;
+    }
+    RepeatedStep repeated{parse_number(text.substr(0, x), 9), trim_left(text.substr(x + 3)), {}};
+    if (repeated.count < 1 || repeated.count > max_repeat) {
+        repeated.problem = "a repeat count is 1 to " + std::to_string(max_repeat);
+    } else if (open_repeat_line != 0) {
+        repeated.problem = "repeats do not nest (the repeat of line " +
+                           std::to_string(open_repeat_line) + " is still open)";
+    }
+    return repeated;
+}
+
 int parse_duration_ms(std::string_view text) {
     constexpr int max_ms = 600000;
     int ms = -1;

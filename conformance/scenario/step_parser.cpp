@@ -48,25 +48,21 @@ void StepParser::line(int number, std::string_view text) {
 }
 
 bool StepParser::repeated_line(int number, std::string_view text) {
-    const auto x = text.find(" x ");
-    if (x == std::string_view::npos || x == 0 || parse_number(text.substr(0, x), 9) < 0) {
-        return false;
-    }
-    const int count = parse_number(text.substr(0, x), 9);
-    const auto rest = trim_left(text.substr(x + 3));
-    if (count < 1 || count > max_repeat) {
-        error(number, "a repeat count is 1 to " + std::to_string(max_repeat));
-    } else if (repeat_line_ != 0) {
-        error(number, "repeats do not nest (the repeat of line " + std::to_string(repeat_line_) +
-                          " is still open)");
-    } else if (!starts_with_marker(rest) && !rest.starts_with("wait ")) {
+    const auto repeated = repeated_step(text, repeat_line_);
+    if (!repeated) return false;
+    if (repeated->problem.empty() && !starts_with_marker(repeated->step) &&
+        !repeated->step.starts_with("wait ")) {
         error(number, "N x repeats one C:, C~, C>, S: or wait step");
-    } else {
-        add(number, RepeatBegin{count});
-        repeat_errors_ = errors_.size();
-        step(number, rest, true);
-        add(number, RepeatEnd{});
+        return true;
     }
+    if (!repeated->problem.empty()) {
+        error(number, repeated->problem);
+        return true;
+    }
+    add(number, RepeatBegin{repeated->count});
+    repeat_errors_ = errors_.size();
+    step(number, repeated->step, true);
+    add(number, RepeatEnd{});
     return true;
 }
 

@@ -3,6 +3,7 @@
 // backslashes of a text pattern. Defined in scenario_syntax.cpp; used by the step parsers only.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,16 @@ inline constexpr int max_repeat = 10000;
 
 /// A whole number of at most `digits` digits, or -1.
 int parse_number(std::string_view text, std::size_t digits);
+
+/// `N x STEP` on one line: the count and the step, or nothing when `text` is not of that
+/// shape. Why the count is refused (out of range, or inside the repeat opened on
+/// `open_repeat_line`), when it is, is in `problem`.
+struct RepeatedStep {
+    int count = 0;
+    std::string_view step;
+    std::string problem;
+};
+std::optional<RepeatedStep> repeated_step(std::string_view text, int open_repeat_line);
 
 /// A duration such as `2s` or `500ms`, from 1 ms to 600 s, in milliseconds; -1 otherwise.
 int parse_duration_ms(std::string_view text);

@@ -3,7 +3,6 @@
 //
 //   ehlo-send-mutant --list
 //   ehlo-send-mutant --mutant NAME [ehlo-send options]
-#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "apps/send_main.hpp"
 #include "client_mutant.hpp"
+#include "mutant_arguments.hpp"
 #include "protocol/citation.hpp"
 
 namespace {
@@ -34,29 +34,19 @@ int usage(const std::string& problem) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // --mutant NAME and --list are ours; every other argument goes to the client.
-    std::vector<char*> rest{argv[0]};
-    const client_mutants::ClientMutant* mutant = nullptr;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--list") == 0) {
-            list_mutants();
-            return 0;
-        }
-        if (std::strcmp(argv[i], "--mutant") != 0) {
-            rest.push_back(argv[i]);
-            continue;
-        }
-        if (i + 1 == argc) return usage("--mutant needs a NAME");
-        mutant = client_mutants::find_client_mutant(argv[++i]);
-        if (!mutant) return usage(std::string("no mutant '") + argv[i] + "'; see --list");
+    mutants::MutantArguments args = mutants::read_mutant_arguments(argc, argv);
+    if (args.list) {
+        list_mutants();
+        return 0;
     }
-    if (!mutant) return usage("name the mutant with --mutant NAME");
+    if (!args.problem.empty()) return usage(args.problem);
+    const client_mutants::ClientMutant* mutant = client_mutants::find_client_mutant(args.name);
+    if (!mutant) return usage("no mutant '" + args.name + "'; see --list");
     apps::SendVariant variant;
     variant.program = "ehlo-send-mutant";
     variant.description = "Ehlo reference SMTP client with one rule broken: " + mutant->name;
     variant.adjust_settings = [mutant](client::Settings& settings) {
         settings.make_hooks = [mutant] { return client_mutants::make_client_hooks(*mutant); };
     };
-    rest.push_back(nullptr);
-    return apps::run_send(static_cast<int>(rest.size()) - 1, rest.data(), variant);
+    return apps::run_send(static_cast<int>(args.rest.size()) - 1, args.rest.data(), variant);
 }

@@ -3,7 +3,6 @@
 //
 //   ehlo-server-mutant --list
 //   ehlo-server-mutant --mutant NAME [ehlo-server options]
-#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "apps/server_main.hpp"
 #include "mutant.hpp"
+#include "mutant_arguments.hpp"
 #include "protocol/citation.hpp"
 
 namespace {
@@ -34,23 +34,14 @@ int usage(const std::string& problem) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // --mutant NAME and --list are ours; every other argument goes to the server.
-    std::vector<char*> rest{argv[0]};
-    const mutants::Mutant* mutant = nullptr;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--list") == 0) {
-            list_mutants();
-            return 0;
-        }
-        if (std::strcmp(argv[i], "--mutant") != 0) {
-            rest.push_back(argv[i]);
-            continue;
-        }
-        if (i + 1 == argc) return usage("--mutant needs a NAME");
-        mutant = mutants::find_mutant(argv[++i]);
-        if (!mutant) return usage(std::string("no mutant '") + argv[i] + "'; see --list");
+    mutants::MutantArguments args = mutants::read_mutant_arguments(argc, argv);
+    if (args.list) {
+        list_mutants();
+        return 0;
     }
-    if (!mutant) return usage("name the mutant with --mutant NAME");
+    if (!args.problem.empty()) return usage(args.problem);
+    const mutants::Mutant* mutant = mutants::find_mutant(args.name);
+    if (!mutant) return usage("no mutant '" + args.name + "'; see --list");
     apps::ServerVariant variant;
     variant.program = "ehlo-server-mutant";
     variant.description = "Ehlo reference SMTP server with one rule broken: " + mutant->name;
@@ -58,6 +49,5 @@ int main(int argc, char** argv) {
         if (mutant->policy) mutant->policy(policy);
         policy.make_hooks = [mutant] { return mutants::make_hooks(*mutant); };
     };
-    rest.push_back(nullptr);
-    return apps::run_server(static_cast<int>(rest.size()) - 1, rest.data(), variant);
+    return apps::run_server(static_cast<int>(args.rest.size()) - 1, args.rest.data(), variant);
 }
