@@ -101,7 +101,7 @@ void reach(ClientHarness& client, Step step) {
 }
 
 /// Whether `code` is one the command at `step` may get: read by its first digit, so an unknown
-/// code of a known class counts as that class (RFC 5321 §4.2, §4.3.2).
+/// code of a known class counts as that class (RFC 5321 §4.2, RFC 5321 §4.3.2).
 bool allowed(Step step, int code) {
     if (code >= 400 && code < 600) return true;
     switch (step) {
