@@ -106,6 +106,7 @@ asio::awaitable<void> serve(tcp::socket socket, Listening& state) {
     link.replay();
     const scenario::Scenario& chosen = *(*state.chosen)[found->second];
     engine::ClientRun run(chosen, *state.variables, state.setup->time_scale);
+    run.message_unknown();  // the client's user chose it, not the scenario
     engine::ScenarioResult result =
         co_await drive_client(run, link, *state.setup, already_connected);
     link.close();

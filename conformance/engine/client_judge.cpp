@@ -4,6 +4,7 @@
 // (RFC 5321 §4.3.1), the mail data and BDAT chunks through data_checks.hpp, and the client's exit
 // status.
 #include <algorithm>
+#include <cctype>
 
 #include "engine/client_run.hpp"
 #include "scenario/catalog.hpp"
@@ -56,6 +57,15 @@ std::string without_line_end(std::string line) {
     if (line.ends_with('\n')) line.pop_back();
     if (line.ends_with('\r')) line.pop_back();
     return line;
+}
+
+// A line that starts with a verb (letters, then a space or the end): a scenario may read
+// message text with `C:` too, and the octets of text are judged by the data checks.
+bool looks_like_command(std::string_view line) {
+    const auto space = std::min(line.find(' '), line.size());
+    return space > 0 &&
+           std::all_of(line.begin(), line.begin() + static_cast<long>(space),
+                       [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
 }
 
 bool is_verb(std::string_view word) {
@@ -113,7 +123,7 @@ void ClientRun::judge_line(const scenario::Command& command, const ClientInput& 
     log(LogLine::Side::client, input.bytes);
     const std::string line = without_line_end(input.bytes);
     apply(check_command_line(input.bytes));
-    if (!ended_) apply(check_command_octets(line, declared_));
+    if (!ended_ && looks_like_command(line)) apply(check_command_octets(line, declared_));
     if (ended_) return;
     take_line(command, line);
 }
@@ -200,9 +210,10 @@ void ClientRun::judge_data(const ClientInput& input) {
     log(LogLine::Side::client, input.bytes);
     const auto findings = check_mail_data(input.bytes, last_line_, declared_);
     apply(findings);
-    const bool cut = std::any_of(findings.begin(), findings.end(), [](const DataFinding& f) {
-        return f.check == scenario::ClientCheck::data_complete;
-    });
+    const bool cut =
+        message_known_ && std::any_of(findings.begin(), findings.end(), [](const DataFinding& f) {
+            return f.check == scenario::ClientCheck::data_complete;
+        });
     if (cut && !ended_) {  // the rest of the message would come as commands: out of step
         note("the scenario ends: what is left of the message would arrive as commands");
         ended_ = true;
@@ -237,6 +248,9 @@ void ClientRun::judge_chunk(const ClientInput& input) {
 // Each finding earns the broken verdict its row allows; the worst one is recorded.
 void ClientRun::apply(const std::vector<DataFinding>& findings) {
     for (const DataFinding& finding : findings) {
+        const bool compares = finding.check == scenario::ClientCheck::data_complete ||
+                              finding.check == scenario::ClientCheck::extra_line_end;
+        if (compares && !message_known_) continue;  // not the scenario's message
         const auto& check = scenario::client_check_row(finding.check);
         const auto row = std::find_if(check_rows_.begin(), check_rows_.end(),
                                       [&](const auto& r) { return r.id == check.requirement; });

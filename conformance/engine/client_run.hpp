@@ -117,6 +117,9 @@ class ClientRun {
     /// Leaves the connection open at the end (for `--listen`, whose first run only reads up to
     /// the recipient that picks the scenario).
     void keep_open() { keep_open_ = true; }
+    /// The message the client sends is not the scenario's (`--listen`: the client's user chose
+    /// it): the checks that compare the data with the message are left out.
+    void message_unknown() { message_known_ = false; }
     /// Whether the client connected.
     bool accepted() const { return accepted_; }
     /// The client's last line that fitted a `C:` step, without its line end.
@@ -180,6 +183,7 @@ class ClientRun {
     bool accepted_ = false;
     bool open_ = false;  ///< accepted, and closed by neither side since
     bool keep_open_ = false;
+    bool message_known_ = true;
     bool client_close_accepted_ = false;  ///< the client closed, and a `<close>` took it
     bool check_decided_ = false;          ///< the verdict came from a check, not a cited row
     std::string last_command_;            ///< the client's last line, for reasons

@@ -144,7 +144,8 @@ Output Session::on_reply(const wire::WireReply& reply) {
     }
     Pending now = pending_.front();
     pending_.pop_front();
-    if (reply.code < 200 || reply.code >= 600) {  // out of range: fatal, still QUIT RFC 5321 §4.2
+    if (now.what != Awaiting::quit && (reply.code < 200 || reply.code >= 600)) {
+        // Out of range: a fatal error; the session still ends with QUIT RFC 5321 §4.2.
         return quit(fail(Failure::protocol,
                          "a reply code out of range (RFC 5321 §4.2): " + describe(reply), &reply));
     }
