@@ -114,6 +114,8 @@ relayhost = [{host}]:{port}
 local_transport = error:no local delivery
 smtp_tls_security_level = {relay_tls}
 smtp_tls_loglevel = 1
+# One message per connection: the server behind judges each connection as one scenario.
+smtp_connection_cache_on_demand = no
 """
 
 # The smtp client that relay_to needs, and only then. It logs its whole dialogue with the
@@ -224,6 +226,7 @@ relay_smtp:
   driver = smtp
   port = {port}
   allow_localhost
+  connection_max_messages = 1
 {require_tls}  tls_verify_certificates =
 """
 
