@@ -149,6 +149,8 @@ OPTION_VALUES = {
     "--no-delivery": None, "--scenarios": "SUITE", "--jobs": "2", "--max-connections": "2",
     "--rate": "0", "--timeout": "3", "--time-scale": "0.5", "--baseline": "BASELINE",
     "--write-baseline": "WRITTEN", "--json": "JSON", "--junit": "JUNIT", "--html": "HTML",
+    "--exec": "true {port}", "--exec-starttls": "true {port}", "--exec-tls": "true {port}",
+    "--exec-auth": "true {port}", "--listen": "127.0.0.1:0", "--listen-for": "5",
 }
 
 
@@ -188,6 +190,10 @@ def test_no_option_swallows_the_target(option, where, option_files):
         assert result.returncode == 0, result.stderr
         assert "rfc5321/4.1.4/rcpt-before-mail" in result.stdout
         return
+    if option.startswith("--exec") or option == "--listen":  # judges clients: no target
+        assert result.returncode == 2, result.stderr
+        assert "judge clients: leave out the server HOST:PORT" in result.stderr
+        return
     if option == "--lint":  # checks the scenarios and exits before reaching the target
         assert result.returncode == 0, result.stderr
         assert "lint: " in result.stdout and " 0 problems" in result.stdout
@@ -207,9 +213,10 @@ def test_the_reported_case_checks_the_target_not_the_demo():
 
 def test_every_option_at_once_with_the_target_anywhere(option_files):
     # --tls and --insecure exclude --starttls and --ca-file; --list and --lint would not
-    # connect.
+    # connect; --exec and --listen judge clients, with no target.
     options = [occurrence(o, option_files) for o in sorted(OPTION_VALUES)
-               if o not in ("--tls", "--insecure", "--list", "--lint")]
+               if o not in ("--tls", "--insecure", "--list", "--lint")
+               and not o.startswith("--exec") and o != "--listen"]
     for at in range(0, len(options) + 1, 4):
         target = f"127.0.0.1:{free_port()}"
         words = [w for o in options[:at] for w in o] + [target] + \
