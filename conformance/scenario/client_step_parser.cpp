@@ -289,10 +289,11 @@ void ClientStepParser::repeat_end(int number) {
 
 void ClientStepParser::finish() {
     if (repeat_line_ != 0) error(repeat_line_, "repeat without end");
-    for (const auto& [name, line] : jumps_) {
+    for (const auto& jump : jumps_) {
+        const std::string& name = jump.first;
         const bool known = std::any_of(labels_.begin(), labels_.end(),
                                        [&](const auto& label) { return label.first == name; });
-        if (!known) error(line, "-> " + name + ": there is no label @" + name);
+        if (!known) error(jump.second, "-> " + name + ": there is no label @" + name);
     }
 }
 
