@@ -33,6 +33,13 @@ std::string format_scale(double scale);
 /// `C:`, `S:` or `*` (a note), the prefix a transcript uses for `side`.
 std::string_view prefix(LogLine::Side side);
 
+/// What the baseline (`--baseline FILE`, check/baseline.hpp) says of one result.
+enum class BaselineMark {
+    none,   ///< no baseline, or the baseline does not list the scenario
+    known,  ///< listed with this very verdict and reason: a known finding, not a new one
+    fixed,  ///< listed, but the scenario now gives another verdict or reason: remove the entry
+};
+
 /// The verdict of one scenario and the evidence for it.
 struct ScenarioResult {
     std::string id;
@@ -63,6 +70,10 @@ struct ScenarioResult {
     /// and the tail of what it printed. Empty otherwise.
     std::string client_status;
     std::string client_output;
+    /// What the baseline says of this result; with `fixed`, `baseline_listed` is the entry's
+    /// verdict and reason as the baseline has them.
+    BaselineMark baseline = BaselineMark::none;
+    std::string baseline_listed;
 };
 
 /// Scenarios that gave no verdict for one reason the user can act on: how many, in what way
@@ -91,6 +102,8 @@ struct RunResult {
     /// The coverage the run lost, by reason: scenarios not selected or SKIPped, and ERRORs of
     /// a setting (an untrusted TLS certificate). Empty when nothing was lost.
     std::vector<NotRun> not_run;
+    /// The `--baseline FILE` the results were compared with; empty for none.
+    std::string baseline_file;
 
     Tally tally() const;
 };
