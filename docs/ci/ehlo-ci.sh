@@ -70,6 +70,7 @@ wait_for_target() {
     local host=${EHLO_TARGET%:*} port=${EHLO_TARGET##*:} waited=0
     host=${host#[}
     host=${host%]}
+    # shellcheck disable=SC2016 # the inner shell expands $1 and $2
     until timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; do
         if ((waited >= ${EHLO_WAIT:-30})); then
             echo "ehlo-ci: $EHLO_TARGET accepts no connection after $waited s" >&2

@@ -15,6 +15,7 @@ import yaml
 
 from check_support import run_check
 from conftest import BIN_DIR, SOURCE_DIR
+from ehlokit.processes import free_port
 from ehlokit.programs import KitError
 from ehlokit.server import EhloServer
 
@@ -103,11 +104,11 @@ def write_baseline(port, path):
             if line.strip() and not line.startswith("#")]
 
 
-def run_script(tmp_path, port, baseline):
+def run_script(tmp_path, port, baseline, wait=5):
     """ehlo-ci.sh check against 127.0.0.1:port, as a CI job runs it (in its own folder)."""
     env = {**os.environ, "EHLO_TARGET": f"127.0.0.1:{port}", "EHLO_BASELINE": str(baseline),
-           "EHLO_REPORTS_DIR": "reports", "EHLO_ARGS": f"--only '{ONLY}'", "EHLO_WAIT": "5",
-           "EHLO_CHECK": str(BIN_DIR / "ehlo-check")}
+           "EHLO_REPORTS_DIR": "reports", "EHLO_ARGS": f"--only '{ONLY}'",
+           "EHLO_WAIT": str(wait), "EHLO_CHECK": str(BIN_DIR / "ehlo-check")}
     result = subprocess.run(["bash", str(SCRIPT), "check"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     print(result.stdout, result.stderr)
@@ -140,3 +141,17 @@ def test_the_script_fails_on_a_failure_the_baseline_does_not_list(mutant, tmp_pa
     unlisted = run_script(tmp_path, mutant.port, baseline)
     assert unlisted.returncode == 1, unlisted.stdout + unlisted.stderr
     assert_reports_written(tmp_path / "reports")
+
+
+def test_a_server_that_never_listens_fails_the_job_with_2(tmp_path):
+    baseline = tmp_path / "smtp-baseline.txt"
+    baseline.write_text("")
+    result = run_script(tmp_path, free_port(), baseline, wait=1)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "accepts no connection after 1 s" in result.stderr
+
+
+def test_a_baseline_named_but_missing_fails_the_job_with_2(server, tmp_path):
+    result = run_script(tmp_path, server.port, tmp_path / "no-such-baseline.txt")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "EHLO_BASELINE: no file" in result.stderr
