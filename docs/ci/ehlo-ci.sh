@@ -15,7 +15,8 @@
 #   EHLO_WAIT         seconds to wait for the target to accept connections (default: 30)
 #   EHLO_CHECK        the ehlo-check to run (default: the checkout's build/ehlo-check when it
 #                     is there, else the one on PATH, as the .deb installs it)
-#   EHLO_BUILD_DIR    where build puts the build (default: build/ in the checkout)
+#   EHLO_BUILD_DIR    where build puts the build (default: build/ in the checkout, fresh on a
+#                     CI runner; in a checkout whose build/ is a developer's, give another)
 #
 # Exit status: check passes on ehlo-check's (0: no FAIL or ERROR beyond the baseline; 1: some;
 # 2: the run could not start); 2 for a bad setting.
