@@ -26,6 +26,10 @@
     for (const opened of matrix.querySelectorAll("[data-for]")) {
       opened.hidden = !servers.has(opened.dataset.for);
     }
+    // A server's list of explanations goes when none of them is left.
+    for (const list of document.querySelectorAll("section[data-server]")) {
+      list.hidden ||= !list.querySelector("tr[data-verdict]:not([hidden])");
+    }
   }
 
   // A scenario's row stays when a shown server has a ticked verdict there; an RFC's heading
@@ -76,7 +80,11 @@
     if (open) {
       open.remove();
     } else {
-      cell.append(explanationParagraph(server, link.getAttribute("href").slice(1)));
+      // In the order of the columns, whichever was opened first.
+      const column = (name) => [...row.cells].findIndex((c) => c.dataset.server === name);
+      const later = [...cell.children].find((p) => column(p.dataset.for) > column(server));
+      cell.insertBefore(explanationParagraph(server, link.getAttribute("href").slice(1)),
+                        later || null);
     }
     if (!cell.children.length) extra.remove();
   }

@@ -141,9 +141,9 @@ HOW_TO_READ = (
     '<a href="README.md">README.md</a>. One row per scenario, one column per server. Click a '
     "verdict to read that scenario's wire log on that server; click <em>why</em> beside a "
     "verdict that is not PASS to open its explanation under the row. Every explanation is also "
-    'listed <a href="#explanations">under the matrix</a>. The filters hide the verdicts and '
-    "servers not ticked; the address keeps them, e.g. <code>matrix.html#verdict=FAIL,ERROR"
-    "&amp;server=postfix,exim</code>.</p>")
+    'listed <a href="#explanations">under the matrix</a>. The filters (they need scripts '
+    "enabled) hide the verdicts and servers not ticked; the address keeps them, e.g. "
+    "<code>matrix.html#verdict=FAIL,ERROR&amp;server=postfix,exim</code>.</p>")
 
 
 def page(labels, verdicts, explanations, order):

@@ -97,6 +97,17 @@ def test_a_log_page_can_leave_out_the_passing_logs():
     assert "PASSING LINE" in log_page("s", run, ("m.html", "m"))
 
 
+def test_a_long_run_of_one_side_is_shortened():
+    body = scenario("x/1/big", "FAIL")
+    line = body["log"][0]
+    body["log"] = [dict(line, text=f"body line {n}") for n in range(100)] + \
+        [dict(line, side="server", text="250 queued")]
+    page = log_page("s", report(body), ("m.html", "m"))
+    assert "body line 19\n" in page and "body line 20\n" not in page
+    assert "[... 70 lines left out ...]" in page
+    assert "body line 90\n" in page and "S: 250 queued" in page
+
+
 # -- the matrix page
 
 class Links(HTMLParser):

@@ -4,6 +4,8 @@ of its `ehlo-check --json` run, with one section per scenario whose id is the sc
 the matrix links to `logs/postfix.html#rfc5321/4.1.1.4/crlf-dot-lf-not-end`. A section holds
 the verdict, the runner's reason, the requirement it rests on, the expected and received
 lines, and the wire log as ehlo-check's console prints it (seconds, [connection], C:/S:/*).
+A long run of lines from one side, such as the body of a big message, keeps its first and last
+lines and says how many it leaves out.
 
 With `keep_passing=False` a PASS section keeps its anchor and verdict but not its log, so the
 pages stay small when the passing logs would make them large.
@@ -20,6 +22,8 @@ VERDICT_COLOURS = {"PASS": "#2e7d32", "FAIL": "#c62828", "WARN": "#ef8f00",
                    "INFO": "#0277bd", "SKIP": "#888", "ERROR": "#6a1b9a"}
 LOGS_FOLDER = "logs"
 SIDE_PREFIXES = {"client": "C:", "server": "S:", "note": "*"}
+# A run of more lines than LONG_RUN from one side keeps RUN_HEAD lines and RUN_TAIL lines.
+LONG_RUN, RUN_HEAD, RUN_TAIL = 40, 20, 10
 SECTION = re.compile(r'<section id="([^"]+)" data-verdict="([A-Z]+)"')
 
 STYLE = """\
@@ -33,6 +37,7 @@ h2 a{color:inherit}
 p{margin:.2rem 0}
 pre{background:#f6f6f6;padding:.3rem .5rem;margin:.2rem 0;overflow-x:auto;font-size:.8rem}
 .meta{color:#555}
+li{margin:.3rem 0}
 """ + "".join(f".v-{v}{{background:{c}}}\n" for v, c in VERDICT_COLOURS.items())
 
 
@@ -51,6 +56,30 @@ def transcript_line(line):
     at = line["at_ms"]
     prefix = SIDE_PREFIXES.get(line["side"], "*")
     return f"{at // 1000:3d}.{at % 1000:03d} [{line['connection']}] {prefix} {line['text']}"
+
+
+def same_side_runs(log):
+    """The log's lines grouped into runs of consecutive lines of one side and connection."""
+    runs = []
+    for line in log:
+        if runs and (runs[-1][0]["side"], runs[-1][0]["connection"]) == \
+                (line["side"], line["connection"]):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def transcript(log):
+    """The transcript of a whole log, long runs shortened."""
+    lines = []
+    for run in same_side_runs(log):
+        text = [transcript_line(line) for line in run]
+        if len(text) > LONG_RUN:
+            left_out = len(text) - RUN_HEAD - RUN_TAIL
+            text[RUN_HEAD:-RUN_TAIL] = [f"{'':10}[... {left_out} lines left out ...]"]
+        lines += text
+    return "\n".join(lines)
 
 
 def verdict_badge(verdict):
@@ -72,8 +101,7 @@ def details(scenario):
         parts.append(f"<p>What it printed (the end):</p>"
                      f"<pre>{escape(scenario['client_output'])}</pre>")
     if scenario["log"]:
-        lines = "\n".join(transcript_line(line) for line in scenario["log"])
-        parts.append(f"<pre>{escape(lines)}</pre>")
+        parts.append(f"<pre>{escape(transcript(scenario['log']))}</pre>")
     return parts
 
 
@@ -88,11 +116,14 @@ def section(scenario, keep_passing):
 
 
 def index_of_non_passing(scenarios):
-    links = [f'<a href="#{escape(s["id"])}">{escape(s["id"])}</a> {verdict_badge(s["verdict"])}'
-             for s in scenarios if s["verdict"] != "PASS"]
-    if not links:
-        return "<p>Every scenario passed.</p>"
-    return "<p>Not PASS: " + ", ".join(links) + "</p>"
+    """A list of the scenarios that did not pass, by verdict, the worst first."""
+    items = []
+    for verdict in ("FAIL", "ERROR", "WARN", "INFO", "SKIP"):
+        ids = [escape(s["id"]) for s in scenarios if s["verdict"] == verdict]
+        if ids:
+            links = ", ".join(f'<a href="#{ident}">{ident}</a>' for ident in ids)
+            items.append(f"<li>{verdict_badge(verdict)} {len(ids)}: {links}</li>")
+    return f"<ul>{''.join(items)}</ul>" if items else "<p>Every scenario passed.</p>"
 
 
 def log_page(heading, report, back_link, keep_passing=True):
@@ -101,14 +132,14 @@ def log_page(heading, report, back_link, keep_passing=True):
     tally = ", ".join(f"{report['tally'][v]} {v}" for v in VERDICT_COLOURS
                       if report["tally"].get(v))
     kept = ("" if keep_passing else " The wire logs of PASS verdicts are left out to keep "
-            "these pages small; <code>ehlo-check --json</code> against the same set-up shows "
+            "these pages small; <code>--all-logs</code> of the tool that writes them keeps "
             "them.")
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Wire logs: {escape(heading)}</title>", f"<style>{STYLE}</style></head><body>",
         f"<h1>Wire logs: {escape(heading)}</h1>",
         f'<p class="meta">Back to <a href="{escape(back_link[0])}">{escape(back_link[1])}</a>. '
-        f"{escape(report['tool_version'])}, run {escape(report['started_at'])}: {tally}. "
+        f"ehlo-check {escape(report['tool_version'])}, run {escape(report['started_at'])}: {tally}. "
         "Each log line: seconds since the scenario started, [connection], C: what the client "
         f"sent, S: what the server sent, * a note of the runner.{kept}</p>",
         index_of_non_passing(report["scenarios"]),
