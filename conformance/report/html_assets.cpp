@@ -182,7 +182,8 @@ const std::string_view script = R"js(
   }
 
   function reveal() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id = location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* keep it as written */ }
     var target = id && id.indexOf("=") < 0 ? document.getElementById(id) : null;
     if (!target) return;
     if (target.closest("[hidden]")) { form.reset(); apply(); }
