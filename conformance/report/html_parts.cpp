@@ -5,6 +5,7 @@
 #include "report/html_parts.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "report/format.hpp"
 
@@ -26,10 +27,6 @@ void write_log_table(std::ostream& out, const engine::ScenarioResult& result, st
             << "</td><td class=\"text\"><pre>" << text(line.text) << "</pre></td></tr>\n";
     }
     out << "</table>\n";
-}
-
-std::string lines_word(std::size_t count) {
-    return std::to_string(count) + (count == 1 ? " line" : " lines");
 }
 
 void write_requirement(std::ostream& out, const engine::ScenarioResult& result) {
@@ -74,7 +71,8 @@ void write_client(std::ostream& out, const engine::ScenarioResult& result) {
     if (output.lines.empty()) return;
     const bool open = result.verdict != engine::Verdict::pass;
     out << "<details" << (open ? " open" : "") << "><summary>client output, "
-        << lines_word(output.lines.size()) << "</summary>\n<pre class=\"client-output\">";
+        << counted(output.lines.size(), "line", "lines")
+        << "</summary>\n<pre class=\"client-output\">";
     for (const auto& line : output.lines)
         out << escape(line) << '\n';
     out << "</pre></details>\n";
@@ -134,6 +132,10 @@ std::string text(std::string_view text, bool keep_newlines) {
     return escape(printable(text, keep_newlines));
 }
 
+std::string counted(std::size_t count, std::string_view one, std::string_view many) {
+    return std::to_string(count) + ' ' + std::string(count == 1 ? one : many);
+}
+
 std::string badge(engine::Verdict verdict) {
     const std::string name(engine::to_string(verdict));
     return "<span class=\"v v-" + name + "\">" + name + "</span>";
@@ -161,9 +163,12 @@ Requirement split_requirement(std::string_view requirement) {
 }
 
 std::string scenario_attributes(const engine::ScenarioResult& result) {
-    std::string rfcs = " ", tags = " ";
+    std::set<int> numbers;
     for (const auto& ref : result.refs)
-        rfcs += std::to_string(ref.rfc) + " ";
+        numbers.insert(ref.rfc);
+    std::string rfcs = " ", tags = " ";
+    for (const int number : numbers)
+        rfcs += std::to_string(number) + " ";
     for (const auto& tag : result.tags)
         tags += printable(tag) + " ";
     const bool known = result.baseline == engine::BaselineMark::known;
@@ -178,7 +183,8 @@ void write_wire_log(std::ostream& out, const engine::ScenarioResult& result) {
     if (size == 0) return;
     out << "<div class=\"wire\">";
     if (size <= long_log || !is_finding(result.verdict)) {  // no decisive step to go to
-        out << "<details open><summary>wire log, " << lines_word(size) << "</summary>\n";
+        out << "<details open><summary>wire log, " << counted(size, "line", "lines")
+            << "</summary>\n";
         write_log_table(out, result, 0, size);
         out << "</details></div>\n";
         return;
@@ -190,7 +196,7 @@ void write_wire_log(std::ostream& out, const engine::ScenarioResult& result) {
                 : std::string("its end"))
         << "</p>\n";
     write_log_table(out, result, window.first, window.last);
-    out << "<details><summary>whole wire log, " << lines_word(size) << "</summary>\n";
+    out << "<details><summary>whole wire log, " << counted(size, "line", "lines") << "</summary>\n";
     write_log_table(out, result, 0, size);
     out << "</details></div>\n";
 }

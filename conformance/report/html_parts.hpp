@@ -32,6 +32,9 @@ std::string escape(std::string_view text);
 /// Printable (format.hpp), then escaped: the one way text from a result reaches the page.
 std::string text(std::string_view text, bool keep_newlines = false);
 
+/// `1 line`, `3 lines`: a count and the word for it, `one` or `many`.
+std::string counted(std::size_t count, std::string_view one, std::string_view many);
+
 /// `<span class="v v-FAIL">FAIL</span>`.
 std::string badge(engine::Verdict verdict);
 

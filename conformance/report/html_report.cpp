@@ -55,9 +55,10 @@ Results of_verdict(const Results& by_id, engine::Verdict verdict) {
     return out;
 }
 
-int count_marked(const engine::RunResult& run, engine::BaselineMark mark) {
-    return static_cast<int>(std::count_if(run.results.begin(), run.results.end(),
-                                          [mark](const auto& r) { return r.baseline == mark; }));
+std::size_t count_marked(const engine::RunResult& run, engine::BaselineMark mark) {
+    return static_cast<std::size_t>(
+        std::count_if(run.results.begin(), run.results.end(),
+                      [mark](const auto& r) { return r.baseline == mark; }));
 }
 
 void write_tally(std::ostream& out, const engine::Tally& tally) {
@@ -80,8 +81,9 @@ void write_not_run(std::ostream& out, const std::vector<engine::NotRun>& not_run
     int count = 0;
     for (const auto& group : not_run)
         count += group.count;
-    out << "<details class=\"not-run\"><summary>" << count << " scenarios not run, "
-        << not_run.size() << (not_run.size() == 1 ? " reason" : " reasons") << "</summary><ul>";
+    out << "<details class=\"not-run\"><summary>"
+        << html::counted(static_cast<std::size_t>(count), "scenario", "scenarios") << " not run, "
+        << html::counted(not_run.size(), "reason", "reasons") << "</summary><ul>";
     for (const auto& group : not_run)
         out << "<li>" << html::text(not_run_line(group)) << "</li>";
     out << "</ul></details>\n";
@@ -97,8 +99,13 @@ void write_header(std::ostream& out, const engine::RunResult& run) {
     write_tally(out, run.tally());
     if (!run.baseline_file.empty())
         out << "<p class=\"baseline\">baseline <code>" << html::text(run.baseline_file)
-            << "</code>: " << count_marked(run, engine::BaselineMark::known) << " known findings, "
-            << count_marked(run, engine::BaselineMark::fixed) << " entries fixed</p>\n";
+            << "</code>: "
+            << html::counted(count_marked(run, engine::BaselineMark::known), "known finding",
+                             "known findings")
+            << ", "
+            << html::counted(count_marked(run, engine::BaselineMark::fixed), "entry fixed",
+                             "entries fixed")
+            << "</p>\n";
     write_not_run(out, run.not_run);
     out << "</header>\n";
 }
