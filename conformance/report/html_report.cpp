@@ -1,147 +1,216 @@
 // Layer: conformance/report. The HTML report (`--html FILE`, report.hpp): one self-contained
-// page, inline CSS, no script and no external resource (links to the RFC text are plain
-// hyperlinks). A header with target, date and tally; a summary by verdict and by RFC section;
-// then each scenario with its verdict, reason, explanation and transcript, the lines of the
-// decisive step marked with a ▶ and the class `decisive`; for a judged client, how its process
-// ended and what it printed. Everything is HTML-escaped.
+// page made for triage, with its CSS and a small filter script inline and no external resource
+// (links to the RFC text are plain hyperlinks). From the top: the target and the tally, the
+// baseline and the entries it lists that are fixed, the filter bar (verdict, RFC, tag, search,
+// known findings), the findings grouped FAIL, ERROR, WARN, INFO (new before known), the PASS
+// and SKIP scenarios folded, then the verdicts per RFC section and the discovery. Every
+// scenario has its id as anchor. Without JavaScript the filter bar stays hidden and the page
+// shows everything. The pieces are in html_parts.cpp.
+#include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "report/format.hpp"
+#include "report/html_parts.hpp"
 #include "report/report.hpp"
 
 namespace ehlo::report {
 
 namespace {
 
-constexpr std::string_view style = R"(
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 1.5rem;
-color:#222}
-h1{font-size:1.5rem;margin:.2rem 0}
-h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin-top:2rem}
-h3{font-size:1rem;margin:0 0 .3rem}
-code,pre{font:13px/1.35 ui-monospace,monospace}
-pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
-.meta{color:#555}
-table{border-collapse:collapse;margin:.4rem 0}
-th,td{padding:.15rem .5rem;text-align:left;vertical-align:top}
-.counts td,.counts th{text-align:right;border-bottom:1px solid #eee}
-.counts td:first-child,.counts th:first-child{text-align:left}
-.v{display:inline-block;min-width:3.4rem;text-align:center;border-radius:3px;font-weight:600;
-color:#fff;padding:0 .3rem}
-.v-PASS{background:#2e7d32}.v-FAIL{background:#c62828}.v-WARN{background:#ef8f00}
-.v-INFO{background:#0277bd}.v-SKIP{background:#888}.v-ERROR{background:#6a1b9a}
-.scenario{border:1px solid #ddd;border-left:6px solid #888;border-radius:4px;margin:.8rem 0;
-padding:.6rem .8rem}
-.scenario.s-PASS{border-left-color:#2e7d32}.scenario.s-FAIL{border-left-color:#c62828}
-.scenario.s-WARN{border-left-color:#ef8f00}.scenario.s-INFO{border-left-color:#0277bd}
-.scenario.s-ERROR{border-left-color:#6a1b9a}
-.reason{font-weight:600}
-.explain td{border:1px solid #ddd;background:#fafafa}
-.log{width:100%}
-.log td{padding:0 .4rem}
-.log .text{width:100%}
-.log .at,.log .conn{color:#777;text-align:right}
-.log .client .text{color:#0d47a1}
-.log .note .text{color:#777;font-style:italic}
-.log .mark{color:#c62828;width:1em}
-.log tr.decisive{background:#fff3cd;font-weight:600}
-summary{cursor:pointer;color:#555}
-.client-output{background:#f6f6f6;border:1px solid #eee;padding:.3rem .5rem}
-)";
+using Results = std::vector<const engine::ScenarioResult*>;
 
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
+/// What a group of scenarios of one verdict is, after its badge.
+std::string_view group_title(engine::Verdict verdict) {
+    switch (verdict) {
+        case engine::Verdict::fail:
+            return "broken requirements";
+        case engine::Verdict::error:
+            return "could not be judged";
+        case engine::Verdict::warn:
+            return "recommendations not followed";
+        case engine::Verdict::info:
+            return "for information";
+        case engine::Verdict::pass:
+            return "passed";
+        case engine::Verdict::skip:
+            return "skipped";
     }
+    return "";
+}
+
+std::string group_anchor(engine::Verdict verdict) {
+    return "group-" + std::string(engine::to_string(verdict));
+}
+
+/// The results of one verdict: the new ones first, then those the baseline knows, each part
+/// in the order of the ids.
+Results of_verdict(const Results& by_id, engine::Verdict verdict) {
+    Results out;
+    std::copy_if(by_id.begin(), by_id.end(), std::back_inserter(out),
+                 [verdict](const auto* result) { return result->verdict == verdict; });
+    std::stable_partition(out.begin(), out.end(), [](const auto* result) {
+        return result->baseline != engine::BaselineMark::known;
+    });
     return out;
 }
 
-/// Printable, then escaped: the one way text from a result reaches the page.
-std::string html(std::string_view text, bool keep_newlines = false) {
-    return escape(printable(text, keep_newlines));
+std::size_t count_marked(const engine::RunResult& run, engine::BaselineMark mark) {
+    return static_cast<std::size_t>(
+        std::count_if(run.results.begin(), run.results.end(),
+                      [mark](const auto& r) { return r.baseline == mark; }));
 }
 
-std::string badge(engine::Verdict verdict) {
-    const std::string name(engine::to_string(verdict));
-    return "<span class=\"v v-" + name + "\">" + name + "</span>";
-}
-
-std::string anchor(std::string_view id) {
-    std::string out = "s-" + printable(id);
-    for (char& c : out)
-        if (c == ' ') c = '_';
-    return escape(out);
-}
-
-std::string ref_link(const scenario::Ref& ref) {
-    const bool appendix = !ref.section.empty() && (ref.section[0] < '0' || ref.section[0] > '9');
-    return "<a href=\"https://www.rfc-editor.org/rfc/rfc" + std::to_string(ref.rfc) +
-           (appendix ? "#appendix-" : "#section-") + html(ref.section) + "\">" +
-           html(ref_label(ref)) + "</a>";
-}
-
-void write_header(std::ostream& out, const engine::RunResult& run, const engine::Tally& tally) {
-    out << "<header><h1>ehlo-check: " << html(run.target) << "</h1>\n<p class=\"meta\">"
-        << html(run.started_at) << " \u00B7 " << human_duration(run.duration)
-        << " \u00B7 ehlo-check " << html(run.tool_version);
-    if (run.time_scale != 1.0) {
-        out << " \u00B7 time scale " << engine::format_scale(run.time_scale) << " (every wait)";
+void write_tally(std::ostream& out, const engine::Tally& tally) {
+    out << "<p class=\"tally\">";
+    for (const auto verdict : html::triage_order) {
+        const int count = tally.count(verdict);
+        const std::string inner = html::badge(verdict) + "<b>" + std::to_string(count) + "</b>";
+        if (count == 0)
+            out << "<span class=\"count-badge zero\">" << inner << "</span> ";
+        else
+            out << "<a class=\"count-badge\" href=\"#" << group_anchor(verdict) << "\">" << inner
+                << "</a> ";
     }
-    out << "</p>\n<p>";
-    for (const auto verdict : verdict_columns)
-        out << badge(verdict) << ' ' << tally.count(verdict) << " &nbsp; ";
-    out << tally.total() << " scenarios</p></header>\n";
+    out << "<span class=\"total\">" << tally.total() << " scenarios</span></p>\n";
 }
 
-void write_discovery(std::ostream& out, const engine::RunResult& run) {
-    const auto words = [](const std::vector<std::string>& list) {
-        std::string text;
-        for (const auto& word : list)
-            text += (text.empty() ? "" : " ") + html(word);
-        return text.empty() ? std::string("(none)") : text;
-    };
-    out << "<h2>Discovery</h2>\n<table><tr><th>greeting</th><td><pre>" << html(run.greeting, true)
-        << "</pre></td></tr>\n<tr><th>EHLO keywords</th><td><code>" << words(run.keywords)
-        << "</code></td></tr>\n";
-    if (!run.keywords_after_tls.empty())
-        out << "<tr><th>after STARTTLS</th><td><code>" << words(run.keywords_after_tls)
-            << "</code></td></tr>\n";
-    out << "</table>\n";
+/// The coverage the run lost, folded: one line per reason, with the option that would help.
+void write_not_run(std::ostream& out, const std::vector<engine::NotRun>& not_run) {
+    if (not_run.empty()) return;
+    int count = 0;
+    for (const auto& group : not_run)
+        count += group.count;
+    out << "<details class=\"not-run\"><summary>"
+        << html::counted(static_cast<std::size_t>(count), "scenario", "scenarios") << " not run, "
+        << html::counted(not_run.size(), "reason", "reasons") << "</summary><ul>";
+    for (const auto& group : not_run)
+        out << "<li>" << html::text(not_run_line(group)) << "</li>";
+    out << "</ul></details>\n";
 }
 
-void write_summary(std::ostream& out, const engine::RunResult& run, const engine::Tally& tally) {
-    out << "<h2>Summary</h2>\n<table "
-           "class=\"counts\"><tr><th>verdict</th><th>scenarios</th></tr>\n";
-    for (const auto verdict : verdict_columns)
-        out << "<tr><td>" << badge(verdict) << "</td><td>" << tally.count(verdict)
-            << "</td></tr>\n";
-    out << "</table>\n<table class=\"counts\"><tr><th>RFC section</th>";
-    for (const auto verdict : verdict_columns)
-        out << "<th>" << engine::to_string(verdict) << "</th>";
+void write_header(std::ostream& out, const engine::RunResult& run) {
+    out << "<header><h1>ehlo-check: " << html::text(run.target) << "</h1>\n<p class=\"meta\">"
+        << html::text(run.started_at) << " \u00B7 " << human_duration(run.duration)
+        << " \u00B7 ehlo-check " << html::text(run.tool_version);
+    if (run.time_scale != 1.0)
+        out << " \u00B7 time scale " << engine::format_scale(run.time_scale) << " (every wait)";
+    out << "</p>\n";
+    write_tally(out, run.tally());
+    if (!run.baseline_file.empty())
+        out << "<p class=\"baseline\">baseline <code>" << html::text(run.baseline_file)
+            << "</code>: "
+            << html::counted(count_marked(run, engine::BaselineMark::known), "known finding",
+                             "known findings")
+            << ", "
+            << html::counted(count_marked(run, engine::BaselineMark::fixed), "entry fixed",
+                             "entries fixed")
+            << "</p>\n";
+    write_not_run(out, run.not_run);
+    out << "</header>\n";
+}
+
+/// The baseline entries that no longer match their result: the user should remove them.
+void write_fixed(std::ostream& out, const Results& by_id, const std::string& baseline_file) {
+    Results fixed;
+    std::copy_if(by_id.begin(), by_id.end(), std::back_inserter(fixed), [](const auto* result) {
+        return result->baseline == engine::BaselineMark::fixed;
+    });
+    if (fixed.empty()) return;
+    out << "<section class=\"fixed\" id=\"fixed\"><h2>Fixed since the baseline <span "
+           "class=\"count\">"
+        << fixed.size() << "</span></h2>\n<p>These entries of <code>" << html::text(baseline_file)
+        << "</code> no longer match their scenario: remove them from the baseline.</p>\n<ul>\n";
+    for (const auto* result : fixed)
+        out << "<li><a href=\"#" << html::anchor(result->id) << "\"><code>"
+            << html::text(result->id) << "</code></a> now " << html::badge(result->verdict) << ' '
+            << html::text(result->reason)
+            << "<br><span class=\"listed\">baseline: " << html::text(result->baseline_listed)
+            << "</span></li>\n";
+    out << "</ul></section>\n";
+}
+
+std::string option(const std::string& value, const std::string& label) {
+    return "<option value=\"" + html::text(value) + "\">" + html::text(label) + "</option>";
+}
+
+/// The filter bar: hidden in the markup, shown by the script, so that a page read without
+/// JavaScript has no controls that do nothing.
+void write_filters(std::ostream& out, const engine::RunResult& run) {
+    std::set<int> rfcs;
+    std::set<std::string> tags;
+    for (const auto& result : run.results) {
+        for (const auto& ref : result.refs)
+            rfcs.insert(ref.rfc);
+        tags.insert(result.tags.begin(), result.tags.end());
+    }
+    out << "<form id=\"filters\" class=\"filters\" hidden>\n<span class=\"verdicts\">";
+    for (const auto verdict : html::triage_order) {
+        const std::string name(engine::to_string(verdict));
+        out << "<label><input type=\"checkbox\" name=\"verdict\" value=\"" << name << "\" checked>"
+            << html::badge(verdict) << "</label>";
+    }
+    out << "</span>\n<label>RFC <select name=\"rfc\">" << option("", "all");
+    for (const int rfc : rfcs)
+        out << option(std::to_string(rfc), "RFC " + std::to_string(rfc));
+    out << "</select></label>\n<label>tag <select name=\"tag\">" << option("", "all");
+    for (const auto& tag : tags)
+        out << option(tag, tag);
+    out << "</select></label>\n<input type=\"search\" name=\"q\" placeholder=\"search id, title, "
+           "reason\" aria-label=\"search\">\n";
+    if (count_marked(run, engine::BaselineMark::known) > 0)
+        out << "<label><input type=\"checkbox\" name=\"known\" value=\"hide\"> hide "
+               "known</label>\n";
+    out << "<button type=\"reset\">show all</button> <span class=\"shown\" "
+           "id=\"shown\"></span>\n</form>\n";
+}
+
+/// One group: its heading with the count, its scenarios; PASS and SKIP folded in a <details>.
+void write_group(std::ostream& out, const Results& results, engine::Verdict verdict) {
+    if (results.empty()) return;
+    const std::string name(engine::to_string(verdict));
+    const bool folded = !html::is_finding(verdict);
+    const std::string heading = html::badge(verdict) + " <span class=\"count\" data-total=\"" +
+                                std::to_string(results.size()) + "\">" +
+                                std::to_string(results.size()) + "</span> " +
+                                std::string(group_title(verdict));
+    out << "<section class=\"group" << (folded ? " folded" : "") << "\" id=\""
+        << group_anchor(verdict) << "\" data-group=\"" << name << "\">\n";
+    if (folded)
+        out << "<details><summary><h2>" << heading << "</h2></summary>\n";
+    else
+        out << "<h2>" << heading << "</h2>\n";
+    for (const auto* result : results)
+        html::write_scenario(out, *result);
+    out << (folded ? "</details>" : "") << "</section>\n";
+}
+
+void write_findings(std::ostream& out, const Results& by_id) {
+    out << "<main id=\"findings\">\n";
+    bool any = false;
+    for (const auto verdict : html::triage_order) {
+        const Results results = of_verdict(by_id, verdict);
+        if (html::is_finding(verdict) && !results.empty()) any = true;
+        if (!html::is_finding(verdict) && !any) {
+            out << "<p class=\"no-findings\">No findings: every scenario gave PASS or SKIP.</p>\n";
+            any = true;
+        }
+        write_group(out, results, verdict);
+    }
+    out << "<p class=\"none-shown\" id=\"none-shown\" hidden>No scenario matches the "
+           "filter.</p>\n</main>\n";
+}
+
+/// The verdicts per RFC section, in the order of the RFCs and their sections.
+void write_sections(std::ostream& out, const engine::RunResult& run) {
+    out << "<h2 id=\"sections\">Verdicts by RFC section</h2>\n<table class=\"counts\"><tr><th>RFC "
+           "section</th>";
+    for (const auto verdict : html::triage_order)
+        out << "<th>" << html::badge(verdict) << "</th>";
     out << "</tr>\n";
     for (const auto& row : by_section(run)) {
-        out << "<tr><td>" << ref_link(row.ref) << "</td>";
-        for (const auto verdict : verdict_columns) {
+        out << "<tr><td>" << html::ref_link(row.ref) << "</td>";
+        for (const auto verdict : html::triage_order) {
             const int count = row.tally.count(verdict);
             out << "<td>" << (count == 0 ? std::string("\u00B7") : std::to_string(count))
                 << "</td>";
@@ -151,101 +220,37 @@ void write_summary(std::ostream& out, const engine::RunResult& run, const engine
     out << "</table>\n";
 }
 
-/// Links to the scenarios worth a look: every verdict but PASS and SKIP.
-void write_findings(std::ostream& out, const std::vector<const engine::ScenarioResult*>& results) {
-    std::string items;
-    for (const auto* result : results) {
-        if (result->verdict == engine::Verdict::pass || result->verdict == engine::Verdict::skip)
-            continue;
-        items += "<li>" + badge(result->verdict) + " <a href=\"#" + anchor(result->id) + "\">" +
-                 html(result->id) + "</a> " + html(result->reason) + "</li>\n";
-    }
-    if (!items.empty()) out << "<h2>Findings</h2>\n<ul>\n" << items << "</ul>\n";
-}
-
-void write_explanation(std::ostream& out, const engine::ScenarioResult& result) {
-    const Explanation sides = split_explanation(result.explanation);
-    const auto lines = [](const std::vector<std::string>& list) {
-        std::string text;
-        for (const auto& line : list)
-            text += escape(line) + "\n";
-        return text;
+void write_discovery(std::ostream& out, const engine::RunResult& run) {
+    const auto words = [](const std::vector<std::string>& list) {
+        std::string joined;
+        for (const auto& word : list)
+            joined += (joined.empty() ? "" : " ") + html::text(word);
+        return joined.empty() ? std::string("(none)") : joined;
     };
-    if (!sides.other.empty()) out << "<pre>" << lines(sides.other) << "</pre>\n";
-    if (sides.expected.empty()) return;
-    out << "<table class=\"explain\"><tr><th>expected</th><th>received</th></tr>\n<tr><td><pre>"
-        << lines(sides.expected) << "</pre></td><td><pre>" << lines(sides.received)
-        << "</pre></td></tr></table>\n";
-}
-
-void write_transcript(std::ostream& out, const engine::ScenarioResult& result) {
-    if (result.log.empty()) return;
-    const bool open = result.verdict != engine::Verdict::pass;
-    out << "<details" << (open ? " open" : "") << "><summary>transcript, " << result.log.size()
-        << (result.log.size() == 1 ? " line" : " lines") << "</summary>\n<table class=\"log\">\n";
-    for (const auto& line : result.log) {
-        const bool decisive = is_decisive(result, line);
-        out << "<tr class=\"" << side_name(line.side) << (decisive ? " decisive" : "")
-            << "\"><td class=\"mark\">" << (decisive ? "\u25B6" : "") << "</td><td class=\"at\">"
-            << seconds(line.at) << "</td><td class=\"conn\">" << line.connection
-            << "</td><td class=\"side\">" << engine::prefix(line.side)
-            << "</td><td class=\"text\"><pre>" << html(line.text) << "</pre></td></tr>\n";
-    }
-    out << "</table></details>\n";
-}
-
-/// All of a judged client's output that was kept, folded when the scenario passed.
-void write_client_output(std::ostream& out, const engine::ScenarioResult& result) {
-    const OutputLines output = output_lines(result.client_output);
-    if (output.lines.empty()) return;
-    const bool open = result.verdict != engine::Verdict::pass;
-    out << "<details" << (open ? " open" : "") << "><summary>client output, " << output.lines.size()
-        << (output.lines.size() == 1 ? " line" : " lines")
-        << "</summary>\n<pre class=\"client-output\">";
-    for (const auto& line : output.lines)
-        out << escape(line) << '\n';
-    out << "</pre></details>\n";
-}
-
-void write_scenario(std::ostream& out, const engine::ScenarioResult& result) {
-    const std::string verdict(engine::to_string(result.verdict));
-    out << "<article class=\"scenario s-" << verdict << "\" id=\"" << anchor(result.id)
-        << "\">\n<h3>" << badge(result.verdict) << " <code>" << html(result.id) << "</code> "
-        << html(result.title) << "</h3>\n<p class=\"meta\">" << scenario::to_string(result.level);
-    for (const auto& ref : result.refs)
-        out << " \u00B7 " << ref_link(ref);
-    for (const auto& tag : result.tags)
-        out << " \u00B7 <code>" << html(tag) << "</code>";
-    out << " \u00B7 " << human_duration(result.duration) << "</p>\n";
-    if (!result.reason.empty()) out << "<p class=\"reason\">" << html(result.reason) << "</p>\n";
-    if (!result.requirement.empty())
-        out << "<p class=\"requirement\">" << html(result.requirement) << "</p>\n";
-    if (!result.client_status.empty())
-        out << "<p class=\"client-status\">client: <code>" << html(result.client_status)
-            << "</code></p>\n";
-    write_explanation(out, result);
-    write_transcript(out, result);
-    write_client_output(out, result);
-    out << "</article>\n";
+    out << "<h2 id=\"discovery\">Discovery</h2>\n<table><tr><th>greeting</th><td><pre>"
+        << html::text(run.greeting, true) << "</pre></td></tr>\n<tr><th>EHLO "
+        << "keywords</th><td><code>" << words(run.keywords) << "</code></td></tr>\n";
+    if (!run.keywords_after_tls.empty())
+        out << "<tr><th>after STARTTLS</th><td><code>" << words(run.keywords_after_tls)
+            << "</code></td></tr>\n";
+    out << "</table>\n";
 }
 
 }  // namespace
 
 void write_html(std::ostream& out, const engine::RunResult& run) {
-    const engine::Tally tally = run.tally();
-    const auto results = sorted_by_id(run);
+    const Results by_id = sorted_by_id(run);
     out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        << "<title>ehlo-check: " << html(run.target) << "</title>\n<style>" << style
+        << "<title>ehlo-check: " << html::text(run.target) << "</title>\n<style>" << html::style
         << "</style>\n</head>\n<body>\n";
-    write_header(out, run, tally);
+    write_header(out, run);
+    write_fixed(out, by_id, run.baseline_file);
+    write_filters(out, run);
+    write_findings(out, by_id);
+    write_sections(out, run);
     write_discovery(out, run);
-    write_summary(out, run, tally);
-    write_findings(out, results);
-    out << "<h2>Scenarios</h2>\n";
-    for (const auto* result : results)
-        write_scenario(out, *result);
-    out << "</body>\n</html>\n";
+    out << "<script>" << html::script << "</script>\n</body>\n</html>\n";
 }
 
 }  // namespace ehlo::report

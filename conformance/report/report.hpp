@@ -56,7 +56,9 @@ void write_json(std::ostream& out, const engine::RunResult& run);
 /// The whole run as JUnit XML: one `<testsuite>`, one `<testcase>` per scenario.
 void write_junit(std::ostream& out, const engine::RunResult& run);
 
-/// The whole run as one self-contained HTML page (inline CSS, no script, no external resource).
+/// The whole run as one self-contained HTML page made for triage (inline CSS and a small inline
+/// filter script, no external resource; without JavaScript it shows everything): the tally and
+/// the findings first, each scenario anchored by its id (docs/reports.md).
 void write_html(std::ostream& out, const engine::RunResult& run);
 
 /// A report could not be written: the message names the file and the cause.

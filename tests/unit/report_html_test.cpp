@@ -1,5 +1,6 @@
-// The HTML report (`--html`): one self-contained page, everything escaped, the summary, the
-// lines of the decisive step marked, and a judged client's exit and output.
+// The HTML report (`--html`): one self-contained page, everything escaped, the section table,
+// the lines of the decisive step marked, and a judged client's exit and output. The layout made
+// for triage (groups, baseline, filters, long logs, hostile text) is in report_html_triage_test.
 #include <catch2/catch.hpp>
 
 #include <regex>
@@ -43,20 +44,34 @@ TEST_CASE("HTML: a whole page with the run's header and tally", "[report]") {
     CHECK(page.find("<meta charset=\"utf-8\">") != std::string::npos);
     CHECK(page.find("<h1>ehlo-check: 127.0.0.1:2525</h1>") != std::string::npos);
     CHECK(page.find("2026-11-22T05:00:00Z") != std::string::npos);
-    CHECK(page.find("<span class=\"v v-FAIL\">FAIL</span> 1") != std::string::npos);
+    CHECK(page.find("<span class=\"v v-FAIL\">FAIL</span><b>1</b>") != std::string::npos);
+    CHECK(page.find("<span class=\"v v-PASS\">PASS</span><b>1</b>") != std::string::npos);
     CHECK(page.find("6 scenarios") != std::string::npos);
-    CHECK(occurrences(page, "<article class=\"scenario") == 6);
+    CHECK(occurrences(page, "<details class=\"scenario") == 6);
     CHECK(page.find("PIPELINING 8BITMIME STARTTLS") != std::string::npos);
 }
 
-TEST_CASE("HTML: the summary by RFC section links the RFC text", "[report]") {
+TEST_CASE("HTML: the table by RFC section links the RFC text, in the sections' order", "[report]") {
     const std::string page = html_text();
-    CHECK(page.find("<a href=\"https://www.rfc-editor.org/rfc/rfc5321#section-4.1.4\">RFC 5321 "
-                    "\u00A74.1.4</a></td><td>1</td><td>1</td>") != std::string::npos);
-    // Findings link to the scenarios that are neither PASS nor SKIP.
-    CHECK(page.find("<a href=\"#s-rfc5321/4.1.4/rcpt-before-mail\">") != std::string::npos);
-    CHECK(page.find("id=\"s-rfc5321/4.1.4/rcpt-before-mail\"") != std::string::npos);
-    CHECK(page.find("<a href=\"#s-rfc5321/4.1.1.10/quit\">") == std::string::npos);
+    // Columns FAIL ERROR WARN INFO PASS SKIP: 4.1.4 is cited by the FAIL and the PASS.
+    const auto table = page.find("<h2 id=\"sections\">");
+    REQUIRE(table != std::string::npos);
+    const auto row = page.find(
+        "<a href=\"https://www.rfc-editor.org/rfc/rfc5321#section-4.1.4\">RFC 5321 "
+        "\u00A74.1.4</a></td><td>1</td><td>\u00B7</td><td>\u00B7</td><td>\u00B7</td><td>1</td>"
+        "<td>\u00B7</td></tr>",
+        table);
+    CHECK(row != std::string::npos);
+    // 4.1.1.9 before 4.1.1.10, RFC 3030 before 3207 before 5321.
+    const auto section = [&](const std::string& rfc, const std::string& number) {
+        return page.find("rfc" + rfc + "#section-" + number + "\">", table);
+    };
+    CHECK(section("3030", "2") < section("3207", "4"));
+    CHECK(section("3207", "4") < section("5321", "4.1.1.9"));
+    CHECK(section("5321", "4.1.1.9") < section("5321", "4.1.1.10"));
+    CHECK(section("5321", "4.1.1.10") < section("5321", "4.1.4"));
+    // The table comes after every scenario.
+    CHECK(page.rfind("<details class=\"scenario") < table);
 }
 
 TEST_CASE("HTML: everything from the run is escaped", "[report]") {
@@ -87,9 +102,10 @@ TEST_CASE("HTML: the decisive step's lines carry the marker", "[report]") {
                     "&quot;q&quot;\n</pre></td></tr>") != std::string::npos);
 }
 
-TEST_CASE("HTML: self-contained, no script, no external resource", "[report]") {
+TEST_CASE("HTML: self-contained, one inline script, no external resource", "[report]") {
     const std::string page = html_text();
-    CHECK(page.find("<script") == std::string::npos);
+    CHECK(occurrences(page, "<script") == 1);
+    CHECK(page.find("<script>") != std::string::npos);
     CHECK(page.find("<link") == std::string::npos);
     CHECK(page.find("src=") == std::string::npos);
     CHECK(page.find("url(") == std::string::npos);
@@ -115,9 +131,9 @@ TEST_CASE("HTML: a client's exit and output, escaped, folded when it passed", "[
     const std::string page = written.str();
     CHECK(report_sample::control_bytes(page) == 0);
     CHECK(page.find("<h1>ehlo-check: client: swaks --to {rcpt}</h1>") != std::string::npos);
-    const auto fail = page.find("id=\"s-client/rfc5321/4.5.2/dot-stuffing\"");
+    const auto fail = page.find("id=\"client/rfc5321/4.5.2/dot-stuffing\"");
     REQUIRE(fail != std::string::npos);
-    const auto end = page.find("</article>", fail);
+    const auto end = page.find("</div></details>\n", fail);  // the end of the scenario
     const auto status =
         page.find("<p class=\"client-status\">client: <code>exit 1</code></p>", fail);
     const auto output = page.find(
