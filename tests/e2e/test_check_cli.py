@@ -149,6 +149,7 @@ OPTION_VALUES = {
     "--no-delivery": None, "--scenarios": "SUITE", "--jobs": "2", "--max-connections": "2",
     "--rate": "0", "--timeout": "3", "--time-scale": "0.5", "--baseline": "BASELINE",
     "--write-baseline": "WRITTEN", "--json": "JSON", "--junit": "JUNIT", "--html": "HTML",
+    "--junit-warn-as-failure": None,
     "--exec": "true {port}", "--exec-starttls": "true {port}", "--exec-tls": "true {port}",
     "--exec-auth": "true {port}", "--listen": "127.0.0.1:0", "--listen-for": "5",
 }
