@@ -96,8 +96,8 @@ std::vector<std::string> suite_ids(const Suite& suite) {
     return ids;
 }
 
-/// Loads the suite, chooses from it and reads the baseline; nothing after telling `err` why
-/// the run cannot start.
+/// Loads the suite and reads the baseline, whose ids must all be the suite's; nothing after
+/// telling `err` why the run cannot start.
 std::optional<Prepared> prepare(const Options& options, const Environment& environment,
                                 std::ostream& err) {
     auto dir = scenarios_dir(options.scenarios, environment.scenarios_env, environment.program,

@@ -49,10 +49,6 @@ std::size_t class_end(std::string_view id) {
     return id_folder(id).size();
 }
 
-std::string_view verdict_name(engine::Verdict verdict) {
-    return engine::to_string(verdict);
-}
-
 std::string joined(const std::vector<std::string>& words) {
     std::string out;
     for (const auto& word : words)
@@ -94,7 +90,7 @@ void write_baseline(std::ostream& out, const engine::ScenarioResult& result) {
 /// explanation, the whole wire log and, for a judged client, its exit and output.
 std::string system_out(const engine::ScenarioResult& result) {
     std::ostringstream out;
-    out << verdict_name(result.verdict) << ' ' << printable(result.id) << '\n';
+    out << engine::to_string(result.verdict) << ' ' << printable(result.id) << '\n';
     out << printable(result.title) << '\n';
     out << "requirement: " << scenario::to_string(result.level) << ' ' << refs_text(result) << '\n';
     if (!result.tags.empty()) out << "tags: " << joined(result.tags) << '\n';
@@ -139,19 +135,20 @@ Outcome outcome_of(const engine::ScenarioResult& result, const JunitOptions& opt
 
 /// The element that carries a FAIL, ERROR or SKIP (or a known one); nothing for a pass.
 void add_outcome(pugi::xml_node testcase, const engine::ScenarioResult& result, Outcome outcome) {
+    if (outcome == Outcome::pass) return;
     const std::string reason = printable(result.reason);
     const std::string body = printable(result.explanation, true);
-    if (outcome == Outcome::pass) return;
     if (outcome == Outcome::skipped) {
         const bool known = result.verdict != engine::Verdict::skip;
         set(testcase.append_child("skipped"), "message",
-            known ? "known " + std::string(verdict_name(result.verdict)) + " (baseline): " + reason
+            known ? "known " + std::string(engine::to_string(result.verdict)) +
+                        " (baseline): " + reason
                   : reason);
         return;
     }
     auto node = testcase.append_child(outcome == Outcome::error ? "error" : "failure");
     set(node, "message", reason);
-    set(node, "type", std::string(verdict_name(result.verdict)));
+    set(node, "type", std::string(engine::to_string(result.verdict)));
     node.text().set(body.empty() ? reason.c_str() : body.c_str());
 }
 
