@@ -66,7 +66,8 @@ class InProcessServer final : public check::DemoServer {
 
 std::unique_ptr<report::Reporter> make_reporter(const check::Options& options, std::ostream& out) {
     report::ReportFiles files{options.json, options.junit, options.html};
-    return report::make_reporters(out, report::ConsoleOptions::detect(STDOUT_FILENO), files);
+    return report::make_reporters(out, report::ConsoleOptions::detect(STDOUT_FILENO), files,
+                                  {options.junit_warn_as_failure});
 }
 
 std::filesystem::path program_path(const char* argv0) {

@@ -88,8 +88,16 @@ int lint_scenarios(const std::vector<const scenario::Scenario*>& chosen, std::os
     return problems == 0 ? exit_ok : exit_findings;
 }
 
-/// Loads the suite, chooses from it and reads the baseline; nothing after telling `err` why
-/// the run cannot start.
+/// The ids of every scenario of the suite, whatever the role.
+std::vector<std::string> suite_ids(const Suite& suite) {
+    std::vector<std::string> ids;
+    for (const scenario::Scenario& scenario : suite.scenarios)
+        ids.push_back(scenario.id);
+    return ids;
+}
+
+/// Loads the suite and reads the baseline, whose ids must all be the suite's; nothing after
+/// telling `err` why the run cannot start.
 std::optional<Prepared> prepare(const Options& options, const Environment& environment,
                                 std::ostream& err) {
     auto dir = scenarios_dir(options.scenarios, environment.scenarios_env, environment.program,
@@ -110,6 +118,7 @@ std::optional<Prepared> prepare(const Options& options, const Environment& envir
     }
     if (!options.baseline.empty()) {
         prepared.baseline = load_baseline(options.baseline);
+        if (prepared.baseline.ok()) check_ids(prepared.baseline, suite_ids(prepared.suite));
         for (const std::string& error : prepared.baseline.errors)
             err << error << "\n";
         if (!prepared.baseline.ok()) {
@@ -327,12 +336,14 @@ int run_target(const Options& options, const Environment& environment, Prepared&
     std::deque<scenario::Scenario> with_logins;  // the plan's scenarios with a login inserted
     log_in_before_mail(options, *found, target->tls, plan, with_logins, out);
     try {
-        std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
+        std::unique_ptr<report::Reporter> reporter =
+            marking(environment.make_reporter(options, out), prepared.baseline);
         engine::RunResult run =
             run_plan(options, plan, gates.variables, *target, *found, *reporter);
         run.not_run = lost_coverage(options, prepared, run, *target);
+        mark_run(run, prepared.baseline);
         reporter->finished(run);
-        return conclude(run, prepared.baseline, options.baseline, options.write_baseline, err);
+        return conclude(run, options.write_baseline, err);
     } catch (const report::ReportError& error) {
         err << "ehlo-check: " << error.what() << "\n";
         return exit_cannot;
@@ -343,14 +354,16 @@ int run_target(const Options& options, const Environment& environment, Prepared&
 int run_client_check(const Options& options, const Environment& environment, Prepared& prepared,
                      std::ostream& out, std::ostream& err) {
     try {
-        std::unique_ptr<report::Reporter> reporter = environment.make_reporter(options, out);
+        std::unique_ptr<report::Reporter> reporter =
+            marking(environment.make_reporter(options, out), prepared.baseline);
         engine::RunResult run = run_clients(options, prepared.chosen, *reporter, out);
         run.not_run = not_run_groups(run.results, {}, Target{});
         std::vector<engine::NotRun> left_out =
             not_selected(prepared.suite.scenarios, make_filter(options));
         run.not_run.insert(run.not_run.end(), left_out.begin(), left_out.end());
+        mark_run(run, prepared.baseline);
         reporter->finished(run);
-        return conclude(run, prepared.baseline, options.baseline, options.write_baseline, err);
+        return conclude(run, options.write_baseline, err);
     } catch (const report::ReportError& error) {
         err << "ehlo-check: " << error.what() << "\n";
     } catch (const std::exception& error) {

@@ -176,6 +176,8 @@ void define_run_options(CLI::App& app, Options& o) {
         ->type_name("FILE");
     app.add_option("--json", o.json, "Write a JSON report")->type_name("FILE");
     app.add_option("--junit", o.junit, "Write a JUnit XML report")->type_name("FILE");
+    app.add_flag("--junit-warn-as-failure", o.junit_warn_as_failure,
+                 "In the JUnit report, make each WARN a failure");
     app.add_option("--html", o.html, "Write an HTML report")->type_name("FILE");
 }
 

@@ -53,6 +53,7 @@ struct Options {
     std::string write_baseline;
     std::string json;
     std::string junit;
+    bool junit_warn_as_failure = false;  ///< `--junit-warn-as-failure`
     std::string html;
     /// Client-testing mode: the command that runs the client under test once per client
     /// scenario, for each thing a scenario may ask of it (plain, STARTTLS required, implicit

@@ -3,13 +3,15 @@
 // section, the details of each FAIL, WARN and ERROR (expected and received side by side, the
 // requirement, the wire log around the decisive step and, for a judged client, how its process
 // ended and the end of what it printed), the scenarios not run by reason (with the option that
-// would run them) and the tally line. Colours only on a terminal and never with NO_COLOR. The
+// would run them), the baseline's entries that no longer apply, and the tally line, which says
+// how many findings the baseline knows. Colours only on a terminal and never with NO_COLOR. The
 // runner decides the exit status from the tally.
 #include <unistd.h>
 
 #include <sys/ioctl.h>
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include "report/format.hpp"
 #include "report/report.hpp"
@@ -50,6 +52,20 @@ std::string verdict_cell(engine::Verdict verdict, const ConsoleOptions& options)
     std::string name(engine::to_string(verdict));
     name.resize(5, ' ');
     return paint(name, verdict, options);
+}
+
+/// What the baseline says of a result, after its id: ` (known)`, ` (fixed)` when it no longer
+/// fails, ` (changed)` when it now fails otherwise than listed; empty without a mark.
+std::string baseline_marker(const engine::ScenarioResult& result) {
+    switch (result.baseline) {
+        case engine::BaselineMark::none:
+            return "";
+        case engine::BaselineMark::known:
+            return " (known)";
+        case engine::BaselineMark::fixed:
+            return is_new_failure(result) ? " (changed)" : " (fixed)";
+    }
+    return "";
 }
 
 /// Columns taken on a terminal: one per UTF-8 character (the reports print no wide ones).
@@ -142,13 +158,16 @@ void write_client_output(std::ostream& out, const engine::ScenarioResult& result
 
 void write_details(std::ostream& out, const engine::ScenarioResult& result,
                    const ConsoleOptions& options) {
-    out << verdict_cell(result.verdict, options) << ' ' << printable(result.id) << '\n';
+    out << verdict_cell(result.verdict, options) << ' ' << printable(result.id)
+        << baseline_marker(result) << '\n';
     out << "      " << printable(result.title) << '\n';
     out << "      requirement: " << scenario::to_string(result.level);
     for (std::size_t i = 0; i < result.refs.size(); ++i)
         out << (i == 0 ? "  " : ", ") << ref_label(result.refs[i]);
     out << '\n';
     if (!result.reason.empty()) out << "      reason: " << printable(result.reason) << '\n';
+    if (result.baseline != engine::BaselineMark::none)
+        out << "      baseline: " << printable(result.baseline_listed) << '\n';
     if (!result.requirement.empty())
         out << "      catalog row: " << printable(result.requirement) << '\n';
     if (!result.client_status.empty())
@@ -166,6 +185,40 @@ void write_not_run(std::ostream& out, const engine::RunResult& run) {
     for (const engine::NotRun& group : run.not_run)
         out << "  " << not_run_line(group) << '\n';
     out << '\n';
+}
+
+/// The baseline's entries whose scenario now gives another verdict or reason.
+void write_fixed(std::ostream& out, const engine::RunResult& run) {
+    std::vector<const engine::ScenarioResult*> fixed;
+    for (const auto* result : sorted_by_id(run)) {
+        if (result->baseline == engine::BaselineMark::fixed) fixed.push_back(result);
+    }
+    if (fixed.empty()) return;
+    out << "Baseline entries that no longer apply (" << printable(run.baseline_file) << "):\n";
+    for (const auto* result : fixed) {
+        out << "  " << printable(result->id)
+            << (is_new_failure(*result) ? ": changed, a new finding: update it in the baseline"
+                                        : ": fixed: remove it from the baseline")
+            << "\n      listed: " << printable(result->baseline_listed)
+            << "\n      now:    " << engine::to_string(result->verdict);
+        if (!result->reason.empty()) out << ' ' << printable(result->reason);
+        out << '\n';
+    }
+    out << '\n';
+}
+
+/// ` (12 known from baseline.txt)` after the count of `verdict`, when the baseline knows some;
+/// the file is named the first time only.
+std::string known_note(const engine::RunResult& run, const BaselineCounts& counts,
+                       engine::Verdict verdict, bool& named) {
+    const int known = counts.known.count(verdict);
+    if (known == 0) return "";
+    std::string note = " (" + std::to_string(known) + " known";
+    if (!named) {
+        note += " from " + printable(std::filesystem::path(run.baseline_file).filename().string());
+        named = true;
+    }
+    return note + ")";
 }
 
 }  // namespace
@@ -188,7 +241,8 @@ ConsoleOptions ConsoleOptions::detect(int fd) {
 }
 
 std::string console_line(const engine::ScenarioResult& result, const ConsoleOptions& options) {
-    std::string line = verdict_cell(result.verdict, options) + ' ' + printable(result.id);
+    std::string line = verdict_cell(result.verdict, options) + ' ' + printable(result.id) +
+                       baseline_marker(result);
     if (result.verdict != engine::Verdict::pass && !result.reason.empty())
         line += ": " + printable(result.reason);
     return line;
@@ -196,18 +250,25 @@ std::string console_line(const engine::ScenarioResult& result, const ConsoleOpti
 
 std::string tally_line(const engine::RunResult& run) {
     const engine::Tally tally = run.tally();
+    const BaselineCounts counts = baseline_counts(run);
     std::string line =
         std::to_string(tally.total()) + (tally.total() == 1 ? " scenario: " : " scenarios: ");
-    bool first = true;
+    bool first = true, named = false;
     for (const auto verdict : verdict_columns) {
         if (tally.count(verdict) == 0 && verdict != engine::Verdict::pass &&
             verdict != engine::Verdict::fail)
             continue;  // PASS and FAIL always, the others when they occur
         line += (first ? "" : ", ") + std::to_string(tally.count(verdict)) + ' ' +
-                std::string(engine::to_string(verdict));
+                std::string(engine::to_string(verdict)) + known_note(run, counts, verdict, named);
         first = false;
     }
-    return line + " in " + human_duration(run.duration);
+    line += " in " + human_duration(run.duration);
+    if (counts.fixed > 0) {
+        line += "; " + std::to_string(counts.fixed) +
+                (counts.fixed == 1 ? " baseline entry no longer applies"
+                                   : " baseline entries no longer apply");
+    }
+    return line;
 }
 
 void write_console_summary(std::ostream& out, const engine::RunResult& run,
@@ -224,6 +285,7 @@ void write_console_summary(std::ostream& out, const engine::RunResult& run,
         if (needs_details(result->verdict)) write_details(out, *result, options);
     }
     write_not_run(out, run);
+    write_fixed(out, run);
     const engine::Tally tally = run.tally();
     out << paint(tally_line(run), tally.worst(), options) << '\n';
 }

@@ -217,6 +217,33 @@ bool needs_details(engine::Verdict verdict) {
            verdict == engine::Verdict::error;
 }
 
+bool is_new_failure(const engine::ScenarioResult& result) {
+    return (result.verdict == engine::Verdict::fail || result.verdict == engine::Verdict::error) &&
+           result.baseline != engine::BaselineMark::known;
+}
+
+BaselineCounts baseline_counts(const engine::RunResult& run) {
+    BaselineCounts counts;
+    for (const auto& result : run.results) {
+        if (result.baseline == engine::BaselineMark::known) counts.known.add(result.verdict);
+        if (result.baseline == engine::BaselineMark::fixed) ++counts.fixed;
+        if (is_new_failure(result)) ++counts.new_failures;
+    }
+    return counts;
+}
+
+std::string_view mark_name(engine::BaselineMark mark) {
+    switch (mark) {
+        case engine::BaselineMark::none:
+            return "none";
+        case engine::BaselineMark::known:
+            return "known";
+        case engine::BaselineMark::fixed:
+            return "fixed";
+    }
+    return "none";
+}
+
 std::string_view side_name(engine::LogLine::Side side) {
     switch (side) {
         case engine::LogLine::Side::client:

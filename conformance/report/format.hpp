@@ -89,6 +89,23 @@ std::string not_run_line(const engine::NotRun& group);
 /// Whether a result is worth its details in a report: FAIL, WARN or ERROR.
 bool needs_details(engine::Verdict verdict);
 
+/// Whether a result counts against the exit status: a FAIL or ERROR the baseline does not know
+/// (docs/ehlo-check.md, "Exit status and the baseline").
+bool is_new_failure(const engine::ScenarioResult& result);
+
+/// What the baseline (`--baseline FILE`) did to the counts of a run.
+struct BaselineCounts {
+    engine::Tally known;   ///< the results it knows, by verdict
+    int fixed = 0;         ///< its entries whose scenario now gives another verdict or reason
+    int new_failures = 0;  ///< the FAILs and ERRORs it does not know (`is_new_failure`)
+};
+
+/// The baseline's counts of `run`, from the marks of its results.
+BaselineCounts baseline_counts(const engine::RunResult& run);
+
+/// `none`, `known` or `fixed`: the name of a baseline mark in the reports.
+std::string_view mark_name(engine::BaselineMark mark);
+
 /// `client`, `server` or `note`: the name of a side in the JSON report.
 std::string_view side_name(engine::LogLine::Side side);
 

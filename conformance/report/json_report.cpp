@@ -2,7 +2,8 @@
 // after the schema in docs/report-schema.json and the field list of docs/reports.md. Every
 // string goes through `printable`, so the file holds valid UTF-8 and no raw control bytes.
 // A judged client's exit status and output are two more strings per scenario, empty for a
-// server scenario. Reading the run and choosing what to report is left to the runner.
+// server scenario; what the baseline says of a scenario (`none`, `known`, `fixed`) two more.
+// Reading the run and choosing what to report is left to the runner.
 #include <nlohmann/json.hpp>
 
 #include "report/format.hpp"
@@ -54,6 +55,13 @@ json not_run_json(const std::vector<engine::NotRun>& groups) {
     return out;
 }
 
+json baseline_counts_json(const engine::RunResult& run) {
+    const BaselineCounts counts = baseline_counts(run);
+    return {{"known", counts.known.total()},
+            {"fixed", counts.fixed},
+            {"new_failures", counts.new_failures}};
+}
+
 json scenario_json(const engine::ScenarioResult& result) {
     json refs = json::array();
     for (const auto& ref : result.refs)
@@ -72,7 +80,9 @@ json scenario_json(const engine::ScenarioResult& result) {
             {"duration_ms", result.duration.count()},
             {"log", log_json(result.log)},
             {"client_status", printable(result.client_status)},
-            {"client_output", printable(result.client_output, true)}};
+            {"client_output", printable(result.client_output, true)},
+            {"baseline", mark_name(result.baseline)},
+            {"baseline_listed", printable(result.baseline_listed)}};
 }
 
 }  // namespace
@@ -92,6 +102,8 @@ void write_json(std::ostream& out, const engine::RunResult& run) {
                        {"keywords_after_tls", strings(run.keywords_after_tls)}}},
                      {"tally", tally_json(run.tally())},
                      {"not_run", not_run_json(run.not_run)},
+                     {"baseline_file", printable(run.baseline_file)},
+                     {"baseline_counts", baseline_counts_json(run)},
                      {"scenarios", std::move(scenarios)}};
     // Only a run whose waits were scaled says so: every other document stays as it was.
     if (run.time_scale != 1.0) document["time_scale"] = run.time_scale;

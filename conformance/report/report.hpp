@@ -53,8 +53,21 @@ std::string tally_line(const engine::RunResult& run);
 /// The whole run as JSON, after docs/report-schema.json.
 void write_json(std::ostream& out, const engine::RunResult& run);
 
-/// The whole run as JUnit XML: one `<testsuite>`, one `<testcase>` per scenario.
-void write_junit(std::ostream& out, const engine::RunResult& run);
+/// How the JUnit report writes WARN.
+struct JunitOptions {
+    /// `--junit-warn-as-failure`: a WARN is a `<failure type="WARN">`, so CI marks it failed;
+    /// otherwise it passes there, named in the suite's property `WARN` and its `<system-out>`.
+    bool warn_as_failure = false;
+};
+
+/// The whole run as JUnit XML after the Jenkins JUnit schema: one `<testsuite>`, one
+/// `<testcase>` per scenario; a FAIL or ERROR the baseline knows is `<skipped>`.
+void write_junit(std::ostream& out, const engine::RunResult& run, const JunitOptions& options = {});
+
+/// The JUnit classname of a scenario id: its parts up to its RFC (`rfc5321`,
+/// `client-rfc5321`), else its folder, with `-` for `/` and `.`; `scenarios` for an id
+/// without a folder.
+std::string junit_classname(std::string_view id);
 
 /// The whole run as one self-contained HTML page made for triage (inline CSS and a small inline
 /// filter script, no external resource; without JavaScript it shows everything): the tally and
@@ -105,15 +118,16 @@ class ConsoleReporter final : public Reporter {
 /// The file formats.
 enum class Format { json, junit, html };
 
-/// Writes `run` to `out` in `format`.
-void write_report(std::ostream& out, Format format, const engine::RunResult& run);
+/// Writes `run` to `out` in `format`; `junit` applies to the JUnit format only.
+void write_report(std::ostream& out, Format format, const engine::RunResult& run,
+                  const JunitOptions& junit = {});
 
 /// One report file, written when the run finishes. The file is created at construction, so a
 /// path that cannot be written is known before the run starts.
 class FileReporter final : public Reporter {
   public:
     /// Creates (truncates) `path`; throws ReportError when it cannot.
-    FileReporter(Format format, std::string path);
+    FileReporter(Format format, std::string path, JunitOptions junit = {});
     void started(int) override {}
     void scenario_finished(const engine::ScenarioResult&) override {}
     /// Writes the report; throws ReportError when the write fails.
@@ -122,6 +136,7 @@ class FileReporter final : public Reporter {
   private:
     Format format_;
     std::string path_;
+    JunitOptions junit_;
 };
 
 /// Several reporters as one. Calls may come from several threads: they are serialised, and
@@ -149,8 +164,9 @@ struct ReportFiles {
 };
 
 /// The reporters of one run: the console on `console` with `options`, then one FileReporter
-/// per file given. Throws ReportError when a file cannot be created.
+/// per file given, the JUnit one after `junit`. Throws ReportError when a file cannot be
+/// created.
 std::unique_ptr<Reporters> make_reporters(std::ostream& console, ConsoleOptions options,
-                                          const ReportFiles& files);
+                                          const ReportFiles& files, JunitOptions junit = {});
 
 }  // namespace ehlo::report

@@ -30,13 +30,14 @@ std::ofstream open(const std::string& path) {
 
 }  // namespace
 
-void write_report(std::ostream& out, Format format, const engine::RunResult& run) {
+void write_report(std::ostream& out, Format format, const engine::RunResult& run,
+                  const JunitOptions& junit) {
     switch (format) {
         case Format::json:
             write_json(out, run);
             return;
         case Format::junit:
-            write_junit(out, run);
+            write_junit(out, run, junit);
             return;
         case Format::html:
             write_html(out, run);
@@ -44,14 +45,14 @@ void write_report(std::ostream& out, Format format, const engine::RunResult& run
     }
 }
 
-FileReporter::FileReporter(Format format, std::string path)
-    : format_(format), path_(std::move(path)) {
+FileReporter::FileReporter(Format format, std::string path, JunitOptions junit)
+    : format_(format), path_(std::move(path)), junit_(junit) {
     open(path_);  // created now: a path that cannot be written stops the run before it starts
 }
 
 void FileReporter::finished(const engine::RunResult& run) {
     std::ofstream file = open(path_);
-    write_report(file, format_, run);
+    write_report(file, format_, run, junit_);
     errno = 0;
     file.close();
     if (!file) throw write_error(path_, "the write failed");
@@ -88,13 +89,13 @@ void Reporters::finished(const engine::RunResult& run) {
 }
 
 std::unique_ptr<Reporters> make_reporters(std::ostream& console, ConsoleOptions options,
-                                          const ReportFiles& files) {
+                                          const ReportFiles& files, JunitOptions junit) {
     auto reporters = std::make_unique<Reporters>();
     reporters->add(std::make_unique<ConsoleReporter>(console, options));
     if (!files.json.empty())
         reporters->add(std::make_unique<FileReporter>(Format::json, files.json));
     if (!files.junit.empty())
-        reporters->add(std::make_unique<FileReporter>(Format::junit, files.junit));
+        reporters->add(std::make_unique<FileReporter>(Format::junit, files.junit, junit));
     if (!files.html.empty())
         reporters->add(std::make_unique<FileReporter>(Format::html, files.html));
     return reporters;

@@ -104,7 +104,38 @@ def test_a_baseline_entry_that_passes_now_is_reported(tmp_path):
     baseline.write_text("# known\nmine/fine FAIL\n")
     result = run_check("--scenarios", root, "--baseline", baseline)
     assert result.returncode == 0
-    assert "mine/fine is listed as FAIL but gave PASS" in result.stderr
+    assert "  mine/fine: fixed: remove it from the baseline" in result.stdout.splitlines()
+
+
+def test_a_baseline_entry_matches_on_the_reason_too(tmp_path):
+    root = suite(tmp_path, wrong=WRONG_REPLY)
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text("mine/wrong FAIL the reply to NOOP was 250 *; expected 500\n")
+    assert run_check("--scenarios", root, "--baseline", baseline).returncode == 0
+    baseline.write_text("mine/wrong FAIL the reply to NOOP was 421 *; expected 500\n")
+    changed = run_check("--scenarios", root, "--baseline", baseline)
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert "FAIL  mine/wrong (changed): the reply to NOOP was 250" in changed.stdout
+    assert "  mine/wrong: changed, a new finding: update it in the baseline" in changed.stdout
+
+
+def test_a_baseline_id_no_scenario_has_stops_the_run(tmp_path):
+    root = suite(tmp_path, fine=GREETING_AND_QUIT)
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text("# known\nmine/fine FAIL\nmine/gone FAIL\n")
+    result = run_check("--scenarios", root, "--baseline", baseline)
+    assert result.returncode == 2
+    assert f"{baseline}:3: 'mine/gone' is no scenario of the suite" in result.stderr
+    assert "target:" not in result.stdout  # refused before running
+
+
+def test_a_baseline_entry_of_a_scenario_not_selected_is_left_alone(tmp_path):
+    root = suite(tmp_path, fine=GREETING_AND_QUIT, wrong=WRONG_REPLY)
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text("mine/wrong PASS\n")
+    result = run_check("--scenarios", root, "--baseline", baseline, "--only", "mine/fine")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no longer appl" not in result.stdout
 
 
 def test_requires_not_advertised_is_skip_naming_the_keyword(tmp_path):
@@ -149,6 +180,7 @@ OPTION_VALUES = {
     "--no-delivery": None, "--scenarios": "SUITE", "--jobs": "2", "--max-connections": "2",
     "--rate": "0", "--timeout": "3", "--time-scale": "0.5", "--baseline": "BASELINE",
     "--write-baseline": "WRITTEN", "--json": "JSON", "--junit": "JUNIT", "--html": "HTML",
+    "--junit-warn-as-failure": None,
     "--exec": "true {port}", "--exec-starttls": "true {port}", "--exec-tls": "true {port}",
     "--exec-auth": "true {port}", "--listen": "127.0.0.1:0", "--listen-for": "5",
 }
