@@ -248,7 +248,7 @@ void print_outcome(const client::Session& session) {
 }
 
 /// The client's TLS context: trust anchors, and the certificate of --tls-cert, which the
-/// server may ask for in the handshake (RFC 8446 §4.4.2).
+/// server may ask for in the handshake (RFC 8446 §4.3.2).
 asio::ssl::context tls_context(const SendOptions& o) {
     net::ClientTlsOptions tls_options;
     tls_options.verify = !o.insecure;

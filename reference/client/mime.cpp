@@ -63,7 +63,7 @@ std::vector<std::string> fields_of(std::string_view header) {
     return fields;
 }
 
-/// The field's name in lower case, to compare names without case RFC 5322 §1.2.2.
+/// The field's name in lower case: field names are compared without case.
 std::string lower_name(std::string_view field) {
     std::string name(field.substr(0, field.find(':')));
     for (char& c : name)
