@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/command_line.hpp"
 #include "check/app.hpp"
 #include "check/options.hpp"
 #include "report/report.hpp"
@@ -77,12 +78,6 @@ std::filesystem::path program_path(const char* argv0) {
     return std::filesystem::absolute(argv0, error);
 }
 
-int usage_error(const std::string& problem) {
-    std::cerr << "ehlo-check: " << problem << "\nRun 'ehlo-check --help' for the options."
-              << std::endl;
-    return check::exit_cannot;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,21 +86,23 @@ int main(int argc, char** argv) {
                  "ehlo-check"};
     check::Options options;
     check::define_options(app, options);
-    try {
-        app.parse(argc, argv);
-        check::check_options(options);
-    } catch (const CLI::ParseError& error) {
-        if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
-            return app.exit(error);  // --help, --version
-        }
-        return usage_error(error.what());
-    } catch (const check::UsageError& error) {
-        return usage_error(error.what());
-    }
     check::Environment environment;
     environment.program = program_path(argv[0]);
     const char* scenarios = std::getenv("EHLO_SCENARIOS");
     environment.scenarios_env = scenarios == nullptr ? "" : scenarios;
+    try {
+        app.parse(argc, argv);
+        if (options.version) {
+            std::cout << check::version_text(options, environment.program,
+                                             environment.scenarios_env);
+            return check::exit_ok;
+        }
+        check::check_options(options);
+    } catch (const CLI::ParseError& error) {
+        return apps::parse_error_exit(error, app, "ehlo-check");
+    } catch (const check::UsageError& error) {
+        return apps::usage_error("ehlo-check", error.what());
+    }
     environment.start_demo = [] { return std::make_unique<InProcessServer>(); };
     environment.make_reporter = make_reporter;
     try {

@@ -6,8 +6,10 @@
 
 #include "apps/host_port_option.hpp"
 #include "check/client_process.hpp"
+#include "check/selection.hpp"
 #include "net/address.hpp"
 #include "sasl/base64.hpp"
+#include "scenario/catalog.hpp"
 
 namespace ehlo::check {
 
@@ -20,11 +22,6 @@ each option takes one value, and --only and --tag are repeated for more.
 
 Verdicts: PASS, INFO, WARN, FAIL, SKIP (the target lacks what the scenario needs, or an
 option rules it out), ERROR (no verdict: refused connection, time-out, malformed reply).
-
-Exit status: 0 when no scenario gave FAIL or ERROR; 1 when some did (a target that could
-not be checked is no pass); 2 on bad usage or when the run could not start (unreachable
-target, a scenario file with errors, an unreadable baseline). With --baseline FILE, a FAIL
-or ERROR listed there with that verdict does not count.
 
 Politeness: messages are only sent to --rcpt (or to reserved domains such as .invalid);
 scenarios tagged 'slow' run only with --slow; against a target the defaults are --jobs 1,
@@ -39,7 +36,19 @@ scenarios that ask for them) ehlo-check plays the server and runs COMMAND throug
 once per client scenario, with {host} {port} {from} {rcpt} {message} {user} {password}
 {ca-file} replaced by shell-quoted values; COMMAND exits 0 when the client was told the
 message was sent. --listen HOST:PORT waits for clients started elsewhere instead, the
-recipient's local part picking the scenario (--list shows the addresses).)";
+recipient's local part picking the scenario (--list shows the addresses).
+
+Examples:
+  ehlo-check                                   the demo: the reference server, in-process
+  ehlo-check mx.example.test:25 --rcpt postmaster@example.test --html report.html
+  ehlo-check 127.0.0.1:2525 --starttls --ca-file ca.pem --only 'rfc3207/*'
+  ehlo-check 127.0.0.1:2525 --baseline known.txt --junit junit.xml
+  ehlo-check --exec 'swaks --server {host}:{port} --from {from} --to {rcpt}'
+
+Exit status: 0 when no scenario gave FAIL or ERROR; 1 when some did (a target that could
+not be checked is no pass); 2 on bad usage or when the run could not start (unreachable
+target, a scenario file with errors, an unreadable baseline). With --baseline FILE, a FAIL
+or ERROR listed there with that verdict does not count.)";
 
 /// `validator` without its name in --help: the type names say it already.
 CLI::Validator quiet(CLI::Validator validator) {
@@ -184,7 +193,10 @@ void define_run_options(CLI::App& app, Options& o) {
 }  // namespace
 
 void define_options(CLI::App& app, Options& options) {
-    app.set_version_flag("--version", version);
+    // A flag of its own rather than CLI11's version flag: the suite it reports depends on
+    // --scenarios, which CLI11 would not have read yet.
+    app.add_flag("--version", options.version,
+                 "Print the version, the commit, OpenSSL's version and the suite's size; exit");
     app.footer(footer);
     define_target_options(app, options);
     define_selection_options(app, options);
@@ -195,6 +207,28 @@ void define_options(CLI::App& app, Options& options) {
     for (CLI::Option* option : app.get_options()) {
         if (!option->get_positional()) option->allow_extra_args(false);
     }
+}
+
+std::string version_text(const Options& options, const std::filesystem::path& program,
+                         const std::string& scenarios_env) {
+    std::string text = apps::version_text("ehlo-check") + "\n";
+    auto dir = scenarios_dir(options.scenarios, scenarios_env, program, EHLO_BUILTIN_SCENARIOS);
+    if (!dir) {
+        text += "suite: not found (give --scenarios DIR or set EHLO_SCENARIOS)\n";
+    } else {
+        Suite suite = load_suite(*dir);
+        std::size_t client = 0;
+        for (const scenario::Scenario& one : suite.scenarios)
+            client += one.role == scenario::Role::client;
+        text += "suite: " + std::to_string(suite.scenarios.size()) + " scenarios (" +
+                std::to_string(suite.scenarios.size() - client) + " server, " +
+                std::to_string(client) + " client) in " + dir->string();
+        if (!suite.errors.empty())
+            text += " (" + std::to_string(suite.errors.size()) + " errors: run ehlo-check --lint)";
+        text += "\n";
+    }
+    std::size_t rows = scenario::builtin_catalog().rows().size();
+    return text + "catalog: " + std::to_string(rows) + " requirements\n";
 }
 
 // The rules of client-testing mode: no server target, known placeholders.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -13,14 +14,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/command_line.hpp"
 #include "scenario/scenario.hpp"
 
 namespace ehlo::check {
 
-/// The version of ehlo-check, as reports record it.
-inline constexpr const char* version_number = "0.1.0";
-/// What `--version` prints.
-inline constexpr const char* version = "ehlo-check 0.1.0";
+/// The version of ehlo-check, as reports record it: the project's (apps/command_line.hpp).
+inline const std::string version_number = apps::version_number();
 
 /// The command line, as given.
 struct Options {
@@ -40,6 +40,7 @@ struct Options {
     std::vector<std::string> tags;
     std::string level;
     bool slow = false;
+    bool version = false;  ///< `--version`: print version_text and exit
     bool list = false;
     bool lint = false;  ///< `--lint`: check the chosen scenarios' rows and `requires:`, run none
     bool no_delivery = false;
@@ -82,6 +83,13 @@ struct UsageError : std::runtime_error {
 /// included) in the footer. Every option takes one value per occurrence, so none can take the
 /// target as its value; a repeatable option (`--only`, `--tag`) is repeated instead.
 void define_options(CLI::App& app, Options& options);
+
+/// What `--version` prints: the version, the commit and OpenSSL's version
+/// (apps::version_text), then the suite that `options` and the environment choose (where it is,
+/// how many scenarios of each role) and the size of the requirement catalog. `program` and
+/// `scenarios_env` ($EHLO_SCENARIOS) find the suite as a run would (selection.hpp).
+std::string version_text(const Options& options, const std::filesystem::path& program,
+                         const std::string& scenarios_env);
 
 /// The rules between options; throws UsageError naming the problem and the fix.
 void check_options(const Options& options);

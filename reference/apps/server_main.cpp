@@ -198,12 +198,6 @@ int run_listener(const ServerSettings& s, const apps::ServerVariant& variant) {
     return 0;
 }
 
-int usage_error(const std::string& problem) {
-    std::cerr << program_name << ": " << problem << "\nRun '" << program_name
-              << " --help' for the options." << std::endl;
-    return 2;
-}
-
 }  // namespace
 
 int ehlo::apps::run_server(int argc, char** argv, const ServerVariant& variant) {
@@ -211,23 +205,20 @@ int ehlo::apps::run_server(int argc, char** argv, const ServerVariant& variant) 
     program_name = variant.program;
     CLI::App app{variant.description, variant.program};
     ServerSettings settings;
-    define_server_options(app, settings);
+    define_server_options(app, settings, variant.program);
     try {
         app.parse(argc, argv);
         if (!settings.hash_password.empty()) return hash_password(settings);
         check_server_settings(settings);
     } catch (const CLI::ParseError& error) {
-        if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
-            return app.exit(error);  // --help, --version
-        }
-        return usage_error(error.what());
+        return apps::parse_error_exit(error, app, program_name);
     } catch (const UsageError& error) {
-        return usage_error(error.what());
+        return apps::usage_error(program_name, error.what());
     }
     try {
         return run_listener(settings, variant);
     } catch (const UsageError& error) {
-        return usage_error(error.what());
+        return apps::usage_error(program_name, error.what());
     } catch (const std::exception& error) {
         std::cerr << program_name << ": " << error.what() << std::endl;
         return 1;

@@ -11,7 +11,20 @@ namespace ehlo::apps {
 
 namespace {
 
-constexpr const char* version = "ehlo-server 0.1.0";
+constexpr const char* footer = R"(Examples:
+  ehlo-server --listen 127.0.0.1:2525 --domain example.test --maildir /tmp/mail
+  ehlo-server --listen 127.0.0.1:0 --discard --trace
+  ehlo-server --listen [::1]:2525 --domain example.test --maildir mail \
+      --tls-cert cert.pem --tls-key key.pem --smtps [::1]:4650
+  ehlo-server --hash-password alice >> users.txt
+
+Prints "listening on HOST:PORT" per listener once it accepts; stops on SIGTERM or
+SIGINT, saying 421 to the sessions still open.
+
+Exit status:
+  0  stopped cleanly (SIGTERM, SIGINT), or --hash-password printed its line
+  1  could not run (the address is taken, a certificate does not load, ...)
+  2  bad usage: the message says what is wrong and how to fix it)";
 
 CLI::Validator domain_check() {
     return CLI::Validator(
@@ -149,8 +162,9 @@ void check_tls_settings(const ServerSettings& s) {
 
 }  // namespace
 
-void define_server_options(CLI::App& app, ServerSettings& s) {
-    app.set_version_flag("--version", version);
+void define_server_options(CLI::App& app, ServerSettings& s, const std::string& program) {
+    app.set_version_flag("--version", [program] { return version_text(program); });
+    app.footer(footer);
     app.add_option("--listen", s.listen, "Address to listen on; port 0 picks a free port")
         ->type_name("HOST:PORT")
         ->check(ehlo::apps::host_port_check())

@@ -6,12 +6,12 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "apps/command_line.hpp"
 #include "server/policy.hpp"
 
 namespace ehlo::apps {
@@ -46,13 +46,9 @@ struct ServerSettings {
     bool trace = false;
 };
 
-/// A bad command line: the message names the problem and the fix.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-/// Declares every option of ehlo-server on `app`, each writing into `s`.
-void define_server_options(CLI::App& app, ServerSettings& s);
+/// Declares every option of ehlo-server on `app`, each writing into `s`; `program` names the
+/// program in --version.
+void define_server_options(CLI::App& app, ServerSettings& s, const std::string& program);
 
 /// Throws UsageError when the options parsed into `s` do not go together.
 void check_server_settings(const ServerSettings& s);

@@ -66,8 +66,10 @@ class Run {
             co_await take(std::move(failed));
             co_return false;
         }
+        const std::string& name =
+            target_.server_name.empty() ? target_.address.host : target_.server_name;
         net::IoResult shaken = co_await connection_.handshake(
-            *target_.tls_context, target_.address.host, target_.verify, target_.timeouts.command);
+            *target_.tls_context, name, target_.verify, target_.timeouts.command);
         if (!shaken.ok()) {
             Event failed = TlsFailed{shaken.detail.empty() ? shaken.describe() : shaken.detail};
             co_await take(std::move(failed));

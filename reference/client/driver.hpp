@@ -34,6 +34,9 @@ struct Target {
     net::HostPort address;
     asio::ssl::context* tls_context = nullptr;  ///< needed for STARTTLS and implicit TLS
     bool verify = true;                         ///< check the certificate and the name
+    /// The name sent as SNI (RFC 6066 §3) and looked for in the certificate; empty for the host
+    /// of `address`.
+    std::string server_name;
     Timeouts timeouts;
 };
 

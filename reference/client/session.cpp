@@ -1,7 +1,8 @@
 // Layer: client (sans-I/O). The connection part of the client state machine: the greeting
 // (RFC 5321 §3.1, RFC 5321 §4.3.1), EHLO and its HELO fallback (RFC 5321 §3.2, RFC 5321 §4.1.1.1),
 // STARTTLS (RFC 3207 §4, RFC 3207 §4.2), AUTH (RFC 4954 §4), 421 at any point (RFC 5321 §3.8), QUIT
-// (RFC 5321 §4.1.1.10) and a connection that breaks. The transaction is in transaction.cpp. In
+// (RFC 5321 §4.1.1.10) and a connection that breaks, and the early end with QUIT that
+// Settings::quit_after asks for. The transaction is in transaction.cpp. In
 // test builds the hooks of client/client_hooks.hpp are called here, at the few places marked
 // EHLO_TEST_SEAMS.
 #include "client/session.hpp"
@@ -202,6 +203,7 @@ bool Session::expected(Awaiting what, int code) {
 
 Output Session::on_greeting(const wire::WireReply& reply) {
     if (positive(reply.code)) {
+        if (settings_.quit_after == QuitAfter::greeting) return stop("the greeting");
         Output out;
         send(out, Awaiting::ehlo, "EHLO " + settings_.client_domain);
         return out;
@@ -215,6 +217,7 @@ Output Session::on_ehlo(const wire::WireReply& reply) {
     if (positive(reply.code)) {
         extensions_ = parse_extensions(reply);
         esmtp_ = true;
+        if (settings_.quit_after == QuitAfter::ehlo) return stop("EHLO");
         return after_hello();
     }
     if (reply.code >= 500 && reply.code < 600) {  // an older server: fall back RFC 5321 §3.2
@@ -230,6 +233,7 @@ Output Session::on_helo(const wire::WireReply& reply) {
         return quit(fail(failure_of(reply.code), "HELO was refused: " + describe(reply), &reply));
     extensions_ = {};
     esmtp_ = false;
+    if (settings_.quit_after == QuitAfter::ehlo) return stop("HELO");
     return after_hello();
 }
 
@@ -254,11 +258,14 @@ Output Session::after_hello() {
         warnings_.push_back("the server does not offer STARTTLS: sending in plain text");
         tls_declined_ = true;
     }
+    if (settings_.quit_after == QuitAfter::tls)
+        return stop(tls_active_ ? "TLS and EHLO" : "EHLO, without TLS");
     bool authenticate = settings_.authenticate && !authenticated_;  // once RFC 4954 §4
 #ifdef EHLO_TEST_SEAMS
     authenticate = decide(Decision::authenticate, authenticate);
 #endif
     if (authenticate) return start_auth();
+    if (settings_.quit_after == QuitAfter::auth) return stop("AUTH");
     return start_transaction();
 }
 
@@ -412,10 +419,21 @@ Output Session::quit(Output out) {
     return out;
 }
 
+Output Session::stop(const std::string& step) {
+    stopped_ = true;
+    for (RecipientOutcome& recipient : recipients_)
+        if (recipient.state == RecipientOutcome::State::pending)
+            recipient.note = "stopped after " + step + ", as asked";
+    return quit();
+}
+
 int Session::exit_status() const {
     bool all_delivered = true, any_temporary = false;
     for (const RecipientOutcome& recipient : recipients_) {
-        all_delivered = all_delivered && recipient.state == RecipientOutcome::State::delivered;
+        // A session stopped early succeeds when no one was refused up to where it stopped.
+        bool fine = recipient.state == RecipientOutcome::State::delivered ||
+                    (stopped_ && recipient.state != RecipientOutcome::State::refused);
+        all_delivered = all_delivered && fine;
         any_temporary = any_temporary || (recipient.state != RecipientOutcome::State::delivered &&
                                           recipient.temporary());
     }

@@ -68,6 +68,9 @@ class Session {
     /// Whether the transaction's commands went as one pipelined group RFC 2920 §3.1.
     bool used_pipelining() const { return used_pipelining_; }
     const std::vector<RecipientOutcome>& recipients() const { return recipients_; }
+    /// Whether the session stopped early, as Settings::quit_after asked: the recipients not
+    /// refused by then were neither refused nor sent the message.
+    bool stopped() const { return stopped_; }
     Failure failure() const { return failure_; }
     /// The reason of the failure, for the user, e.g. "the server lacks SMTPUTF8 (RFC 6531)".
     const std::string& failure_reason() const { return failure_reason_; }
@@ -110,6 +113,8 @@ class Session {
     Output start_auth();
     Output fail(Failure failure, std::string reason, const wire::WireReply* reply = nullptr);
     Output quit(Output out = {});
+    /// Ends the session early with QUIT after `step`, as Settings::quit_after asked.
+    Output stop(const std::string& step);
     /// Queues the command `text` (without CRLF), cited as `section`, by default the section
     /// of its verb in the verb table.
     void send(Output& out, Awaiting what, std::string text, std::string_view section = {},
@@ -160,6 +165,7 @@ class Session {
     bool used_pipelining_ = false;
     bool mail_accepted_ = false;
     bool closing_ = false;
+    bool stopped_ = false;
     bool done_ = false;
 #ifdef EHLO_TEST_SEAMS
     std::unique_ptr<ClientHooks> hooks_;  ///< null unless Settings::make_hooks is set

@@ -95,7 +95,10 @@ Output Session::start_transaction() {
     Output out;
     send(out, Awaiting::mail, mail_command());
     // Without PIPELINING, one command at a time RFC 5321 §4.3.1.
-    pipelined_ = settings_.use_pipelining && extensions_.pipelining;
+    // Stopping after MAIL or RCPT needs their replies before the next command is written.
+    bool stops_early =
+        settings_.quit_after == QuitAfter::mail || settings_.quit_after == QuitAfter::rcpt;
+    pipelined_ = settings_.use_pipelining && extensions_.pipelining && !stops_early;
 #ifdef EHLO_TEST_SEAMS
     pipelined_ = decide(Decision::pipeline, pipelined_);
 #endif
@@ -121,6 +124,7 @@ Output Session::on_mail(const wire::WireReply& reply) {
         if (!pending_.empty()) return {};
         return quit();
     }
+    if (settings_.quit_after == QuitAfter::mail) return stop("MAIL");
     Output out;
     if (!pipelined_ && !recipients_.empty()) send_rcpt(out, 0);
     return out;
@@ -147,6 +151,7 @@ Output Session::on_rcpt(const wire::WireReply& reply, std::size_t index) {
 }
 
 Output Session::after_recipients() {
+    if (settings_.quit_after == QuitAfter::rcpt) return stop("RCPT");
     if (!any_accepted()) return quit();  // no one to send to
     if (used_chunking_) return send_chunk();
     Output out;

@@ -42,6 +42,18 @@ struct DsnRequest {
     bool any() const { return !notify.empty() || !ret.empty() || !envid.empty() || orcpt; }
 };
 
+/// Where to stop and say QUIT (ehlo-send's --quit-after, after swaks): after the reply to that
+/// step, before the next command; `none` runs the whole session.
+enum class QuitAfter {
+    none,
+    greeting,  ///< the greeting RFC 5321 §4.3.1 (a client may send nothing before it)
+    ehlo,      ///< the first EHLO or HELO RFC 5321 §4.1.1.1
+    tls,       ///< TLS and the EHLO after it RFC 3207 §4.2
+    auth,      ///< a successful AUTH RFC 4954 §4
+    mail,      ///< MAIL RFC 5321 §4.1.1.2
+    rcpt,      ///< every RCPT RFC 5321 §4.1.1.3
+};
+
 /// Makes the client side of a mechanism by name, or null when it cannot (missing secret).
 using MechanismFactory =
     std::function<std::unique_ptr<sasl::ClientMechanism>(std::string_view mechanism)>;
@@ -60,6 +72,7 @@ struct Settings {
     bool use_chunking = true;          ///< when offered
     std::size_t chunk_size = 1 << 20;  ///< octets per BDAT chunk
     DsnRequest dsn;
+    QuitAfter quit_after = QuitAfter::none;  ///< stop early, with QUIT, after this step
 #ifdef EHLO_TEST_SEAMS
     /// Test builds only (client/client_hooks.hpp): makes the session's hooks, which may rewrite
     /// its replies, commands and message data and overturn its choices.

@@ -158,7 +158,7 @@ def test_no_delivery_skips_scenarios_that_send_data(tmp_path):
 
 @pytest.mark.parametrize("args, complaint", [
     (["--jobs", "0"], "--jobs"),
-    (["--starttls", "--tls", "127.0.0.1:25"], "excludes"),
+    (["--starttls", "--tls", "127.0.0.1:25"], "exclude each other"),
     (["--frobnicate"], "--frobnicate"),
     (["--starttls"], "give a target"),
     (["localhost"], "HOST:PORT"),

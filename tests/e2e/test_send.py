@@ -136,7 +136,7 @@ def test_nothing_listens_is_a_temporary_failure():
 
 
 @pytest.mark.parametrize("args", [
-    [], ["--server", "nope", "--from", SENDER, "--to", RECIPIENT],
+    [], ["--server", "nope:smtp", "--from", SENDER, "--to", RECIPIENT],
     ["--server", "127.0.0.1:25", "--from", SENDER, "--to", "not an address"],
     ["--server", "127.0.0.1:25", "--from", SENDER, "--to", RECIPIENT, "--tls", "--starttls"],
     ["--server", "127.0.0.1:25", "--from", SENDER, "--to", RECIPIENT, "--starttls=maybe"],
