@@ -127,13 +127,20 @@ Suite load_suite(const fs::path& root) {
 }
 
 std::optional<fs::path> scenarios_dir(const std::string& option, const std::string& environment,
-                                      const fs::path& program, const std::string& built_in) {
+                                      const fs::path& program, const SuiteLocations& where) {
     if (!option.empty()) return fs::path(option);
     if (!environment.empty()) return fs::path(environment);
+    if (program.empty()) return std::nullopt;
     std::error_code error;
-    fs::path beside = program.parent_path().parent_path() / "scenarios";
-    if (!program.empty() && fs::is_directory(beside, error)) return beside;
-    if (!built_in.empty() && fs::is_directory(built_in, error)) return fs::path(built_in);
+    fs::path folder = program.parent_path();
+    fs::path beside = folder.parent_path() / "scenarios";
+    if (fs::is_directory(beside, error)) return beside;
+    if (!where.installed.empty()) {
+        fs::path installed = (folder / where.installed).lexically_normal();
+        if (fs::is_directory(installed, error)) return installed;
+    }
+    bool in_build_dir = !where.build_dir.empty() && fs::equivalent(folder, where.build_dir, error);
+    if (in_build_dir && fs::is_directory(where.source, error)) return fs::path(where.source);
     return std::nullopt;
 }
 

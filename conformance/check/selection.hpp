@@ -27,14 +27,28 @@ struct Suite {
 /// Loads every `.smtp` file under `root`. A missing folder or a file with errors gives errors.
 Suite load_suite(const std::filesystem::path& root);
 
+/// Where a program looks for the built-in suite when neither `--scenarios` nor
+/// `$EHLO_SCENARIOS` says: paths fixed when it was built.
+struct SuiteLocations {
+    /// The installed suite, relative to the executable's folder (`../share/ehlo/scenarios`
+    /// from `bin/`), so an install moved to another prefix still finds it.
+    std::string installed;
+    /// The folder the program was built in, and the suite of the source tree it was built from:
+    /// used only while the program is still in that folder, so an installed copy never reads
+    /// the source tree.
+    std::string build_dir;
+    std::string source;
+};
+
 /// Where the suite is, the first that applies: `option` (`--scenarios DIR`), `environment`
 /// (`$EHLO_SCENARIOS`), `scenarios/` next to the folder of the executable `program` (so
-/// `build/ehlo-check` in a checkout finds the checkout's suite), the suite of the source tree
-/// the program was built from (`built_in`). Nothing when none of the last two exists.
+/// `build/ehlo-check` in a checkout finds the checkout's suite), the installed suite
+/// (`where.installed`), the source tree's suite for a program in its build folder. Nothing
+/// when none of the last three exists.
 std::optional<std::filesystem::path> scenarios_dir(const std::string& option,
                                                    const std::string& environment,
                                                    const std::filesystem::path& program,
-                                                   const std::string& built_in);
+                                                   const SuiteLocations& where);
 
 /// What the user asked for by id, tag and level.
 struct Filter {

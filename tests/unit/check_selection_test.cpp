@@ -4,6 +4,7 @@
 // too many connections, TLS of the wrong kind, --no-delivery, a recipient other than --rcpt.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -213,16 +214,35 @@ TEST_CASE("messages go only to --rcpt or to domains that reach no one", "[check]
 }
 
 TEST_CASE("the suite is found beside the program, or where it was built", "[check]") {
-    CHECK(check::scenarios_dir("mine", "env", "/x/build/ehlo-check", "") == "mine");
-    CHECK(check::scenarios_dir("", "env", "/x/build/ehlo-check", "") == "env");
-    CHECK_FALSE(check::scenarios_dir("", "", "/nonexistent/build/ehlo-check", ""));
+    const check::SuiteLocations nowhere;
+    CHECK(check::scenarios_dir("mine", "env", "/x/build/ehlo-check", nowhere) == "mine");
+    CHECK(check::scenarios_dir("", "env", "/x/build/ehlo-check", nowhere) == "env");
+    CHECK_FALSE(check::scenarios_dir("", "", "/nonexistent/build/ehlo-check", nowhere));
 #ifdef EHLO_SCENARIOS_DIR
-    CHECK(check::scenarios_dir("", "", "/nonexistent/build/ehlo-check", EHLO_SCENARIOS_DIR) ==
-          EHLO_SCENARIOS_DIR);
+    // The source tree's suite serves only a program in the folder it was built in.
+    const auto build = std::filesystem::temp_directory_path() / "ehlo-selection-test-build";
+    std::filesystem::create_directories(build);
+    const check::SuiteLocations built{"", build.string(), EHLO_SCENARIOS_DIR};
+    CHECK(check::scenarios_dir("", "", build / "ehlo-check", built) == EHLO_SCENARIOS_DIR);
+    CHECK_FALSE(check::scenarios_dir("", "", "/nonexistent/build/ehlo-check", built));
+    std::filesystem::remove_all(build);
     auto suite = check::load_suite(EHLO_SCENARIOS_DIR);
     CHECK(suite.errors.empty());
     CHECK_FALSE(suite.scenarios.empty());
 #endif
     auto missing = check::load_suite("/nonexistent/scenarios");
     CHECK(missing.errors.size() == 1);
+}
+
+TEST_CASE("an installed program finds the suite at its prefix, wherever it moved", "[check]") {
+    const auto prefix = std::filesystem::temp_directory_path() / "ehlo-selection-test-prefix";
+    std::filesystem::create_directories(prefix / "bin");
+    std::filesystem::create_directories(prefix / "share/ehlo/scenarios");
+    const check::SuiteLocations installed{"../share/ehlo/scenarios", "", ""};
+    CHECK(check::scenarios_dir("", "", prefix / "bin/ehlo-check", installed) ==
+          prefix / "share/ehlo/scenarios");
+    CHECK(check::scenarios_dir("mine", "", prefix / "bin/ehlo-check", installed) == "mine");
+    std::filesystem::remove_all(prefix / "share");
+    CHECK_FALSE(check::scenarios_dir("", "", prefix / "bin/ehlo-check", installed));
+    std::filesystem::remove_all(prefix);
 }
