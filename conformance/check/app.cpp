@@ -22,17 +22,6 @@
 #include "report/format.hpp"
 #include "scenario/scenario_lint.hpp"
 
-// Where the suite is found (selection.hpp, SuiteLocations); the build sets all three.
-#ifndef EHLO_INSTALLED_SCENARIOS
-#define EHLO_INSTALLED_SCENARIOS "../share/ehlo/scenarios"
-#endif
-#ifndef EHLO_BUILD_DIR
-#define EHLO_BUILD_DIR ""
-#endif
-#ifndef EHLO_BUILTIN_SCENARIOS
-#define EHLO_BUILTIN_SCENARIOS ""
-#endif
-
 namespace ehlo::check {
 
 namespace {
@@ -107,9 +96,8 @@ std::vector<std::string> suite_ids(const Suite& suite) {
 /// telling `err` why the run cannot start.
 std::optional<Prepared> prepare(const Options& options, const Environment& environment,
                                 std::ostream& err) {
-    SuiteLocations where{EHLO_INSTALLED_SCENARIOS, EHLO_BUILD_DIR, EHLO_BUILTIN_SCENARIOS};
-    auto dir =
-        scenarios_dir(options.scenarios, environment.scenarios_env, environment.program, where);
+    auto dir = scenarios_dir(options.scenarios, environment.scenarios_env, environment.program,
+                             built_in_suite_locations());
     if (!dir) {
         err << "ehlo-check: cannot find the scenarios; give --scenarios DIR or set "
                "EHLO_SCENARIOS\n";

@@ -212,7 +212,7 @@ void define_options(CLI::App& app, Options& options) {
 std::string version_text(const Options& options, const std::filesystem::path& program,
                          const std::string& scenarios_env) {
     std::string text = apps::version_text("ehlo-check") + "\n";
-    auto dir = scenarios_dir(options.scenarios, scenarios_env, program, EHLO_BUILTIN_SCENARIOS);
+    auto dir = scenarios_dir(options.scenarios, scenarios_env, program, built_in_suite_locations());
     if (!dir) {
         text += "suite: not found (give --scenarios DIR or set EHLO_SCENARIOS)\n";
     } else {

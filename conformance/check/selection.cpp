@@ -9,6 +9,17 @@
 #include "scenario/catalog.hpp"
 #include "scenario/scenario_parser.hpp"
 
+// Where this build put the suite (SuiteLocations); CMakeLists.txt sets all three.
+#ifndef EHLO_INSTALLED_SCENARIOS
+#define EHLO_INSTALLED_SCENARIOS "../share/ehlo/scenarios"
+#endif
+#ifndef EHLO_BUILD_DIR
+#define EHLO_BUILD_DIR ""
+#endif
+#ifndef EHLO_BUILTIN_SCENARIOS
+#define EHLO_BUILTIN_SCENARIOS ""
+#endif
+
 namespace ehlo::check {
 
 namespace fs = std::filesystem;
@@ -124,6 +135,10 @@ Suite load_suite(const fs::path& root) {
     std::sort(suite.scenarios.begin(), suite.scenarios.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
     return suite;
+}
+
+SuiteLocations built_in_suite_locations() {
+    return {EHLO_INSTALLED_SCENARIOS, EHLO_BUILD_DIR, EHLO_BUILTIN_SCENARIOS};
 }
 
 std::optional<fs::path> scenarios_dir(const std::string& option, const std::string& environment,

@@ -40,6 +40,9 @@ struct SuiteLocations {
     std::string source;
 };
 
+/// The locations this build gave the suite: its install folder and its source tree.
+SuiteLocations built_in_suite_locations();
+
 /// Where the suite is, the first that applies: `option` (`--scenarios DIR`), `environment`
 /// (`$EHLO_SCENARIOS`), `scenarios/` next to the folder of the executable `program` (so
 /// `build/ehlo-check` in a checkout finds the checkout's suite), the installed suite
