@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+from test_html_report import BROWSER_TIMEOUT, Scenarios, browser
 from check_support import GREETING_AND_QUIT, NEEDS_DSN, WRONG_REPLY, run_check, suite, verdict_of
 from conftest import SOURCE_DIR
 
@@ -55,9 +56,11 @@ def triage(tmp_path_factory):
     baseline.write_text("# known on the demo\n" + "\n".join(wrong) + "\nmine/fine FAIL\n")
     paths = {"root": root, "first": folder / "first.xml", "written": written,
              "baseline": baseline, "json": folder / "run.json", "xml": folder / "run.xml",
-             "strict": folder / "strict.xml"}
+             "strict": folder / "strict.xml", "html": folder / "run.html",
+             "profile": folder / "profile"}
     paths["run"] = run_check("--scenarios", root, "--timeout", "1", "--baseline", baseline,
-                             "--json", paths["json"], "--junit", paths["xml"])
+                             "--json", paths["json"], "--junit", paths["xml"],
+                             "--html", paths["html"])
     paths["strict_run"] = run_check("--scenarios", root, "--timeout", "1", "--baseline", baseline,
                                     "--junit", paths["strict"], "--junit-warn-as-failure")
     return paths
@@ -154,3 +157,22 @@ def test_junit_warn_as_failure(triage):
     assert failure is not None and failure.get("type") == "WARN"
     assert failure.get("message").startswith("the reply to NOOP was 250")
     assert suite_node.get("failures") == "1"
+
+
+def test_html_marks_the_known_finding_and_hides_it_on_request(triage):
+    page = triage["html"].read_text(encoding="utf-8")
+    assert "baseline.txt" in page and "Fixed since the baseline" in page
+    items = Scenarios(page).items
+    assert items["mine/wrong"]["verdict"] == "FAIL" and 'data-known="1"' in page
+    uri = triage["html"].resolve().as_uri()
+
+    def shown(suffix):
+        done = subprocess.run(
+            browser(f"--user-data-dir={triage['profile']}", "--dump-dom", uri + suffix),
+            capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
+        assert "<html" in done.stdout, done.stderr[-2000:]
+        return Scenarios(done.stdout).shown()
+
+    assert "mine/wrong" in shown("")
+    hidden = shown("?known=hide")
+    assert "mine/wrong" not in hidden and "mine/warn" in hidden
