@@ -48,7 +48,7 @@ Examples:
 Exit status: 0 when no scenario gave FAIL or ERROR; 1 when some did (a target that could
 not be checked is no pass); 2 on bad usage or when the run could not start (unreachable
 target, a scenario file with errors, an unreadable baseline). With --baseline FILE, a FAIL
-or ERROR listed there with that verdict does not count.)";
+or ERROR listed there with that verdict (and reason, when the line gives one) does not count.)";
 
 /// `validator` without its name in --help: the type names say it already.
 CLI::Validator quiet(CLI::Validator validator) {
@@ -178,7 +178,8 @@ void define_run_options(CLI::App& app, Options& o) {
         ->type_name("F")
         ->check(quiet(CLI::Range(0.0001, 100.0)))
         ->capture_default_str();
-    app.add_option("--baseline", o.baseline, "Known failures, 'ID VERDICT' lines: not counted")
+    app.add_option("--baseline", o.baseline,
+                   "Known failures, 'ID VERDICT [REASON]' lines: not counted")
         ->type_name("FILE")
         ->check(quiet(CLI::ExistingFile));
     app.add_option("--write-baseline", o.write_baseline, "Write this run's FAIL and ERROR lines")
